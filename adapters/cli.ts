@@ -1,0 +1,94 @@
+// The `reform` command: start the bot, check a programme file, ask one question, run one tick.
+import { userInfo } from 'node:os';
+import { parseArgs } from 'node:util';
+import { DateTime } from 'luxon';
+import { createBot } from '../src/bot.js';
+import { renderPlain } from '../src/replies/plain.js';
+import { frozenClock, systemClock } from './clock.js';
+import { ConfigError, readConfig, type Config } from './config.js';
+import { consoleMessage } from './console/console.js';
+import { createLogger } from './logger.js';
+import { ProgrammeFileError, readProgrammeFile } from './programme-file.js';
+import { openStore } from './store/open.js';
+
+const USAGE = `Usage:
+  reform [start]                              run the bot (console when no Slack or Teams settings)
+  reform check [--milestones FILE]            validate a programme file
+  reform ask "<text>" [--now ISO] [--user ID] [--channel ID]
+                                              run one command as a chat would and print the reply
+  reform help                                 this text`;
+
+function fail(message: string): never {
+  process.stderr.write(message + '\n');
+  process.exit(1);
+}
+
+function parseNow(value: string | undefined, config: Config): DateTime | undefined {
+  if (value === undefined) return config.now;
+  const at = DateTime.fromISO(value, { setZone: true });
+  if (!at.isValid) fail(`--now: "${value}" is not an ISO 8601 date-time (e.g. 2024-03-28T09:00:00Z)`);
+  return at;
+}
+
+async function check(args: string[], config: Config): Promise<void> {
+  const { values } = parseArgs({ args, options: { milestones: { type: 'string' } }, strict: true });
+  const file = values.milestones ?? config.milestonesFile;
+  const { programme, warnings } = await readProgrammeFile(file, config.timezone, values.milestones ? '--milestones' : config.milestonesFrom);
+  for (const w of warnings) process.stdout.write(`warning: ${w}\n`);
+  const base = file.split('/').at(-1);
+  process.stdout.write(`${base}: ${programme.milestones.length} milestones, ${programme.themes.length} themes\n`);
+}
+
+async function ask(args: string[], config: Config): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { now: { type: 'string' }, user: { type: 'string' }, channel: { type: 'string' }, milestones: { type: 'string' } },
+    strict: true,
+  });
+  const text = positionals.join(' ');
+  const now = parseNow(values.now, config);
+  const { programme } = await readProgrammeFile(values.milestones ?? config.milestonesFile, config.timezone, config.milestonesFrom);
+  const logger = createLogger(config.logLevel, config.secrets);
+  const store = await openStore(config.dbFile);
+  const bot = createBot({ programme, store, clock: now ? frozenClock(now) : systemClock(), logger, editors: config.editors });
+  const answer = await bot.handle(consoleMessage(text, values.user ?? config.consoleUser, values.channel ?? 'console'));
+  process.stdout.write(renderPlain(answer) + '\n');
+}
+
+async function main(argv: string[]): Promise<void> {
+  let config: Config;
+  try {
+    config = readConfig(process.env, userInfo().username || 'console');
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
+  const [verb = 'start', ...rest] = argv;
+  try {
+    switch (verb) {
+      case 'start': {
+        const { start } = await import('./main.js');
+        await start(config, rest);
+        return;
+      }
+      case 'check':
+        return await check(rest, config);
+      case 'ask':
+        return await ask(rest, config);
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(USAGE + '\n');
+        return;
+      default:
+        fail(`Unknown command "${verb}".\n${USAGE}`);
+    }
+  } catch (error) {
+    if (error instanceof ProgrammeFileError) fail(error.message);
+    if (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) fail(`${error.message}\n${USAGE}`);
+    throw error;
+  }
+}
+
+await main(process.argv.slice(2));

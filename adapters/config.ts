@@ -1,0 +1,87 @@
+// Environment -> typed, validated configuration, read once at startup. The only module that reads
+// process.env. A wrong value stops the process with a message naming the variable.
+import { DateTime, IANAZone } from 'luxon';
+import { z } from 'zod';
+
+const optionalText = z.string().trim().min(1).optional();
+const isoInstant = z
+  .string()
+  .trim()
+  .refine((v) => DateTime.fromISO(v, { setZone: true }).isValid, 'an ISO 8601 date-time such as 2024-03-28T09:00:00Z');
+
+const envSchema = z.object({
+  REFORM_MILESTONES: z.string().trim().min(1).default('milestones/stable-homes.yaml'),
+  REFORM_DB: z.string().trim().min(1).default('data/reform.json'),
+  REFORM_TZ: z.string().trim().refine((v) => IANAZone.isValidZone(v), 'an IANA time zone such as Europe/London').default('Europe/London'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().trim().min(1).default('0.0.0.0'),
+  REFORM_NOW: isoInstant.optional(),
+  REFORM_EDITORS: optionalText,
+  REFORM_USER: optionalText,
+  REFORM_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  SLACK_BOT_TOKEN: optionalText,
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_APP_TOKEN: optionalText,
+  SLACK_API_URL: z.url().optional(),
+  MicrosoftAppId: optionalText,
+  MicrosoftAppPassword: optionalText,
+  MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
+  MicrosoftAppTenantId: optionalText,
+  TEAMS_DEV_NO_AUTH: z.enum(['0', '1']).optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  milestonesFile: string;
+  /** Which variable set the milestones path, for "file not found" messages. */
+  milestonesFrom: string;
+  dbFile: string;
+  timezone: string;
+  port: number;
+  host: string;
+  now?: DateTime;
+  editors?: string[];
+  consoleUser: string;
+  logLevel: Env['REFORM_LOG_LEVEL'];
+  slack?: { botToken: string; signingSecret: string; appToken?: string; apiUrl?: string };
+  teams?: { appId?: string; appPassword?: string; appType?: string; tenantId?: string; devNoAuth: boolean };
+  /** Secrets, so the logger can make sure none is ever written. */
+  secrets: string[];
+}
+
+export class ConfigError extends Error {}
+
+/** Reads configuration from an environment (default process.env). Throws ConfigError naming the variable. */
+export function readConfig(env: NodeJS.ProcessEnv = process.env, defaultUser = 'console'): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Configuration error:\n  ${lines.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  if ((e.SLACK_BOT_TOKEN === undefined) !== (e.SLACK_SIGNING_SECRET === undefined)) {
+    throw new ConfigError(`Configuration error: set both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET for Slack, or neither`);
+  }
+  const teamsOn = e.MicrosoftAppId !== undefined || e.TEAMS_DEV_NO_AUTH === '1';
+  return {
+    milestonesFile: e.REFORM_MILESTONES,
+    milestonesFrom: env.REFORM_MILESTONES ? 'REFORM_MILESTONES' : 'the default (set REFORM_MILESTONES to change it)',
+    dbFile: e.REFORM_DB,
+    timezone: e.REFORM_TZ,
+    port: e.PORT,
+    host: e.HOST,
+    now: e.REFORM_NOW ? DateTime.fromISO(e.REFORM_NOW, { setZone: true }) : undefined,
+    editors: e.REFORM_EDITORS?.split(/[\s,]+/).filter(Boolean),
+    consoleUser: e.REFORM_USER ?? defaultUser,
+    logLevel: e.REFORM_LOG_LEVEL,
+    slack: e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET
+      ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL }
+      : undefined,
+    teams: teamsOn
+      ? { appId: e.MicrosoftAppId, appPassword: e.MicrosoftAppPassword, appType: e.MicrosoftAppType, tenantId: e.MicrosoftAppTenantId, devNoAuth: e.TEAMS_DEV_NO_AUTH === '1' }
+      : undefined,
+    secrets: [e.SLACK_BOT_TOKEN, e.SLACK_SIGNING_SECRET, e.SLACK_APP_TOKEN, e.MicrosoftAppPassword].filter((s): s is string => !!s),
+  };
+}

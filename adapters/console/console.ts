@@ -1,0 +1,46 @@
+// The console adapter: lines from standard input as if typed in a chat, replies on standard output.
+// The Shell adapter of this bot: it needs no credentials, so `npm start` always works.
+import { createInterface } from 'node:readline';
+import type { Bot } from '../../src/bot.js';
+import type { Incoming } from '../../src/commands/types.js';
+import { renderPlain } from '../../src/replies/plain.js';
+
+/** `@alice` typed in the console means the console user alice: `<@console:alice|alice>` to the core. */
+export function consoleMentions(text: string): string {
+  return text.replace(/(^|\s)@([A-Za-z0-9][A-Za-z0-9._-]*)/g, (_m, space: string, name: string) => `${space}<@console:${name}|${name}>`);
+}
+
+export function consoleMessage(text: string, user: string, channel = 'console'): Incoming {
+  return { text: consoleMentions(text), user: { id: `console:${user}`, name: user }, platform: 'console', channel };
+}
+
+export interface ConsoleOptions {
+  bot: Bot;
+  user: string;
+  input: NodeJS.ReadableStream;
+  output: NodeJS.WritableStream;
+  /** Show a prompt (when standard input is a terminal). */
+  prompt: boolean;
+}
+
+/** Reads commands until end of input, answering each in order. Resolves when input ends. */
+export async function runConsole(opts: ConsoleOptions): Promise<void> {
+  const rl = createInterface({ input: opts.input, output: opts.prompt ? opts.output : undefined, terminal: opts.prompt });
+  const write = (text: string): void => void opts.output.write(text);
+  if (opts.prompt) {
+    write(`Reform Bot (${opts.bot.programme.name}). Type "help" for commands, Ctrl-D to leave.\n`);
+    rl.setPrompt('reform> ');
+    rl.prompt();
+  }
+  for await (const line of rl) {
+    if (line.trim() === '' && opts.prompt) {
+      rl.prompt();
+      continue;
+    }
+    if (['quit', 'exit'].includes(line.trim().toLowerCase())) break;
+    const answer = await opts.bot.handle(consoleMessage(line, opts.user));
+    write(renderPlain(answer) + '\n\n');
+    if (opts.prompt) rl.prompt();
+  }
+  rl.close();
+}

@@ -1,0 +1,38 @@
+// The bot: one entry point for every adapter. handle(message) runs a command and returns a neutral reply.
+import type { Programme } from './programme/model.js';
+import type { Clock, Logger, Store } from './ports.js';
+import { runCommand } from './commands/index.js';
+import type { Incoming } from './commands/types.js';
+import { reply, type Reply } from './replies/model.js';
+
+export interface BotDeps {
+  programme: Programme;
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  /** Identities allowed to change tracking state; undefined means everyone. */
+  editors?: readonly string[];
+}
+
+export interface Bot {
+  readonly programme: Programme;
+  handle(message: Incoming): Promise<Reply>;
+}
+
+/** What a user sees when something unexpected breaks. The details go to the log, never to the channel. */
+export const APOLOGY = reply('problem', 'Sorry, something went wrong on my side. It has been logged; please try again in a minute.');
+
+export function createBot(deps: BotDeps): Bot {
+  return {
+    programme: deps.programme,
+    async handle(message) {
+      const now = deps.clock.now();
+      try {
+        return await runCommand({ programme: deps.programme, store: deps.store, now, message, editors: deps.editors });
+      } catch (error) {
+        deps.logger.error('command failed', { user: message.user.id, platform: message.platform, error: String(error) });
+        return APOLOGY;
+      }
+    },
+  };
+}

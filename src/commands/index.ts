@@ -1,0 +1,56 @@
+// The command registry: text in, reply out. One command per file; this file lists them and dispatches.
+import { nearestTerms } from '../programme/search.js';
+import { code, type Reply } from '../replies/model.js';
+import { helpReply, makeHelp } from './help.js';
+import { next } from './next.js';
+import { overdue } from './overdue.js';
+import { status } from './status.js';
+import { textAfter, tokenize } from './tokenize.js';
+import type { Command, Context } from './types.js';
+
+export const COMMANDS: readonly Command[] = [status, next, overdue];
+const help = makeHelp(() => ALL);
+const ALL: readonly Command[] = [...COMMANDS, help];
+
+export function findCommand(verb: string): Command | undefined {
+  const v = verb.toLowerCase();
+  return ALL.find((c) => c.name === v || c.aliases?.includes(v));
+}
+
+/** Strips what platforms put in front of a command: `/reform`, `reform`, `@Reform`. */
+export function commandText(text: string): string {
+  return text.replace(/^\s*(?:\/reform|@reform|reform)(?=\s|$)/i, '').trim();
+}
+
+export interface ParsedCommand {
+  command: Command;
+  args: string[];
+  rest: string;
+}
+
+/** The command a text names, or undefined for empty and unknown text. */
+export function parseCommand(text: string): ParsedCommand | undefined {
+  const body = commandText(text);
+  const words = tokenize(body);
+  const verb = words[0];
+  if (verb === undefined) return undefined;
+  const command = findCommand(verb);
+  return command ? { command, args: words.slice(1), rest: textAfter(body, 1) } : undefined;
+}
+
+export async function runCommand(ctx: Context): Promise<Reply> {
+  const body = commandText(ctx.message.text);
+  const parsed = parseCommand(body);
+  if (!parsed) {
+    const verb = tokenize(body)[0];
+    if (verb === undefined) return helpReply(ALL);
+    const names = ALL.flatMap((c) => [c.name, ...(c.aliases ?? [])]).filter((n) => n.length > 1);
+    const typed = verb.toLowerCase().slice(0, 40);
+    const guess = nearestTerms(typed, names, 1, Math.max(1, Math.floor(typed.length / 3)))[0];
+    return helpReply(ALL, [
+      `I don't know "${verb.slice(0, 40)}".`,
+      ...(guess ? [' Did you mean ', code(guess), '?'] : []),
+    ]);
+  }
+  return parsed.command.run(ctx, parsed.args, parsed.rest);
+}

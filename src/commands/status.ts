@@ -1,0 +1,80 @@
+// `status`, `status <anything>`: where the programme, a milestone, a theme or an alias stands.
+import type { DateTime } from 'luxon';
+import { searchMilestones } from '../programme/search.js';
+import { STATUS_LABEL, type Status } from '../programme/status.js';
+import { itemToReply } from '../replies/items.js';
+import { code, reply, type Reply } from '../replies/model.js';
+import { actionsOf, allActionItems, allMilestoneItems, bySoonest, findItem, milestoneItem } from '../tracking/items.js';
+import type { State } from '../tracking/state.js';
+import type { Command, Context } from './types.js';
+
+const ORDER: Status[] = ['overdue', 'due-soon', 'upcoming', 'done'];
+
+function summary(ctx: Context, state: State): Reply {
+  const { programme, now } = ctx;
+  const zone = programme.timezone;
+  const items = allMilestoneItems(programme, state, now);
+  const counts = ORDER.map((s) => `${items.filter((i) => i.status === s).length} ${STATUS_LABEL[s]}`).join(' · ');
+  const overdue = items.filter((i) => i.status === 'overdue').sort(bySoonest);
+  const next = items.filter((i) => i.status === 'due-soon' || i.status === 'upcoming').sort(bySoonest).slice(0, 5);
+  const withActions = (i: ReturnType<typeof milestoneItem>) =>
+    itemToReply(i, now, zone, { children: actionsOf(programme, state, i.id, now).filter((a) => !a.done) });
+  const openActions = allActionItems(programme, state, now).filter((a) => !a.done).length;
+  return reply(
+    'answer',
+    `${programme.name}: ${items.length} milestones`,
+    [
+      { lines: [[counts + (openActions ? ` · ${openActions} open local action${openActions === 1 ? '' : 's'}` : '')]] },
+      { title: overdue.length ? `Overdue (${overdue.length})` : 'Overdue', ...(overdue.length ? { items: overdue.map(withActions) } : { lines: [['Nothing is overdue.']] }) },
+      { title: 'Next deadlines', ...(next.length ? { items: next.map(withActions) } : { lines: [['No open deadlines ahead.']] }) },
+    ],
+    [['Ask about one thing: ', code('status kinship'), ', ', code('status agency-compliance'), ', ', code('status SGO'), `. As at ${now.setZone(zone).toFormat('d LLLL yyyy, HH:mm')}.`]],
+  );
+}
+
+export async function queryStatus(ctx: Context, query: string): Promise<Reply> {
+  const { programme, now } = ctx;
+  const zone = programme.timezone;
+  const state = await ctx.store.read();
+  if (!query) return summary(ctx, state);
+
+  const exactAction = state.actions[query.trim()];
+  if (exactAction) {
+    const item = findItem(programme, state, exactAction.id, now)!;
+    return reply('answer', `${item.id}: ${item.title}`, [{ items: [itemToReply(item, now, zone, { detail: true })] }]);
+  }
+
+  const found = searchMilestones(programme, query);
+  if (found.kind === 'id') {
+    const item = milestoneItem(programme, state, found.milestone, now);
+    const children = actionsOf(programme, state, item.id, now);
+    return reply('answer', `${item.id}: ${item.title}`, [{ items: [itemToReply(item, now, zone, { detail: true, children })] }]);
+  }
+  if (found.kind === 'none') {
+    const lines = [[`Nothing in the programme matches "${query.trim()}".`]];
+    if (found.suggestions.length) lines.push([`Did you mean: ${found.suggestions.join(', ')}?`]);
+    lines.push([`Themes: ${programme.themes.join(', ')}.`]);
+    return reply('problem', 'No match', [{ lines }], [['Try ', code('status'), ' for the whole programme, or ', code('next'), ' for the next deadlines.']]);
+  }
+  const items = found.milestones.map((m) => milestoneItem(programme, state, m, now)).sort(bySoonest);
+  const shown = items.map((i) =>
+    itemToReply(i, now, zone, { children: actionsOf(programme, state, i.id, now).filter((a) => !a.done) }),
+  );
+  const footnotes = found.correctedFrom ? [[`Did you mean "${found.term}"? Nothing matched "${found.correctedFrom}" exactly.`]] : [];
+  const by = found.matchedBy === 'theme' ? 'Theme' : found.matchedBy === 'alias' ? 'Also known as' : 'Matching';
+  return reply('answer', `${by} "${found.term}": ${items.length} milestone${items.length === 1 ? '' : 's'}`, [{ items: shown }], footnotes);
+}
+
+export const status: Command = {
+  name: 'status',
+  aliases: ['s', 'show'],
+  usage: 'status [milestone id | theme | words]',
+  summary: 'where the programme stands, or one milestone, theme or alias (e.g. status kinship, status SGO)',
+  changes: false,
+  run: (ctx, _args, rest) => queryStatus(ctx, rest),
+};
+
+/** For `next` and `overdue`: a list of open milestones and actions, soonest first. */
+export function listOf(heading: string, items: ReturnType<typeof milestoneItem>[], now: DateTime, zone: string, empty: string): Reply {
+  return reply('answer', heading, [items.length ? { items: items.map((i) => itemToReply(i, now, zone)) } : { lines: [[empty]] }]);
+}

@@ -1,0 +1,52 @@
+// Splits a command line into words. Double quotes (straight or curly) group words: a role such as
+// "Service Director, Family Support" is one argument. A mention token `<@id|name>` is one word.
+
+export interface Word {
+  value: string;
+  /** Index just past the word in the text (after a closing quote). */
+  end: number;
+}
+
+const CLOSING: Record<string, string> = { '"': '"', '\u201c': '\u201d' };
+
+export function tokenizeWithEnds(text: string): Word[] {
+  const words: Word[] = [];
+  let current = '';
+  let closing: string | undefined;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (closing !== undefined) {
+      if (ch === closing || (closing === '\u201d' && ch === '"')) closing = undefined;
+      else current += ch;
+      continue;
+    }
+    if (ch in CLOSING) {
+      closing = CLOSING[ch];
+      inWord = true;
+      continue;
+    }
+    if (/\s/.test(ch)) {
+      if (inWord) words.push({ value: current, end: i });
+      current = '';
+      inWord = false;
+      continue;
+    }
+    current += ch;
+    inWord = true;
+  }
+  if (inWord) words.push({ value: current, end: text.length });
+  return words;
+}
+
+export function tokenize(text: string): string[] {
+  return tokenizeWithEnds(text).map((w) => w.value);
+}
+
+/** The text after the first `skip` words, exactly as typed (notes keep their quotes and spacing). */
+export function textAfter(text: string, skip: number): string {
+  if (skip <= 0) return text.trim();
+  const words = tokenizeWithEnds(text);
+  const last = words[skip - 1];
+  return last ? text.slice(last.end).trim() : '';
+}

@@ -1,0 +1,48 @@
+// The interfaces the core needs from the outside world. Adapters implement them; tests use fakes.
+import type { DateTime } from 'luxon';
+import type { Reply } from './replies/model.js';
+import type { State } from './tracking/state.js';
+
+/** The only source of "now" in the core. Adapters supply the system clock or a frozen one (REFORM_NOW). */
+export interface Clock {
+  now(): DateTime;
+}
+
+/** Tracking state. Implementations must make `update` safe across processes sharing one store. */
+export interface Store {
+  /** The latest saved state. Called on every query; do not cache across calls. */
+  read(): Promise<State>;
+  /**
+   * Runs `change` on the latest state under an exclusive lock and saves the result atomically. If `change`
+   * throws, nothing is saved. Returns what `change` returned.
+   */
+  update<T>(change: (state: State) => T): Promise<T>;
+}
+
+export interface Logger {
+  info(message: string, context?: Record<string, unknown>): void;
+  warn(message: string, context?: Record<string, unknown>): void;
+  error(message: string, context?: Record<string, unknown>): void;
+}
+
+/** Where a scheduled message goes. `extras` carries platform data (a Teams conversation reference). */
+export interface Destination {
+  platform: string;
+  channel: string;
+  extras?: Record<string, unknown>;
+}
+
+export type SendOutcome =
+  | { ok: true; receipt?: Record<string, unknown> }
+  /** `retryAfterMs`: the platform asked to wait (HTTP 429 Retry-After). `permanent`: never retry this channel. */
+  | { ok: false; error: string; permanent?: boolean; retryAfterMs?: number };
+
+/** One chat platform's outbound side, used by the scheduler. Called from tick(), one message at a time. */
+export interface Chat {
+  readonly platform: string;
+  send(to: Destination, message: Reply, meta: { key: string }): Promise<SendOutcome>;
+  /** Whether a message with this ledger key already reached the channel (recovering a send that may have happened). */
+  alreadyDelivered?(to: Destination, key: string): Promise<boolean>;
+}
+
+export const silentLogger: Logger = { info() {}, warn() {}, error() {} };

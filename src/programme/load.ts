@@ -1,0 +1,197 @@
+// Reads a programme file's text into a Programme, or into errors that name the file, line, field and what
+// was expected. Pure: the caller reads the file (adapters/programme-file.ts).
+import { IANAZone } from 'luxon';
+import { LineCounter, isMap, isPair, isScalar, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import type { Milestone, Programme, DatedPhrase } from './model.js';
+import { PHRASE_EXAMPLES, parsePhrase } from './phrases.js';
+import { milestoneSchema, programmeSchema, type MilestoneEntry } from './schema.js';
+
+export interface LocatedError {
+  file: string;
+  line: number;
+  path: string;
+  message: string;
+}
+
+export type LoadResult =
+  | { ok: true; programme: Programme; warnings: LocatedError[] }
+  | { ok: false; errors: LocatedError[] };
+
+export function formatLocatedError(e: LocatedError): string {
+  return `${e.file}:${e.line}: ${e.path ? `${e.path}: ` : ''}${e.message}`;
+}
+
+type PathKey = string | number;
+
+function pathText(path: readonly PathKey[]): string {
+  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${key}` : key), '');
+}
+
+const TRY = `(try ${PHRASE_EXAMPLES.map((p) => `"${p}"`).join(', ')})`;
+
+function quote(value: unknown): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  return JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text);
+}
+
+const EXPECTED: Record<string, string> = {
+  string: 'text',
+  object: 'a mapping of fields',
+  array: 'a list',
+  number: 'a number',
+};
+
+function describeIssue(issue: z.core.$ZodIssue, doc: Document): string {
+  const here = doc.getIn(issue.path as PathKey[]);
+  switch (issue.code) {
+    case 'invalid_type':
+      if (here === undefined) return `is required (${EXPECTED[issue.expected] ?? issue.expected})`;
+      return `expected ${EXPECTED[issue.expected] ?? issue.expected}, found ${quote(here)}`;
+    case 'unrecognized_keys':
+      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    case 'too_small':
+      return issue.origin === 'array' ? `needs at least ${String(issue.minimum)} entr${issue.minimum === 1 ? 'y' : 'ies'}` : issue.origin === 'string' ? 'must not be empty' : `must be at least ${String(issue.minimum)}`;
+    case 'too_big':
+      return issue.origin === 'string' ? `is too long (at most ${String(issue.maximum)} characters)` : `must be at most ${String(issue.maximum)}`;
+    case 'invalid_value':
+      return `${quote(here)} is not one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'invalid_format':
+      return `${quote(here)} is not valid: ${issue.message}`;
+    default:
+      return issue.message;
+  }
+}
+
+/** The line of the node at `path`, or of the nearest parent that exists; for an unknown key, the key's line. */
+function lineOf(doc: Document, counter: LineCounter, path: readonly PathKey[], key?: string): number {
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = doc.getIn(path.slice(0, depth) as PathKey[], true) as { range?: [number, number, number] } | undefined;
+    const target = depth === path.length && key !== undefined && isMap(node)
+      ? node.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === key)?.key
+      : node;
+    const range = (target as { range?: [number, number, number] } | undefined)?.range;
+    if (range) return counter.linePos(range[0]).line;
+  }
+  return 1;
+}
+
+function readPhrase(
+  text: string,
+  at: readonly PathKey[],
+  anchor: string | undefined,
+  report: (path: readonly PathKey[], message: string) => void,
+  warn: (path: readonly PathKey[], message: string) => void,
+): DatedPhrase | undefined {
+  const result = parsePhrase(text, anchor);
+  if (result.ok) {
+    if (result.warning) warn(at, result.warning);
+    return { phrase: text, span: result.span };
+  }
+  if (result.reason === 'needs-anchor') report(at, `${quote(text)} is relative: add "anchor:" with the date it counts from`);
+  else report(at, `${quote(text)} is not a date phrase ${TRY}`);
+  return undefined;
+}
+
+function toMilestone(
+  entry: MilestoneEntry,
+  index: number,
+  report: (path: readonly PathKey[], message: string) => void,
+  warn: (path: readonly PathKey[], message: string) => void,
+): Milestone | undefined {
+  const at = (...rest: PathKey[]): PathKey[] => ['milestones', index, ...rest];
+  let anchor: string | undefined;
+  if (entry.anchor !== undefined) {
+    const read = readPhrase(entry.anchor, at('anchor'), undefined, report, warn);
+    anchor = read?.span.first;
+  }
+  // `due` keeps the report's words; `deadline`, when given, says how to read them.
+  const reading = entry.deadline !== undefined
+    ? readPhrase(entry.deadline, at('deadline'), anchor, report, warn)
+    : readPhrase(entry.due, at('due'), anchor, report, warn);
+  const revised = entry.revised && readPhrase(entry.revised.due, at('revised', 'due'), anchor, report, warn);
+  const completed = entry.completed && readPhrase(entry.completed.date, at('completed', 'date'), anchor, report, warn);
+  if (!reading || (entry.revised && !revised) || (entry.completed && !completed)) return undefined;
+  return {
+    id: entry.id,
+    title: entry.title,
+    due: { phrase: entry.due, span: reading.span },
+    reading: entry.reading,
+    themes: entry.themes,
+    aliases: entry.aliases,
+    source: entry.source,
+    revised: revised ? { ...revised, note: entry.revised?.note } : undefined,
+    completed: completed ? { ...completed, note: entry.completed?.note } : undefined,
+  };
+}
+
+/** Reads programme text. `file` is the name used in messages (usually the base name). */
+export function loadProgramme(text: string, file: string, defaultZone = 'Europe/London'): LoadResult {
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  const errors: LocatedError[] = [];
+  const warnings: LocatedError[] = [];
+
+  for (const e of doc.errors) {
+    const line = counter.linePos(e.pos[0]).line;
+    errors.push({ file, line, path: '', message: `not valid YAML: ${e.message.split('\n')[0]}` });
+  }
+  if (errors.length) return { ok: false, errors };
+
+  const raw: unknown = doc.toJS({ maxAliasCount: 50 });
+  if (raw === null || raw === undefined) {
+    return { ok: false, errors: [{ file, line: 1, path: '', message: 'the file is empty (it needs "programme:" and "milestones:")' }] };
+  }
+  const report = (path: readonly PathKey[], message: string): void => {
+    errors.push({ file, line: lineOf(doc, counter, path), path: pathText(path), message });
+  };
+  const warn = (path: readonly PathKey[], message: string): void => {
+    warnings.push({ file, line: lineOf(doc, counter, path), path: pathText(path), message });
+  };
+
+  const parsed = programmeSchema.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const key = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
+      const path = issue.path as PathKey[];
+      const shown = key !== undefined ? [...path, key] : path;
+      errors.push({ file, line: lineOf(doc, counter, path, key), path: pathText(shown), message: describeIssue(issue, doc) });
+    }
+  }
+
+  // Milestones are read one by one, so that one bad entry does not hide the date and duplicate errors of others.
+  const entries: unknown[] = Array.isArray((raw as { milestones?: unknown }).milestones) ? (raw as { milestones: unknown[] }).milestones : [];
+  const firstLine = new Map<string, number>();
+  const milestones: Milestone[] = [];
+  entries.forEach((value, index) => {
+    const entry = milestoneSchema.loose().safeParse(value);
+    if (!entry.success) return;
+    const line = lineOf(doc, counter, ['milestones', index, 'id']);
+    const seen = firstLine.get(entry.data.id);
+    if (seen !== undefined) report(['milestones', index, 'id'], `duplicate id "${entry.data.id}" (first used on line ${seen})`);
+    else firstLine.set(entry.data.id, line);
+    const milestone = toMilestone(entry.data, index, report, warn);
+    if (milestone) milestones.push(milestone);
+  });
+
+  const timezone = (parsed.success && parsed.data.timezone) || defaultZone;
+  if (!IANAZone.isValidZone(timezone)) report(['timezone'], `${quote(timezone)} is not a time zone (try "Europe/London")`);
+  if (!parsed.success || errors.length) return { ok: false, errors: errors.sort((a, b) => a.line - b.line) };
+  const data = parsed.data;
+
+  const themes = [...new Set(milestones.flatMap((m) => m.themes))].sort();
+  return {
+    ok: true,
+    warnings,
+    programme: {
+      name: data.programme,
+      file,
+      timezone,
+      dueSoonDays: data.due_soon_days,
+      reminders: data.reminders,
+      digest: data.digest,
+      milestones,
+      themes,
+    },
+  };
+}

@@ -1,0 +1,67 @@
+// The shape of a programme (milestones) file. Checked with zod; the JSON Schema published next to the
+// milestones files is generated from this (npm run schema), so editors can check and complete them.
+import { z } from 'zod';
+
+const text = z.string().trim().min(1);
+// A bare year (`due: 2027`) arrives from YAML as a number; it is still a phrase.
+const words = z.union([text.max(120), z.number().int().min(1900).max(2200)]).transform((v) => String(v));
+const phrase = words.describe('A date phrase: "11 May 2023", "September 2023", "spring 2024", "end of 2027", "2024-25"');
+
+export const milestoneId = z
+  .string()
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'lower-case words joined by hyphens, e.g. kinship-strategy')
+  .max(60);
+
+const source = z.strictObject({
+  seed: text.describe('The report the commitment comes from (file name in shared/seeds)'),
+  section: text.describe('Section, appendix or slide title in that report'),
+  also: text.optional().describe('Other reports that state it, and any disagreement'),
+});
+
+export const milestoneSchema = z.strictObject({
+  id: milestoneId.describe('Fixed identifier officers type: kinship-strategy'),
+  title: text.max(200),
+  due: words.describe("The report's own words: a date phrase, or any words when `deadline` is given"),
+  deadline: phrase.optional().describe('How the bot reads `due` when it is not a date phrase'),
+  anchor: phrase.optional().describe('The date a relative phrase ("in six months\' time") counts from'),
+  reading: text.optional().describe('How an ambiguous phrase was read, in one sentence'),
+  themes: z.array(text.max(40).regex(/^[a-z0-9-]+$/, 'lower-case words joined by hyphens')).min(1),
+  aliases: z.array(text.max(60)).default([]),
+  source: source.optional(),
+  revised: z.strictObject({ due: phrase, note: text.optional() }).optional().describe('A later deadline from the public record'),
+  completed: z.strictObject({ date: phrase, note: text.optional() }).optional().describe('When it happened'),
+});
+
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a 24-hour time such as 09:00');
+
+export const remindersSchema = z.strictObject({
+  days_before: z.array(z.number().int().min(1).max(365)).default([28, 7, 1]),
+  overdue: z.boolean().default(true),
+  at: clock.default('09:00'),
+});
+
+export const digestSchema = z.strictObject({
+  day: z.enum(['monday', 'tuesday', 'wednesday', 'thursday', 'friday']).default('monday'),
+  at: clock.default('09:00'),
+  horizon_weeks: z.number().int().min(1).max(52).default(6),
+  unowned_weeks: z.number().int().min(1).max(104).default(12),
+});
+
+export const programmeSchema = z.strictObject({
+  programme: text.max(200).describe('The programme name shown in replies'),
+  timezone: text.optional().describe('IANA time zone; default REFORM_TZ, else Europe/London'),
+  due_soon_days: z.number().int().min(1).max(365).default(28),
+  reminders: remindersSchema.default(remindersSchema.parse({})),
+  digest: digestSchema.default(digestSchema.parse({})),
+  milestones: z.array(milestoneSchema).min(1),
+});
+
+export type ProgrammeFile = z.infer<typeof programmeSchema>;
+export type MilestoneEntry = z.infer<typeof milestoneSchema>;
+export type ReminderPolicy = z.infer<typeof remindersSchema>;
+export type DigestPolicy = z.infer<typeof digestSchema>;
+
+/** JSON Schema for editors (VS Code's YAML extension reads the `$schema` comment at the top of a file). */
+export function programmeJsonSchema(): unknown {
+  return z.toJSONSchema(programmeSchema, { io: 'input' });
+}

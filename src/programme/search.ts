@@ -1,0 +1,94 @@
+// Finds milestones from what officers type: an id, a theme, an alias ("SGO"), or words from titles.
+// Case-insensitive, spaces and hyphens alike, typos answered with the nearest term ("did you mean").
+import { distance } from 'fastest-levenshtein';
+import type { Milestone, Programme } from './model.js';
+
+export type SearchResult =
+  | { kind: 'id'; milestone: Milestone }
+  | { kind: 'matches'; milestones: Milestone[]; matchedBy: 'theme' | 'alias' | 'words'; correctedFrom?: string; term: string }
+  | { kind: 'none'; suggestions: string[] };
+
+export function normaliseQuery(text: string): string {
+  return text
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[\u2018\u2019']/g, '')
+    .replace(/[^a-z0-9£]+/g, ' ')
+    .trim();
+}
+
+function words(text: string): string[] {
+  return normaliseQuery(text).split(' ').filter(Boolean);
+}
+
+const STOP_WORDS = new Set(['the', 'a', 'an', 'of', 'and', 'for', 'on', 'in', 'to', 'by', 'with', 'is', 'what', 'whats', 'status']);
+
+function haystack(m: Milestone): Set<string> {
+  return new Set([...words(m.id), ...words(m.title), ...m.themes.flatMap(words), ...m.aliases.flatMap(words)]);
+}
+
+function matchTerm(programme: Programme, term: string): Omit<Extract<SearchResult, { kind: 'matches' }>, 'term'> | undefined {
+  const byId = programme.milestones.filter((m) => normaliseQuery(m.id) === term);
+  if (byId.length === 1) return { milestones: byId, matchedBy: 'words', kind: 'matches' };
+  const byTheme = programme.milestones.filter((m) => m.themes.some((t) => normaliseQuery(t) === term));
+  if (byTheme.length) return { kind: 'matches', milestones: byTheme, matchedBy: 'theme' };
+  const byAlias = programme.milestones.filter((m) => m.aliases.some((a) => normaliseQuery(a) === term));
+  if (byAlias.length) return { kind: 'matches', milestones: byAlias, matchedBy: 'alias' };
+  const wanted = words(term).filter((w) => !STOP_WORDS.has(w));
+  if (!wanted.length) return undefined;
+  const byWords = programme.milestones.filter((m) => {
+    const hay = haystack(m);
+    return wanted.every((w) => hay.has(w) || [...hay].some((h) => w.length >= 4 && h.startsWith(w)));
+  });
+  return byWords.length ? { kind: 'matches', milestones: byWords, matchedBy: 'words' } : undefined;
+}
+
+/** Every term a query may be corrected to: ids, themes, aliases and title words. */
+function vocabulary(programme: Programme): string[] {
+  const terms = new Set<string>();
+  for (const m of programme.milestones) {
+    terms.add(normaliseQuery(m.id));
+    for (const t of m.themes) terms.add(normaliseQuery(t));
+    for (const a of m.aliases) terms.add(normaliseQuery(a));
+    for (const w of words(m.title)) if (w.length >= 4 && !STOP_WORDS.has(w)) terms.add(w);
+  }
+  terms.delete('');
+  return [...terms];
+}
+
+/** The nearest terms to `term`, close enough to be a typo of it. */
+export function nearestTerms(term: string, candidates: string[], limit = 3, allowed = Math.max(1, Math.floor(term.length / 4))): string[] {
+  return candidates
+    .map((c) => ({ c, d: distance(term, c) }))
+    .filter((x) => x.d <= allowed && x.d > 0)
+    .sort((a, b) => a.d - b.d || a.c.localeCompare(b.c))
+    .slice(0, limit)
+    .map((x) => x.c);
+}
+
+export function searchMilestones(programme: Programme, query: string): SearchResult {
+  const raw = query.trim().toLowerCase();
+  const exact = programme.milestones.find((m) => m.id === raw || m.id === raw.replace(/\s+/g, '-'));
+  if (exact) return { kind: 'id', milestone: exact };
+
+  const term = normaliseQuery(query);
+  const direct = matchTerm(programme, term);
+  if (direct) {
+    if (direct.milestones.length === 1 && normaliseQuery(direct.milestones[0]!.id) === term) {
+      return { kind: 'id', milestone: direct.milestones[0]! };
+    }
+    return { ...direct, term: query.trim() };
+  }
+
+  const vocab = vocabulary(programme);
+  // Correct each word on its own, so "kinshp stratgy" still finds kinship-strategy.
+  const corrected = words(term).map((w) => nearestTerms(w, vocab, 1)[0] ?? w).join(' ');
+  const whole = nearestTerms(term, vocab, 1)[0];
+  for (const candidate of [whole, corrected]) {
+    if (!candidate || candidate === term) continue;
+    const found = matchTerm(programme, candidate);
+    if (found) return { ...found, correctedFrom: query.trim(), term: candidate };
+  }
+  return { kind: 'none', suggestions: nearestTerms(term, vocab, 3) };
+}

@@ -1,0 +1,47 @@
+// Where a milestone stands at an instant. Revisions (the file's, then local re-baselines) replace the
+// stated deadline for status; the stated phrase is always kept for display.
+import type { DateTime } from 'luxon';
+import { endOfSpan, type DatedPhrase } from './model.js';
+
+export type Status = 'done' | 'overdue' | 'due-soon' | 'upcoming';
+
+export const STATUS_LABEL: Record<Status, string> = {
+  done: 'done',
+  overdue: 'overdue',
+  'due-soon': 'due soon',
+  upcoming: 'upcoming',
+};
+
+/** Anything with a stated deadline that may have been revised or completed: a milestone or a local action. */
+export interface Deadlined {
+  due?: DatedPhrase;
+  /** Newest last. */
+  revisions: DatedPhrase[];
+  done: boolean;
+}
+
+/** The deadline that drives status and reminders: the latest revision, else the stated one. */
+export function effectiveDue(item: Deadlined): DatedPhrase | undefined {
+  return item.revisions.at(-1) ?? item.due;
+}
+
+export function deadlineOf(item: Deadlined, zone: string): DateTime | undefined {
+  const due = effectiveDue(item);
+  return due ? endOfSpan(due.span, zone) : undefined;
+}
+
+export function statusAt(item: Deadlined, now: DateTime, zone: string, dueSoonDays: number): Status {
+  if (item.done) return 'done';
+  const deadline = deadlineOf(item, zone);
+  if (!deadline) return 'upcoming';
+  if (now > deadline) return 'overdue';
+  if (deadline.diff(now, 'days').days <= dueSoonDays) return 'due-soon';
+  return 'upcoming';
+}
+
+/** Whole calendar days from `now` to the deadline day, in the programme's zone (negative when overdue). */
+export function daysLeft(deadline: DateTime, now: DateTime, zone: string): number {
+  const today = now.setZone(zone).startOf('day');
+  const day = deadline.setZone(zone).startOf('day');
+  return Math.round(day.diff(today, 'days').days);
+}

@@ -1,0 +1,77 @@
+// How a milestone or action is shown in any reply: id, title, due phrase, status, owner, RAG, latest note.
+import type { DateTime } from 'luxon';
+import { formatDay } from '../programme/model.js';
+import { daysLeft } from '../programme/status.js';
+import type { Item } from '../tracking/items.js';
+import { code, type Field, type ReplyItem, type Rich } from './model.js';
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** "September 2023, revised to 31 October 2024" */
+export function dueText(item: Item): string {
+  const stated = item.due?.phrase ?? 'no due date';
+  const latest = item.revisions.at(-1);
+  return latest ? `${stated}, revised to ${latest.phrase}` : stated;
+}
+
+/** "deadline 31 May 2024, 12 days left" / "overdue by 3 days" / "done 15 December 2023" */
+export function whenText(item: Item, now: DateTime, zone: string): string {
+  if (item.done) return item.doneText ? `done ${item.doneText}` : 'done';
+  if (!item.deadline) return 'no deadline set';
+  const days = daysLeft(item.deadline, now, zone);
+  const day = formatDay(item.deadline, zone);
+  if (item.status === 'overdue') return days === 0 ? `overdue since today (deadline ${day})` : `overdue by ${plural(-days, 'day')} (deadline ${day})`;
+  if (days === 0) return `deadline today, ${day}`;
+  return `deadline ${day}, ${plural(days, 'day')} left`;
+}
+
+export function ownerField(item: Item): Field {
+  return {
+    label: 'owner',
+    value: item.owner ? [{ owner: item.owner }] : ['nobody yet (', code(`assign ${item.id} @name`), ')'],
+  };
+}
+
+export interface ItemView {
+  /** Show the source, reading, themes and revision history too. */
+  detail?: boolean;
+  /** Open actions to list under a milestone. */
+  children?: Item[];
+}
+
+export function itemToReply(item: Item, now: DateTime, zone: string, view: ItemView = {}): ReplyItem {
+  const fields: Field[] = [
+    { label: 'due', value: [dueText(item), ' · ', whenText(item, now, zone)] },
+    ownerField(item),
+  ];
+  if (item.rag) fields.push({ label: 'RAG', value: [item.rag] });
+  if (item.latestNote) {
+    fields.push({ label: 'note', value: [item.latestNote.text, ` (${formatDay(item.latestNote.at.slice(0, 10), zone)})`] });
+  }
+  if (item.done && item.doneNote) fields.push({ label: 'completed', value: [item.doneNote] });
+  for (const r of item.revisions) {
+    if (r.reason !== undefined) fields.push({ label: 'slipped', value: [`${r.from} → ${r.phrase}: ${r.reason} (by `, r.by ?? 'someone', ')'] });
+  }
+  if (view.detail) {
+    const m = item.milestone;
+    const fileRevision = item.revisions.find((r) => r.reason === undefined);
+    if (fileRevision?.note) fields.push({ label: 'revised', value: [fileRevision.note] });
+    if (m?.reading) fields.push({ label: 'reading', value: [m.reading] });
+    if (m?.source) {
+      const src: Rich = [`${m.source.seed}, ${m.source.section}`];
+      if (m.source.also) src.push(`; ${m.source.also}`);
+      fields.push({ label: 'source', value: src });
+    }
+    if (m) fields.push({ label: 'themes', value: [m.themes.join(', ') + (m.aliases.length ? ` · also: ${m.aliases.join(', ')}` : '')] });
+    if (item.action) fields.push({ label: 'under', value: [code(item.milestoneId)] });
+  }
+  const children = view.children?.map((c) => itemToReply(c, now, zone));
+  return { id: item.id, title: item.title, status: item.status, rag: item.rag, fields, ...(children?.length ? { children } : {}) };
+}
+
+/** Whether a deadline-bearing item still needs attention. */
+export function isOpen(item: Item): boolean {
+  return !item.done;
+}

@@ -1,0 +1,58 @@
+// The neutral reply model. The core builds these; each adapter renders them (plain text, Block Kit,
+// Adaptive Cards). User-provided text stays in `text` pieces, so every renderer can escape it.
+import type { Status } from '../programme/status.js';
+import type { Owner, Rag } from '../tracking/state.js';
+
+/** A piece of inline content. Renderers escape `string` pieces for their platform. */
+export type Inline = string | { code: string } | { owner: Owner } | { strong: string };
+export type Rich = Inline[];
+
+export interface Field {
+  label: string;
+  value: Rich;
+}
+
+export interface ReplyItem {
+  id: string;
+  title: string;
+  status?: Status;
+  rag?: Rag;
+  fields: Field[];
+  /** Sub-items, such as the open actions under a milestone. */
+  children?: ReplyItem[];
+}
+
+export interface Section {
+  title?: string;
+  lines?: Rich[];
+  items?: ReplyItem[];
+}
+
+/** A button that runs a command when pressed (reminders carry these). */
+export interface ReplyButton {
+  label: string;
+  command: string;
+}
+
+export interface Reply {
+  /**
+   * `answer`: a query result. `change`: something was changed (shown to the channel).
+   * `help`: usage. `problem`: an expected failure (unknown id, not allowed, bad date).
+   */
+  tone: 'answer' | 'change' | 'help' | 'problem';
+  heading: string;
+  sections: Section[];
+  footnotes: Rich[];
+  buttons?: ReplyButton[];
+}
+
+export function reply(tone: Reply['tone'], heading: string, sections: Section[] = [], footnotes: Rich[] = []): Reply {
+  return { tone, heading, sections, footnotes };
+}
+
+export function problem(heading: string, ...lines: Rich[]): Reply {
+  return reply('problem', heading, lines.length ? [{ lines }] : []);
+}
+
+export const code = (text: string): Inline => ({ code: text });
+export const strong = (text: string): Inline => ({ strong: text });

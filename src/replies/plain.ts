@@ -1,0 +1,45 @@
+// Plain-text rendering of the neutral reply model: the console adapter, the CLI, and every platform's
+// text fallback use this.
+import { STATUS_LABEL } from '../programme/status.js';
+import type { Inline, Reply, ReplyItem, Rich } from './model.js';
+
+/** How an owner reads in plain text: `@alice` for people, the post title for roles. */
+export function ownerName(owner: { id: string; name: string }): string {
+  if (owner.id.startsWith('role:')) return owner.name;
+  return `@${owner.name}`;
+}
+
+export function inlineText(piece: Inline): string {
+  if (typeof piece === 'string') return piece;
+  if ('code' in piece) return piece.code;
+  if ('owner' in piece) return ownerName(piece.owner);
+  return piece.strong;
+}
+
+export function richText(rich: Rich): string {
+  return rich.map(inlineText).join('');
+}
+
+function itemLines(item: ReplyItem, indent: string): string[] {
+  const status = item.status ? ` [${STATUS_LABEL[item.status]}]` : '';
+  const lines = [`${indent}${item.id}  ${item.title}${status}`];
+  for (const field of item.fields) lines.push(`${indent}    ${field.label}: ${richText(field.value)}`);
+  for (const child of item.children ?? []) lines.push(...itemLines(child, `${indent}    `));
+  return lines;
+}
+
+export function renderPlain(r: Reply): string {
+  const out: string[] = [r.heading];
+  for (const section of r.sections) {
+    out.push('');
+    if (section.title) out.push(section.title);
+    for (const line of section.lines ?? []) out.push(richText(line));
+    for (const item of section.items ?? []) out.push(...itemLines(item, section.title ? '  ' : ''));
+  }
+  if (r.footnotes.length) {
+    out.push('');
+    for (const note of r.footnotes) out.push(richText(note));
+  }
+  if (r.buttons?.length) out.push('', r.buttons.map((b) => `[${b.label}: ${b.command}]`).join('  '));
+  return out.join('\n');
+}

@@ -1,0 +1,106 @@
+// One view over milestones (from the programme file) and local actions (from the store), with their
+// tracking state merged in. Commands, the scheduler and the digest all read items through here.
+import { DateTime } from 'luxon';
+import { formatDay, type DatedPhrase, type Milestone, type Programme } from '../programme/model.js';
+import { deadlineOf, statusAt, type Status } from '../programme/status.js';
+import { itemState, type ActionRecord, type ItemState, type Note, type Owner, type Rag, type State } from './state.js';
+
+export interface Item {
+  kind: 'milestone' | 'action';
+  id: string;
+  title: string;
+  /** The parent milestone of an action; a milestone's own id. */
+  milestoneId: string;
+  due?: DatedPhrase;
+  /** File revision first, then local re-baselines, oldest first. The last one drives status. */
+  revisions: (DatedPhrase & { note?: string; by?: string; reason?: string; from?: string })[];
+  done: boolean;
+  /** When it was done, as people read it: "15 December 2023", or the file's own phrase ("July 2023"). */
+  doneText?: string;
+  doneNote?: string;
+  owner?: Owner;
+  rag?: Rag;
+  latestNote?: Note;
+  status: Status;
+  deadline?: DateTime;
+  milestone?: Milestone;
+  action?: ActionRecord;
+  state: ItemState;
+}
+
+export function milestoneItem(programme: Programme, state: State, m: Milestone, now: DateTime): Item {
+  const s = itemState(state, m.id);
+  const revisions = [...(m.revised ? [m.revised] : []), ...s.revisions];
+  // A completion from the public record counts from its first day, so a past `now` sees the past.
+  const completedInFile =
+    m.completed !== undefined && !s.reopened && now >= DateTime.fromISO(m.completed.span.first, { zone: programme.timezone });
+  const done = s.done !== undefined || completedInFile;
+  const base = { due: m.due, revisions, done };
+  return {
+    kind: 'milestone',
+    id: m.id,
+    title: m.title,
+    milestoneId: m.id,
+    ...base,
+    doneText: s.done ? formatDay(s.done.at.slice(0, 10), programme.timezone) : completedInFile ? m.completed?.phrase : undefined,
+    doneNote: s.done ? s.done.note : completedInFile ? m.completed?.note : undefined,
+    owner: s.owner,
+    rag: s.rag,
+    latestNote: s.notes.at(-1),
+    status: statusAt(base, now, programme.timezone, programme.dueSoonDays),
+    deadline: deadlineOf(base, programme.timezone),
+    milestone: m,
+    state: s,
+  };
+}
+
+export function actionItem(programme: Programme, state: State, a: ActionRecord, now: DateTime): Item {
+  const s = itemState(state, a.id);
+  const base = { due: a.due, revisions: s.revisions, done: s.done !== undefined };
+  return {
+    kind: 'action',
+    id: a.id,
+    title: a.title,
+    milestoneId: a.milestoneId,
+    ...base,
+    doneText: s.done ? formatDay(s.done.at.slice(0, 10), programme.timezone) : undefined,
+    doneNote: s.done?.note,
+    owner: s.owner,
+    rag: s.rag,
+    latestNote: s.notes.at(-1),
+    status: statusAt(base, now, programme.timezone, programme.dueSoonDays),
+    deadline: deadlineOf(base, programme.timezone),
+    action: a,
+    state: s,
+  };
+}
+
+export function allMilestoneItems(programme: Programme, state: State, now: DateTime): Item[] {
+  return programme.milestones.map((m) => milestoneItem(programme, state, m, now));
+}
+
+export function allActionItems(programme: Programme, state: State, now: DateTime): Item[] {
+  return Object.values(state.actions).map((a) => actionItem(programme, state, a, now));
+}
+
+export function actionsOf(programme: Programme, state: State, milestoneId: string, now: DateTime): Item[] {
+  return Object.values(state.actions)
+    .filter((a) => a.milestoneId === milestoneId)
+    .map((a) => actionItem(programme, state, a, now));
+}
+
+/** A milestone or action by id, or undefined. */
+export function findItem(programme: Programme, state: State, id: string, now: DateTime): Item | undefined {
+  const m = programme.milestones.find((x) => x.id === id);
+  if (m) return milestoneItem(programme, state, m, now);
+  const a = state.actions[id];
+  return a ? actionItem(programme, state, a, now) : undefined;
+}
+
+/** Open items soonest deadline first, then done ones; ties by id. */
+export function bySoonest(a: Item, b: Item): number {
+  if (a.done !== b.done) return a.done ? 1 : -1;
+  const da = a.deadline?.toMillis() ?? Number.POSITIVE_INFINITY;
+  const db = b.deadline?.toMillis() ?? Number.POSITIVE_INFINITY;
+  return da === db ? a.id.localeCompare(b.id) : da - db;
+}

@@ -1,0 +1,115 @@
+// The tracking state kept in the store: who owns what, RAG, notes, completions, local actions, the audit
+// trail, channel subscriptions and the delivery ledger. The programme file stays read-only input; this is
+// keyed by milestone and action id, so editing the file never loses an owner.
+import { z } from 'zod';
+
+export const STATE_VERSION = 1;
+
+const instant = z.string().min(1); // ISO 8601 with offset, written by the bot
+const daySpan = z.strictObject({ first: z.string(), last: z.string() });
+const datedPhrase = z.strictObject({ phrase: z.string(), span: daySpan });
+
+export const ownerSchema = z.strictObject({
+  /** Platform-qualified identity (`slack:U123`, `teams:<aad id>`, `console:alice`) or `role:<post title>`. */
+  id: z.string().min(1),
+  /** How to show the owner when the platform cannot mention them. */
+  name: z.string(),
+});
+export type Owner = z.infer<typeof ownerSchema>;
+
+export const RAG = ['red', 'amber', 'green'] as const;
+export type Rag = (typeof RAG)[number];
+
+const noteSchema = z.strictObject({ at: instant, by: z.string(), text: z.string() });
+export type Note = z.infer<typeof noteSchema>;
+
+const revisionSchema = datedPhrase.extend({ at: instant, by: z.string(), reason: z.string(), from: z.string() });
+export type Revision = z.infer<typeof revisionSchema>;
+
+export const itemStateSchema = z.strictObject({
+  owner: ownerSchema.optional(),
+  rag: z.enum(RAG).optional(),
+  notes: z.array(noteSchema).default([]),
+  done: z.strictObject({ at: instant, by: z.string(), note: z.string().optional() }).optional(),
+  /** Set when someone reopens a milestone the programme file marks completed. */
+  reopened: z.boolean().optional(),
+  revisions: z.array(revisionSchema).default([]),
+  /** Reminders for this item are skipped until this instant ("Snooze a week"). */
+  snoozedUntil: instant.optional(),
+});
+export type ItemState = z.infer<typeof itemStateSchema>;
+
+export const actionSchema = z.strictObject({
+  id: z.string(),
+  milestoneId: z.string(),
+  title: z.string(),
+  due: datedPhrase.optional(),
+  createdAt: instant,
+  createdBy: z.string(),
+});
+export type ActionRecord = z.infer<typeof actionSchema>;
+
+export const auditSchema = z.strictObject({
+  at: instant,
+  by: z.string(),
+  item: z.string(),
+  change: z.string(),
+  from: z.string().optional(),
+  to: z.string().optional(),
+});
+export type AuditEntry = z.infer<typeof auditSchema>;
+
+export const subscriptionSchema = z.strictObject({
+  id: z.string(),
+  kind: z.enum(['reminders', 'digest']),
+  platform: z.string(),
+  channel: z.string(),
+  /** Platform data the core never reads (a Teams conversation reference). */
+  extras: z.record(z.string(), z.unknown()).optional(),
+  createdAt: instant,
+  createdBy: z.string(),
+  /** Set when the platform refuses posts to this channel for good (bot removed, channel archived). */
+  failing: z.strictObject({ at: instant, reason: z.string() }).optional(),
+});
+export type Subscription = z.infer<typeof subscriptionSchema>;
+
+export const ledgerSchema = z.strictObject({
+  key: z.string(),
+  subscription: z.string(),
+  item: z.string(),
+  slot: z.string(),
+  kind: z.enum(['reminder', 'overdue', 'digest']),
+  /** The instant the message was due to go out. */
+  dueAt: instant,
+  state: z.enum(['pending', 'claimed', 'sent', 'superseded', 'failed']),
+  attempts: z.number().int().default(0),
+  claimedAt: instant.optional(),
+  claimedBy: z.string().optional(),
+  nextAttemptAt: instant.optional(),
+  sentAt: instant.optional(),
+  lastError: z.string().optional(),
+  /** Platform data about the sent message (Slack ts), for updating it later. */
+  receipt: z.record(z.string(), z.unknown()).optional(),
+});
+export type LedgerEntry = z.infer<typeof ledgerSchema>;
+
+export const stateSchema = z.strictObject({
+  version: z.number().int(),
+  items: z.record(z.string(), itemStateSchema).default({}),
+  actions: z.record(z.string(), actionSchema).default({}),
+  audit: z.array(auditSchema).default([]),
+  subscriptions: z.array(subscriptionSchema).default([]),
+  ledger: z.record(z.string(), ledgerSchema).default({}),
+  /** Personal conversations per identity (Teams), so owners can be nudged directly. */
+  directChannels: z.record(z.string(), z.strictObject({ platform: z.string(), channel: z.string(), extras: z.record(z.string(), z.unknown()).optional() })).default({}),
+  digests: z.strictObject({ lastBuiltAt: instant.optional() }).default({}),
+});
+export type State = z.infer<typeof stateSchema>;
+
+export function emptyState(): State {
+  return stateSchema.parse({ version: STATE_VERSION });
+}
+
+export function itemState(state: State, id: string): ItemState {
+  return state.items[id] ?? itemStateSchema.parse({});
+}

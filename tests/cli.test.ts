@@ -1,0 +1,59 @@
+// The `reform` command and `npm start`, run as real processes, as a newcomer would.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const dir = mkdtempSync(join(tmpdir(), 'reform-cli-'));
+const baseEnv = { PATH: process.env.PATH, HOME: process.env.HOME, REFORM_DB: join(dir, 'reform.json'), REFORM_LOG_LEVEL: 'warn' };
+
+function reform(args: string[], opts: { input?: string; env?: Record<string, string> } = {}) {
+  const result = spawnSync(process.execPath, ['bin/reform.mjs', ...args], {
+    input: opts.input ?? '',
+    env: { ...baseEnv, ...opts.env },
+    encoding: 'utf8',
+    timeout: 15_000,
+  });
+  return { code: result.status, out: result.stdout, err: result.stderr };
+}
+
+describe('reform CLI', () => {
+  it('ask answers one command as a chat would, at a frozen instant', () => {
+    const r = reform(['ask', 'status agency', '--now', '2023-06-01T10:00:00Z']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('agency-national-rules');
+    expect(r.out).toContain('September 2023');
+    expect(r.out).toContain('spring 2024');
+  });
+
+  it('start (npm start) reads commands from standard input and exits 0 at the end', () => {
+    const r = reform(['start'], { input: 'status kinship\nnext 2\n', env: { REFORM_NOW: '2026-11-24T10:00:00Z' } });
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('kinship-strategy');
+    expect(r.out).toMatch(/Next 2 deadlines/);
+  });
+
+  it('check counts milestones and themes, and fails with file, line and field', () => {
+    const ok = reform(['check']);
+    expect(ok.code).toBe(0);
+    expect(ok.out).toMatch(/^stable-homes\.yaml: \d+ milestones, \d+ themes$/m);
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'programme: X\nmilestones:\n  - id: a\n    title: A\n    due: the twelfth of never\n    themes: [x]\n');
+    const r = reform(['check', '--milestones', bad]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('bad.yaml:5: milestones[0].due: "the twelfth of never" is not a date phrase');
+  });
+
+  it('stops startup on a missing file, naming the path and the variable', () => {
+    const r = reform(['start'], { env: { REFORM_MILESTONES: join(dir, 'nope.yaml') } });
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`${join(dir, 'nope.yaml')} (no such file); it was set by REFORM_MILESTONES`);
+  });
+
+  it('stops on a bad variable, naming it', () => {
+    const r = reform(['ask', 'status'], { env: { REFORM_NOW: 'yesterday' } });
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('REFORM_NOW');
+  });
+});

@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { formatLocatedError, loadProgramme } from '../src/programme/load.js';
+import { schemaText, SCHEMA_PATH } from '../scripts/write-schema.js';
+import { defaultProgramme } from './helpers.js';
+
+const MINIMAL = `programme: Bars programme
+milestones:
+  - id: spring-thing
+    title: Spring thing
+    due: spring 2024
+    themes: [agency]
+`;
+
+function errorsOf(text: string): string[] {
+  const result = loadProgramme(text, 'stable-homes.yaml');
+  if (result.ok) throw new Error('expected errors');
+  return result.errors.map(formatLocatedError);
+}
+
+describe('programme file', () => {
+  it('accepts the minimal file with defaults', () => {
+    const result = loadProgramme(MINIMAL, 'bars.yaml');
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.programme.timezone).toBe('Europe/London');
+    expect(result.programme.reminders).toEqual({ days_before: [28, 7, 1], overdue: true, at: '09:00' });
+    expect(result.programme.milestones[0]).toMatchObject({ id: 'spring-thing', aliases: [], due: { phrase: 'spring 2024', span: { last: '2024-05-31' } } });
+  });
+
+  it('names file, line, field and the phrases to try for an unreadable date', () => {
+    const text = MINIMAL + `  - id: never\n    title: Never\n    due: the twelfth of never\n    themes: [agency]\n`;
+    expect(errorsOf(text)).toEqual([
+      'stable-homes.yaml:9: milestones[1].due: "the twelfth of never" is not a date phrase (try "11 May 2023", "September 2023", "spring 2024", "end of 2027")',
+    ]);
+  });
+
+  it('refuses unknown keys at the key', () => {
+    expect(errorsOf(MINIMAL + '    colour: red\n')).toEqual(['stable-homes.yaml:7: milestones[0].colour: unknown field "colour"']);
+    expect(errorsOf('owner: x\n' + MINIMAL)[0]).toBe('stable-homes.yaml:1: owner: unknown field "owner"');
+  });
+
+  it('refuses duplicate ids, naming the first use', () => {
+    const text = MINIMAL + MINIMAL.split('\n').slice(2).join('\n');
+    expect(errorsOf(text)).toEqual(['stable-homes.yaml:7: milestones[1].id: duplicate id "spring-thing" (first used on line 3)']);
+  });
+
+  it('names missing fields, wrong types, bad ids and bad time zones', () => {
+    const text = `programme: P\ntimezone: Mars/Olympus\nmilestones:\n  - id: Bad Id\n    due: [1]\n    themes: []\n`;
+    const errors = errorsOf(text);
+    expect(errors).toContain('stable-homes.yaml:4: milestones[0].title: is required (text)');
+    expect(errors.some((e) => e.startsWith('stable-homes.yaml:4: milestones[0].id: "Bad Id" is not valid'))).toBe(true);
+    expect(errors.some((e) => e.startsWith('stable-homes.yaml:6: milestones[0].themes: needs at least 1'))).toBe(true);
+  });
+
+  it('reports broken YAML and empty files with a line', () => {
+    expect(errorsOf('programme: [1\n')[0]).toMatch(/^stable-homes\.yaml:\d+: not valid YAML/);
+    expect(errorsOf('')).toEqual(['stable-homes.yaml:1: the file is empty (it needs "programme:" and "milestones:")']);
+  });
+
+  it('needs an anchor for a relative due, and uses `deadline` for words that are not a date', () => {
+    expect(errorsOf(MINIMAL.replace('spring 2024', "in six months' time"))[0]).toContain('is relative: add "anchor:"');
+    const ok = loadProgramme(MINIMAL.replace('spring 2024', 'by the end of this Parliament') + '    deadline: 30 May 2024\n', 'x.yaml');
+    expect(ok.ok && ok.programme.milestones[0]?.due).toEqual({ phrase: 'by the end of this Parliament', span: { first: '2024-05-30', last: '2024-05-30' } });
+  });
+
+  it('ships a default programme with the fixed ids, sources and coverage to 2027', () => {
+    const p = defaultProgramme();
+    expect(p.milestones.length).toBeGreaterThanOrEqual(25);
+    const ids = p.milestones.map((m) => m.id);
+    for (const id of ['consultation-close', 'agency-national-rules', 'agency-compliance', 'phase-1-end', 'multi-agency-cp', 'kinship-strategy']) {
+      expect(ids).toContain(id);
+    }
+    for (const m of p.milestones) expect(m.source?.seed).toMatch(/^00[0-4]_[0-9a-f]+\.txt$/);
+    expect(p.milestones.some((m) => m.due.span.last >= '2027-01-01' && !m.completed)).toBe(true);
+  });
+
+  it('publishes a JSON Schema that matches the zod schema', () => {
+    expect(readFileSync(SCHEMA_PATH, 'utf8')).toBe(schemaText());
+  });
+});

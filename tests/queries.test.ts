@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { testBot } from './helpers.js';
+
+describe('status, next, overdue and help in a conversation', () => {
+  it('status agency in June 2023 shows the agency rules and compliance milestones with their phrases', async () => {
+    const { say } = testBot(undefined, '2023-06-01T10:00:00Z');
+    const out = await say('status agency');
+    expect(out).toContain('agency-national-rules');
+    expect(out).toContain('September 2023');
+    expect(out).toContain('agency-compliance');
+    expect(out).toContain('spring 2024');
+  });
+
+  it('status kinship shows kinship-strategy and no agency milestones; SGO finds kinship too', async () => {
+    const { say } = testBot();
+    const kinship = await say('status kinship');
+    expect(kinship).toContain('kinship-strategy');
+    expect(kinship).not.toMatch(/agency-/);
+    expect(await say('/reform status SGO')).toContain('kinship-strategy');
+    expect(await say('STATUS   Kinship')).toContain('kinship-strategy');
+  });
+
+  it('finds a milestone by id, by id written with spaces, and by title words', async () => {
+    const { say } = testBot();
+    const one = await say('status kinship-strategy');
+    expect(one).toMatch(/^kinship-strategy: /);
+    expect(one).toContain('source: 003_');
+    expect(await say('status kinship strategy')).toMatch(/^kinship-strategy: /);
+    expect(await say('status early career')).toContain('early-career-framework');
+  });
+
+  it('tolerates typos with "did you mean", and says so when nothing matches', async () => {
+    const { say } = testBot();
+    const typo = await say('status kinshp');
+    expect(typo).toContain('kinship-strategy');
+    expect(typo).toContain('Did you mean "kinship"?');
+    const none = await say('status zebra crossings');
+    expect(none).toContain('Nothing in the programme matches "zebra crossings"');
+    expect(none).toContain('Themes: ');
+  });
+
+  it('status summarises counts, overdue items and the next five deadlines', async () => {
+    const { say } = testBot(undefined, '2026-11-24T10:00:00Z');
+    const out = await say('status');
+    expect(out).toMatch(/\d+ overdue · \d+ due soon · \d+ upcoming · \d+ done/);
+    const next = out.split('Next deadlines')[1]!;
+    expect(next.match(/^ {2}[a-z0-9-]+ {2}/gm)).toHaveLength(5);
+    expect(next).toContain('multi-agency-cp');
+  });
+
+  it('next [n] lists open deadlines soonest first; overdue lists what is late', async () => {
+    const { say } = testBot(undefined, '2023-06-01T10:00:00Z');
+    const next = await say('next 3');
+    expect(next).toMatch(/^Next 3 deadlines/);
+    expect(next.indexOf('agency-national-rules')).toBeGreaterThan(-1);
+    expect(await say('next lots')).toContain('is not a number from 1 to 50');
+    const late = await say('overdue');
+    expect(late).toMatch(/^\d+ overdue/);
+    expect(late).not.toContain('consultation-close');
+  });
+
+  it('answers empty and unknown commands with help', async () => {
+    const { say } = testBot();
+    expect(await say('')).toContain('Commands');
+    const unknown = await say('stauts kinship');
+    expect(unknown).toContain(`I don't know "stauts". Did you mean status?`);
+    expect(unknown).toContain('status [milestone id | theme | words]');
+  });
+});
