@@ -3,6 +3,8 @@ import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import { createBot } from '../src/bot.js';
+import { StoreUnavailable } from '../src/ports.js';
+import { orphanedMilestones } from '../src/tracking/orphans.js';
 import { renderPlain } from '../src/replies/plain.js';
 import { frozenClock, systemClock } from './clock.js';
 import { ConfigError, readConfig, type Config } from './config.js';
@@ -37,6 +39,10 @@ async function check(args: string[], config: Config): Promise<void> {
   for (const w of warnings) process.stdout.write(`warning: ${w}\n`);
   const base = file.split('/').at(-1);
   process.stdout.write(`${base}: ${programme.milestones.length} milestones, ${programme.themes.length} themes\n`);
+  const state = await (await openStore(config.dbFile)).read();
+  for (const o of orphanedMilestones(programme, state)) {
+    process.stdout.write(`orphaned: ${o.id} is in the store (${o.changes} change${o.changes === 1 ? '' : 's'} in its history) but not in ${base}\n`);
+  }
 }
 
 async function ask(args: string[], config: Config): Promise<void> {
@@ -50,7 +56,7 @@ async function ask(args: string[], config: Config): Promise<void> {
   const now = parseNow(values.now, config);
   const { programme } = await readProgrammeFile(values.milestones ?? config.milestonesFile, config.timezone, config.milestonesFrom);
   const logger = createLogger(config.logLevel, config.secrets);
-  const store = await openStore(config.dbFile);
+  const store = await openStore(config.dbFile, logger);
   const bot = createBot({ programme, store, clock: now ? frozenClock(now) : systemClock(), logger, editors: config.editors });
   const answer = await bot.handle(consoleMessage(text, values.user ?? config.consoleUser, values.channel ?? 'console'));
   process.stdout.write(renderPlain(answer) + '\n');
@@ -85,7 +91,7 @@ async function main(argv: string[]): Promise<void> {
         fail(`Unknown command "${verb}".\n${USAGE}`);
     }
   } catch (error) {
-    if (error instanceof ProgrammeFileError) fail(error.message);
+    if (error instanceof ProgrammeFileError || error instanceof StoreUnavailable) fail(error.message);
     if (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) fail(`${error.message}\n${USAGE}`);
     throw error;
   }

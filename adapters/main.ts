@@ -11,7 +11,7 @@ export async function start(config: Config, _args: string[]): Promise<void> {
   const logger = createLogger(config.logLevel, config.secrets);
   const { programme, warnings } = await readProgrammeFile(config.milestonesFile, config.timezone, config.milestonesFrom);
   for (const w of warnings) logger.warn('programme file', { warning: w });
-  const store = await openStore(config.dbFile);
+  const store = await openStore(config.dbFile, logger);
   const clock = config.now ? frozenClock(config.now) : systemClock();
   const bot = createBot({ programme, store, clock, logger, editors: config.editors });
   await runConsole({ bot, user: config.consoleUser, input: process.stdin, output: process.stdout, prompt: process.stdin.isTTY === true });

@@ -1,9 +1,9 @@
 // The bot: one entry point for every adapter. handle(message) runs a command and returns a neutral reply.
 import type { Programme } from './programme/model.js';
-import type { Clock, Logger, Store } from './ports.js';
+import { StoreUnavailable, type Clock, type Logger, type Store } from './ports.js';
 import { runCommand } from './commands/index.js';
 import type { Incoming } from './commands/types.js';
-import { reply, type Reply } from './replies/model.js';
+import { problem, reply, type Reply } from './replies/model.js';
 
 export interface BotDeps {
   programme: Programme;
@@ -30,6 +30,10 @@ export function createBot(deps: BotDeps): Bot {
       try {
         return await runCommand({ programme: deps.programme, store: deps.store, now, message, editors: deps.editors });
       } catch (error) {
+        if (error instanceof StoreUnavailable) {
+          deps.logger.error('store unavailable', { user: message.user.id, error: error.message });
+          return problem('The tracking store is unavailable', [error.message]);
+        }
         deps.logger.error('command failed', { user: message.user.id, platform: message.platform, error: String(error) });
         return APOLOGY;
       }

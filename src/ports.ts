@@ -46,3 +46,11 @@ export interface Chat {
 }
 
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
+
+/**
+ * The store cannot be read or written (corrupt file, newer version, disk full, read-only folder). `message`
+ * names the file and the problem and is safe to show to users; nothing was changed.
+ */
+export class StoreUnavailable extends Error {
+  override name = 'StoreUnavailable';
+}

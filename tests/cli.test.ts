@@ -1,6 +1,6 @@
 // The `reform` command and `npm start`, run as real processes, as a newcomer would.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -49,6 +49,31 @@ describe('reform CLI', () => {
     const r = reform(['start'], { env: { REFORM_MILESTONES: join(dir, 'nope.yaml') } });
     expect(r.code).toBe(1);
     expect(r.err).toContain(`${join(dir, 'nope.yaml')} (no such file); it was set by REFORM_MILESTONES`);
+  });
+
+  it('assign from one process is seen by the next: owner in status, who and when in history', () => {
+    const env = { REFORM_DB: join(dir, 'assign.json') };
+    expect(reform(['ask', 'assign kinship-strategy @alice', '--user', 'bob', '--now', '2026-11-24T14:05:00Z'], { env }).code).toBe(0);
+    expect(reform(['ask', 'status kinship-strategy'], { env }).out).toContain('owner: @alice');
+    expect(reform(['ask', 'history kinship-strategy'], { env }).out).toContain('24 November 2026, 14:05 — @bob owner: nobody → @alice');
+  });
+
+  it('check reports milestones that left the file but are still in the store', () => {
+    const env = { REFORM_DB: join(dir, 'orphan.json') };
+    reform(['ask', 'note kinship-strategy keep me'], { env });
+    const small = join(dir, 'small.yaml');
+    writeFileSync(small, 'programme: X\nmilestones:\n  - id: a\n    title: A\n    due: 2027\n    themes: [x]\n');
+    const r = reform(['check', '--milestones', small], { env });
+    expect(r.out).toContain('orphaned: kinship-strategy is in the store (1 change in its history) but not in small.yaml');
+  });
+
+  it('stops on a corrupt store, naming it, without touching it', () => {
+    const path = join(dir, 'corrupt.json');
+    writeFileSync(path, 'not json');
+    const r = reform(['start'], { env: { REFORM_DB: path }, input: 'status\n' });
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`The store ${path} is not valid JSON`);
+    expect(readFileSync(path, 'utf8')).toBe('not json');
   });
 
   it('stops on a bad variable, naming it', () => {

@@ -1,7 +1,9 @@
-// Opens the configured store.
-import type { Store } from '../../src/ports.js';
-import { memoryStore } from './memory.js';
+// Opens the configured store and checks it can be read, so a corrupt store stops startup with a clear message.
+import type { Logger, Store } from '../../src/ports.js';
+import { fileStore } from './file-store.js';
 
-export async function openStore(_path: string): Promise<Store> {
-  return memoryStore();
+export async function openStore(path: string, logger?: Logger): Promise<Store> {
+  const store = fileStore(path, { logger });
+  await store.read();
+  return store;
 }

@@ -1,14 +1,21 @@
 // The command registry: text in, reply out. One command per file; this file lists them and dispatches.
 import { nearestTerms } from '../programme/search.js';
 import { code, type Reply } from '../replies/model.js';
+import { action } from './action.js';
+import { assign, unassign } from './assign.js';
+import { done, reopen } from './completion.js';
 import { helpReply, makeHelp } from './help.js';
+import { history } from './history.js';
+import { mine, owned } from './mine.js';
+import { note, rag } from './rating.js';
+import { revise } from './revise.js';
 import { next } from './next.js';
 import { overdue } from './overdue.js';
 import { status } from './status.js';
 import { textAfter, tokenize } from './tokenize.js';
 import type { Command, Context } from './types.js';
 
-export const COMMANDS: readonly Command[] = [status, next, overdue];
+export const COMMANDS: readonly Command[] = [status, next, overdue, mine, owned, assign, unassign, rag, note, done, reopen, action, revise, history];
 const help = makeHelp(() => ALL);
 const ALL: readonly Command[] = [...COMMANDS, help];
 

@@ -52,7 +52,9 @@ export function itemToReply(item: Item, now: DateTime, zone: string, view: ItemV
   }
   if (item.done && item.doneNote) fields.push({ label: 'completed', value: [item.doneNote] });
   for (const r of item.revisions) {
-    if (r.reason !== undefined) fields.push({ label: 'slipped', value: [`${r.from} → ${r.phrase}: ${r.reason} (by `, r.by ?? 'someone', ')'] });
+    if (r.reason !== undefined && r.by !== undefined) {
+      fields.push({ label: 'slipped', value: [`${r.from} → ${r.phrase}: ${r.reason} (by `, { owner: { id: r.by, name: r.by.replace(/^[a-z]+:/, '') } }, ')'] });
+    }
   }
   if (view.detail) {
     const m = item.milestone;

@@ -52,6 +52,7 @@ export type ActionRecord = z.infer<typeof actionSchema>;
 export const auditSchema = z.strictObject({
   at: instant,
   by: z.string(),
+  byName: z.string().optional(),
   item: z.string(),
   change: z.string(),
   from: z.string().optional(),

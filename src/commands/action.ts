@@ -1,0 +1,95 @@
+// `action add <milestone-id> "<title>" [due <phrase>] [owner <owner>]`: a local action under a milestone,
+// with its own id (kinship-strategy/1) and the same verbs as milestones.
+import { PHRASE_EXAMPLES, parsePhrase } from '../programme/phrases.js';
+import { code, reply } from '../replies/model.js';
+import { ownerName } from '../replies/plain.js';
+import { audit, editItem, stampOf } from '../tracking/changes.js';
+import { parseOwner } from '../tracking/owners.js';
+import { refusal } from '../tracking/permissions.js';
+import type { Owner } from '../tracking/state.js';
+import { usageReply } from './help.js';
+import { isReply, resolveItem } from './resolve.js';
+import type { Command } from './types.js';
+
+const MAX_TITLE = 300;
+
+interface ActionArgs {
+  milestone: string;
+  title: string;
+  due?: string;
+  owner?: string;
+}
+
+/** Splits `<milestone> <title...> [due <phrase...>] [owner <owner...>]`; the title may be quoted or not. */
+function parseActionArgs(args: string[]): ActionArgs | undefined {
+  const [milestone, ...rest] = args;
+  if (!milestone || !rest.length) return undefined;
+  const dueAt = rest.findIndex((w, i) => i > 0 && w.toLowerCase() === 'due');
+  const ownerAt = rest.findIndex((w, i) => i > 0 && w.toLowerCase() === 'owner');
+  const ends = [dueAt, ownerAt, rest.length].filter((i) => i > 0);
+  const titleEnd = Math.min(...ends);
+  const title = rest.slice(0, titleEnd).join(' ').trim();
+  const part = (from: number): string | undefined => {
+    if (from <= 0) return undefined;
+    const stop = Math.min(...[dueAt, ownerAt, rest.length].filter((i) => i > from));
+    return rest.slice(from + 1, stop).join(' ').trim();
+  };
+  if (!title) return undefined;
+  return { milestone, title, due: part(dueAt), owner: part(ownerAt) };
+}
+
+export const action: Command = {
+  name: 'action',
+  aliases: ['actions'],
+  usage: 'action add <milestone-id> "<title>" [due <phrase>] [owner <owner>]',
+  summary: 'add a local action under a milestone (its id is e.g. kinship-strategy/1)',
+  changes: true,
+  async run(ctx, args) {
+    if (args[0]?.toLowerCase() !== 'add') return usageReply(action);
+    const parsed = parseActionArgs(args.slice(1));
+    if (!parsed) return usageReply(action);
+    if (parsed.title.length > MAX_TITLE) return usageReply(action, `The title is too long (at most ${MAX_TITLE} characters)`);
+    if (parsed.due === '') return usageReply(action, 'Say when after "due", e.g. due end of March 2025');
+    const today = ctx.now.setZone(ctx.programme.timezone).toISODate() ?? undefined;
+    const due = parsed.due === undefined ? undefined : parsePhrase(parsed.due, today);
+    if (due && !due.ok) {
+      return usageReply(action, `"${parsed.due!.slice(0, 60)}" is not a date phrase (try ${PHRASE_EXAMPLES.map((p) => `"${p}"`).join(', ')})`);
+    }
+    let owner: Owner | undefined;
+    if (parsed.owner !== undefined) {
+      owner = parseOwner(parsed.owner, ctx.message.user);
+      if (!owner) return usageReply(action, 'Say who after "owner", e.g. owner @alice');
+    }
+    return ctx.store.update((state) => {
+      const milestone = resolveItem(ctx, state, parsed.milestone);
+      if (isReply(milestone)) return milestone;
+      if (milestone.kind !== 'milestone') return usageReply(action, 'Actions go under a milestone, not under another action');
+      const refused = refusal(ctx, milestone);
+      if (refused) return refused;
+      const n = Object.values(state.actions).filter((a) => a.milestoneId === milestone.id).length + 1;
+      const id = `${milestone.id}/${n}`;
+      state.actions[id] = {
+        id,
+        milestoneId: milestone.id,
+        title: parsed.title,
+        ...(due?.ok ? { due: { phrase: parsed.due!, span: due.span } } : {}),
+        createdAt: stampOf(ctx.now),
+        createdBy: ctx.message.user.id,
+      };
+      audit(state, ctx.message.user, ctx.now, { item: id, change: 'action added', to: parsed.title });
+      if (owner) {
+        editItem(state, id).owner = owner;
+        audit(state, ctx.message.user, ctx.now, { item: id, change: 'owner', from: 'nobody', to: ownerName(owner) });
+      }
+      return reply('change', `Action ${id} added under ${milestone.id}`, [
+        {
+          lines: [
+            [code(id), ` ${parsed.title}`],
+            ...(parsed.due ? [[`due ${parsed.due}`]] : []),
+            ...(owner ? [['owner ', { owner }]] : []),
+          ],
+        },
+      ], [['Use the same verbs on it: ', code(`assign ${id} @name`), ', ', code(`done ${id}`), '.']]);
+    });
+  },
+};

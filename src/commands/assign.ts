@@ -1,0 +1,52 @@
+// `assign <id> <owner>`, `unassign <id>`: name who owns a milestone or action (a person or a post).
+import { code, reply } from '../replies/model.js';
+import { ownerName } from '../replies/plain.js';
+import { audit } from '../tracking/changes.js';
+import { parseOwner } from '../tracking/owners.js';
+import { usageReply } from './help.js';
+import { changeItem } from './resolve.js';
+import { textAfter } from './tokenize.js';
+import type { Command } from './types.js';
+
+/** The owner words after the id: one token, or the rest of the line for an unquoted post title. */
+export function ownerText(args: string[], rest: string, skip: number): string {
+  return args.length === skip + 1 ? args[skip]! : textAfter(rest, skip);
+}
+
+export const assign: Command = {
+  name: 'assign',
+  aliases: ['owner'],
+  usage: 'assign <id> <@person | "Post title" | me>',
+  summary: 'name the owner of a milestone or action',
+  changes: true,
+  async run(ctx, args, rest) {
+    if (args.length < 2) return usageReply(assign);
+    const owner = parseOwner(ownerText(args, rest, 1), ctx.message.user);
+    if (!owner) return usageReply(assign, 'That owner is too long for a post title');
+    return changeItem(ctx, args[0], (state, item, s) => {
+      const from = s.owner ? ownerName(s.owner) : 'nobody';
+      s.owner = owner;
+      audit(state, ctx.message.user, ctx.now, { item: item.id, change: 'owner', from, to: ownerName(owner) });
+      return reply('change', `${item.id} is now owned by ${ownerName(owner)}`, [
+        { lines: [[code(item.id), ` ${item.title}: owner `, { owner }, from === 'nobody' ? '' : ` (was ${from})`]] },
+      ]);
+    });
+  },
+};
+
+export const unassign: Command = {
+  name: 'unassign',
+  usage: 'unassign <id>',
+  summary: 'remove the owner of a milestone or action',
+  changes: true,
+  async run(ctx, args) {
+    if (args.length !== 1) return usageReply(unassign);
+    return changeItem(ctx, args[0], (state, item, s) => {
+      if (!s.owner) return reply('answer', `${item.id} has no owner`);
+      const from = ownerName(s.owner);
+      delete s.owner;
+      audit(state, ctx.message.user, ctx.now, { item: item.id, change: 'owner', from, to: 'nobody' });
+      return reply('change', `${item.id} has no owner now (was ${from})`);
+    });
+  },
+};

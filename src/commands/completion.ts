@@ -1,0 +1,44 @@
+// `done <id> [note]`, `reopen <id>`: completion, recorded with who and when.
+import { code, reply } from '../replies/model.js';
+import { audit, stampOf } from '../tracking/changes.js';
+import { usageReply } from './help.js';
+import { changeItem } from './resolve.js';
+import { textAfter } from './tokenize.js';
+import type { Command } from './types.js';
+
+export const done: Command = {
+  name: 'done',
+  aliases: ['complete'],
+  usage: 'done <id> [note]',
+  summary: 'mark a milestone or action done (no more reminders)',
+  changes: true,
+  async run(ctx, args, rest) {
+    if (args.length < 1) return usageReply(done);
+    const text = textAfter(rest, 1);
+    return changeItem(ctx, args[0], (state, item, s) => {
+      if (item.done) return reply('answer', `${item.id} is already done${item.doneText ? ` (${item.doneText})` : ''}`);
+      s.done = { at: stampOf(ctx.now), by: ctx.message.user.id, ...(text ? { note: text } : {}) };
+      delete s.reopened;
+      audit(state, ctx.message.user, ctx.now, { item: item.id, change: 'done', from: item.status, to: text ? `done: ${text}` : 'done' });
+      return reply('change', `${item.id} is done`, [{ lines: [[code(item.id), ` ${item.title}`], ...(text ? [['Note: ', text]] : [])] }]);
+    });
+  },
+};
+
+export const reopen: Command = {
+  name: 'reopen',
+  usage: 'reopen <id>',
+  summary: 'undo done: the item is open again and reminders resume',
+  changes: true,
+  async run(ctx, args) {
+    if (args.length !== 1) return usageReply(reopen);
+    return changeItem(ctx, args[0], (state, item, s) => {
+      if (!item.done) return reply('answer', `${item.id} is not done`);
+      delete s.done;
+      // A completion in the programme file stays there; reopening overrides it locally.
+      if (item.milestone?.completed) s.reopened = true;
+      audit(state, ctx.message.user, ctx.now, { item: item.id, change: 'reopened', from: 'done', to: 'open' });
+      return reply('change', `${item.id} is open again`);
+    });
+  },
+};

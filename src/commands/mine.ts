@@ -1,0 +1,43 @@
+// `mine`, `owned <owner>`: what someone owns, milestones and actions, soonest deadline first.
+import { itemToReply } from '../replies/items.js';
+import { reply, type Reply } from '../replies/model.js';
+import { ownerName } from '../replies/plain.js';
+import { allActionItems, allMilestoneItems, bySoonest } from '../tracking/items.js';
+import { parseOwner } from '../tracking/owners.js';
+import type { Owner } from '../tracking/state.js';
+import { ownerText } from './assign.js';
+import { usageReply } from './help.js';
+import type { Command, Context } from './types.js';
+
+async function ownedBy(ctx: Context, owner: Owner, heading: string): Promise<Reply> {
+  const state = await ctx.store.read();
+  const { programme, now } = ctx;
+  const items = [...allMilestoneItems(programme, state, now), ...allActionItems(programme, state, now)]
+    .filter((i) => i.owner?.id === owner.id)
+    .sort(bySoonest);
+  if (!items.length) return reply('answer', heading, [{ lines: [['Nothing is owned yet.']] }]);
+  return reply('answer', `${heading} (${items.length})`, [{ items: items.map((i) => itemToReply(i, now, programme.timezone)) }]);
+}
+
+export const mine: Command = {
+  name: 'mine',
+  aliases: ['my'],
+  usage: 'mine',
+  summary: 'what you own, soonest deadline first',
+  changes: false,
+  run: (ctx) => ownedBy(ctx, { id: ctx.message.user.id, name: ctx.message.user.name }, 'What you own'),
+};
+
+export const owned: Command = {
+  name: 'owned',
+  aliases: ['owns'],
+  usage: 'owned <@person | "Post title">',
+  summary: 'what someone owns',
+  changes: false,
+  async run(ctx, args, rest) {
+    if (!args.length) return usageReply(owned);
+    const owner = parseOwner(ownerText(args, rest, 0), ctx.message.user);
+    if (!owner) return usageReply(owned);
+    return ownedBy(ctx, owner, `Owned by ${ownerName(owner)}`);
+  },
+};

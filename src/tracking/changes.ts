@@ -1,0 +1,31 @@
+// Every change to tracking state goes through record(): it applies the change and appends the audit entry,
+// in one store update. Nothing is ever removed from the audit trail.
+import type { DateTime } from 'luxon';
+import type { Caller } from '../commands/types.js';
+import { itemStateSchema, type AuditEntry, type ItemState, type State } from './state.js';
+
+export interface ChangeRecord {
+  item: string;
+  change: string;
+  from?: string;
+  to?: string;
+}
+
+export function stampOf(now: DateTime): string {
+  return now.toUTC().toISO() ?? '';
+}
+
+/** The item's state, created if this is its first change. */
+export function editItem(state: State, id: string): ItemState {
+  const existing = state.items[id];
+  if (existing) return existing;
+  const fresh = itemStateSchema.parse({});
+  state.items[id] = fresh;
+  return fresh;
+}
+
+export function audit(state: State, caller: Caller, now: DateTime, record: ChangeRecord): AuditEntry {
+  const entry: AuditEntry = { at: stampOf(now), by: caller.id, byName: caller.name, ...record };
+  state.audit.push(entry);
+  return entry;
+}

@@ -1,0 +1,19 @@
+// Milestones the store knows about but the programme file no longer has. Their history is kept;
+// `reform check` reports them so nobody loses track of an owner or a note.
+import type { Programme } from '../programme/model.js';
+import type { State } from './state.js';
+
+export interface Orphan {
+  id: string;
+  changes: number;
+}
+
+export function orphanedMilestones(programme: Programme, state: State): Orphan[] {
+  const known = new Set(programme.milestones.map((m) => m.id));
+  const milestoneOf = (id: string): string => state.actions[id]?.milestoneId ?? id;
+  const ids = new Set([...Object.keys(state.items), ...state.audit.map((a) => a.item)].map(milestoneOf));
+  return [...ids]
+    .filter((id) => !known.has(id))
+    .sort()
+    .map((id) => ({ id, changes: state.audit.filter((a) => milestoneOf(a.item) === id).length }));
+}

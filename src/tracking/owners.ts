@@ -1,0 +1,27 @@
+// Owners are chat users (platform-qualified ids, from mention tokens) or posts written as text
+// ("Service Director, Family Support"): councils assign posts, not only people.
+import type { Caller } from '../commands/types.js';
+import type { Owner } from './state.js';
+
+/** Adapters turn platform mentions into `<@platform:id|name>` before the core sees the text. */
+const MENTION = /^<@([a-z]+:[^|>\s]+)(?:\|([^>]*))?>$/;
+export const MAX_ROLE_LENGTH = 120;
+
+export function roleId(text: string): string {
+  return `role:${text.trim().toLowerCase().replace(/\s+/g, ' ')}`;
+}
+
+/** An owner from what was typed, or undefined when it is empty or too long to be a post title. */
+export function parseOwner(text: string, caller: Caller): Owner | undefined {
+  const t = text.trim();
+  if (!t) return undefined;
+  if (/^(me|myself)$/i.test(t)) return { id: caller.id, name: caller.name };
+  const m = t.match(MENTION);
+  if (m) return { id: m[1]!, name: m[2] || m[1]!.replace(/^[a-z]+:/, '') };
+  if (t.length > MAX_ROLE_LENGTH) return undefined;
+  return { id: roleId(t), name: t };
+}
+
+export function sameOwner(a: Owner | undefined, b: Owner | undefined): boolean {
+  return a !== undefined && b !== undefined && a.id === b.id;
+}

@@ -1,0 +1,109 @@
+// The lowdb file store on a real disk (the file adapter directly: vitest sets NODE_ENV=test, which would
+// make lowdb's presets switch to memory).
+import { spawn } from 'node:child_process';
+import * as fsp from 'node:fs/promises';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fileStore, type StoreFs } from '../adapters/store/file-store.js';
+import { openStore } from '../adapters/store/open.js';
+import { StoreUnavailable } from '../src/ports.js';
+import { defaultProgramme, testBot } from './helpers.js';
+
+const fresh = (): string => mkdtempSync(join(tmpdir(), 'reform-store-'));
+
+describe('file store', () => {
+  it('creates the folder and file on first write and keeps state across restarts', async () => {
+    const dir = fresh();
+    const path = join(dir, 'nested', 'reform.json');
+    const first = testBot(defaultProgramme(), undefined, { store: fileStore(path) });
+    await first.say('assign kinship-strategy @alice', 'bob');
+    await first.say('rag kinship-strategy amber');
+    const second = testBot(defaultProgramme(), undefined, { store: fileStore(path) });
+    const out = await second.say('status kinship-strategy');
+    expect(out).toContain('owner: @alice');
+    expect(out).toContain('RAG: amber');
+    expect(await second.say('history kinship-strategy')).toContain('@bob owner: nobody → @alice');
+    expect(readdirSync(join(dir, 'nested')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('writes nothing for a query or a refused change', async () => {
+    const dir = fresh();
+    const path = join(dir, 'reform.json');
+    const bot = testBot(defaultProgramme(), undefined, { store: fileStore(path) });
+    await bot.say('assign nope @alice');
+    await bot.say('status');
+    expect(readdirSync(dir).filter((f) => f === 'reform.json')).toEqual([]);
+  });
+
+  it('refuses a corrupt store with the file and the problem, and never overwrites it', async () => {
+    const dir = fresh();
+    const path = join(dir, 'reform.json');
+    writeFileSync(path, '{"version": 1, "items": {');
+    await expect(openStore(path)).rejects.toThrow(/The store .*reform\.json is not valid JSON/);
+    const bot = testBot(defaultProgramme(), undefined, { store: fileStore(path) });
+    const out = await bot.say('assign kinship-strategy @alice');
+    expect(out).toContain('The tracking store is unavailable');
+    expect(out).toContain('is not valid JSON');
+    expect(readFileSync(path, 'utf8')).toBe('{"version": 1, "items": {');
+    writeFileSync(path, JSON.stringify({ version: 1, items: { x: { rag: 'purple' } } }));
+    await expect(fileStore(path).update(() => 1)).rejects.toThrow(/is damaged \(items\.x\.rag/);
+  });
+
+  it('refuses a store written by a newer version', async () => {
+    const path = join(fresh(), 'reform.json');
+    writeFileSync(path, JSON.stringify({ version: 99, future: true }));
+    const error = await fileStore(path).update(() => 1).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreUnavailable);
+    expect((error as Error).message).toContain('written by a newer Reform Bot (store version 99');
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({ version: 99, future: true });
+  });
+
+  it.each([
+    ['ENOSPC', 'the disk is full'],
+    ['EROFS', 'the file system is read-only'],
+  ])('gives a clear error when a write fails with %s and keeps the earlier data', async (code, words) => {
+    const path = join(fresh(), 'reform.json');
+    await testBot(defaultProgramme(), undefined, { store: fileStore(path) }).say('assign kinship-strategy @alice');
+    const failing: StoreFs = {
+      ...fsp,
+      open: (async (file: string, flags?: string) => {
+        if (String(file).endsWith('.tmp')) throw Object.assign(new Error(code), { code });
+        return fsp.open(file, flags);
+      }) as StoreFs['open'],
+    };
+    const bot = testBot(defaultProgramme(), undefined, { store: fileStore(path, { fs: failing }) });
+    const out = await bot.say('rag kinship-strategy red');
+    expect(out).toContain('The tracking store is unavailable');
+    expect(out).toContain(`Could not write the store ${path}: ${words}. Nothing was changed.`);
+    const after = await bot.say('status kinship-strategy');
+    expect(after).toContain('owner: @alice');
+    expect(after).not.toContain('RAG: red');
+    expect(readdirSync(dirname(path)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('keeps every note when twelve processes write at once', async () => {
+    const dir = fresh();
+    const path = join(dir, 'reform.json');
+    const runs = Array.from({ length: 12 }, (_, i) =>
+      new Promise<number>((resolve, reject) => {
+        const child = spawn(process.execPath, ['bin/reform.mjs', 'ask', `note kinship-strategy note number ${i}`, '--user', `u${i}`], {
+          env: { PATH: process.env.PATH, REFORM_DB: path, REFORM_LOG_LEVEL: 'error' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+        child.on('error', reject);
+        child.on('exit', (code) => {
+          clearTimeout(timer);
+          resolve(code ?? -1);
+        });
+      }),
+    );
+    expect(await Promise.all(runs)).toEqual(Array(12).fill(0));
+    const state = await fileStore(path).read();
+    const notes = state.items['kinship-strategy']!.notes.map((n) => n.text).sort();
+    expect(notes).toEqual(Array.from({ length: 12 }, (_, i) => `note number ${i}`).sort());
+    expect(state.audit.filter((a) => a.change === 'note')).toHaveLength(12);
+  }, 90_000);
+});

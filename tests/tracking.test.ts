@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { testBot } from './helpers.js';
+
+describe('tracking commands', () => {
+  it('assign to a person or a post, unassign, and show the owner in status', async () => {
+    const { say } = testBot();
+    expect(await say('assign kinship-strategy @alice', 'bob')).toContain('kinship-strategy is now owned by @alice');
+    expect(await say('status kinship-strategy')).toContain('owner: @alice');
+    expect(await say('assign phase-1-end "Service Director, Family Support"')).toContain('owned by Service Director, Family Support');
+    expect(await say('assign phase-1-end Head of Service')).toContain('owned by Head of Service');
+    expect(await say('unassign phase-1-end')).toContain('has no owner now (was Head of Service)');
+    expect(await say('status phase-1-end')).toContain('owner: nobody yet');
+  });
+
+  it('mine and owned list what someone owns, soonest first', async () => {
+    const { say } = testBot();
+    await say('assign multi-agency-cp @carol');
+    await say('assign phase-1-end @carol');
+    await say('assign early-career-framework "Principal Social Worker"');
+    const mine = await say('mine', 'carol');
+    expect(mine).toMatch(/^What you own \(2\)/);
+    expect(mine.indexOf('phase-1-end')).toBeLessThan(mine.indexOf('multi-agency-cp'));
+    expect(await say('owned @carol')).toContain('multi-agency-cp');
+    expect(await say('owned "principal social worker"')).toContain('early-career-framework');
+    expect(await say('mine', 'dave')).toContain('Nothing is owned yet.');
+  });
+
+  it('rag, note, done and reopen, each shown in status', async () => {
+    const { say } = testBot();
+    expect(await say('rag multi-agency-cp amber ICB slow to agree data sharing')).toContain('multi-agency-cp is rated amber');
+    let out = await say('status multi-agency-cp');
+    expect(out).toContain('RAG: amber');
+    expect(out).toContain('note: ICB slow to agree data sharing');
+    await say('note multi-agency-cp Police lead named <b>"Jo"</b>');
+    expect(await say('status multi-agency-cp')).toContain('note: Police lead named <b>"Jo"</b>');
+    expect(await say('done multi-agency-cp teams live')).toContain('multi-agency-cp is done');
+    out = await say('status multi-agency-cp');
+    expect(out).toContain('[done]');
+    expect(out).toContain('done 24 November 2026');
+    expect(await say('reopen multi-agency-cp')).toContain('open again');
+    expect(await say('status multi-agency-cp')).toContain('[upcoming]');
+    // A completion from the programme file can be reopened locally too.
+    await say('reopen kinship-strategy');
+    expect(await say('status kinship-strategy')).toContain('[overdue]');
+  });
+
+  it('action add creates numbered actions with due and owner, and the same verbs work on them', async () => {
+    const { say } = testBot();
+    const added = await say('action add kinship-strategy "Refresh local kinship offer" due end of March 2027 owner @carol');
+    expect(added).toContain('Action kinship-strategy/1 added under kinship-strategy');
+    expect(await say('action add kinship-strategy Brief members on allowance trial')).toContain('kinship-strategy/2');
+    let out = await say('status kinship-strategy');
+    expect(out).toContain('kinship-strategy/1  Refresh local kinship offer [upcoming]');
+    expect(out).toContain('deadline 31 March 2027');
+    expect(out).toContain('owner: @carol');
+    expect(await say('mine', 'carol')).toContain('kinship-strategy/1');
+    await say('rag kinship-strategy/1 red');
+    await say('done kinship-strategy/2');
+    out = await say('status kinship-strategy/1');
+    expect(out).toContain('RAG: red');
+    expect(await say('action add kinship-strategy "x" due the twelfth of never')).toContain('is not a date phrase');
+    expect(await say('action add nope "x"')).toContain('No milestone or action "nope"');
+  });
+
+  it('revise re-baselines locally: the stated date stays, the revised one drives status, the slip shows', async () => {
+    const { say } = testBot(undefined, '2027-12-20T10:00:00Z');
+    expect(await say('status multi-agency-cp')).toContain('[due soon]');
+    expect(await say('revise multi-agency-cp spring 2028 because ICB data sharing is late', 'bob')).toContain('multi-agency-cp now due spring 2028');
+    const out = await say('status multi-agency-cp');
+    expect(out).toContain('due: by end of 2027, revised to spring 2028');
+    expect(out).toContain('[upcoming]');
+    expect(out).toContain('slipped: by end of 2027 → spring 2028: ICB data sharing is late (by @bob)');
+    expect(await say('revise multi-agency-cp never because reasons')).toContain('is not a date phrase');
+    expect(await say('revise multi-agency-cp spring 2028')).toContain('revise <id> <due phrase> because <reason>');
+  });
+
+  it('history lists who changed what, newest first, in London time', async () => {
+    const { say, setNow } = testBot(undefined, '2026-07-01T08:05:00Z');
+    await say('assign kinship-strategy @alice', 'bob');
+    setNow('2026-07-02T09:00:00Z');
+    await say('rag kinship-strategy green', 'carol');
+    const out = await say('history kinship-strategy');
+    expect(out).toContain('History of kinship-strategy (2 changes)');
+    const first = out.indexOf('2 July 2026, 10:00 — @carol RAG: none → green');
+    const second = out.indexOf('1 July 2026, 09:05 — @bob owner: nobody → @alice');
+    expect(first).toBeGreaterThan(-1);
+    expect(second).toBeGreaterThan(first);
+  });
+
+  it('bad input gets the usage or a suggestion and changes nothing', async () => {
+    const { say, store } = testBot();
+    const before = JSON.stringify(await store.read());
+    expect(await say('assign kinship-stratgy @alice')).toContain('Did you mean kinship-strategy?');
+    expect(await say('assign')).toContain('Usage: assign <id>');
+    expect(await say('rag kinship-strategy purple')).toContain('use red, amber or green');
+    expect(await say('note kinship-strategy')).toContain('Usage: note <id> <text>');
+    expect(await say(`assign kinship-strategy "${'x'.repeat(500)}"`)).toContain('too long');
+    expect(JSON.stringify(await store.read())).toBe(before);
+  });
+});
+
+describe('who may change things', () => {
+  const editors = ['console:editor'];
+
+  it('refuses a non-editor, says who may, and changes nothing; anyone may query', async () => {
+    const { say, store } = testBot(undefined, undefined, { editors });
+    const before = JSON.stringify(await store.read());
+    for (const command of ['assign kinship-strategy @mallory', 'rag kinship-strategy red', 'note kinship-strategy hi', 'done multi-agency-cp', 'reopen kinship-strategy', 'unassign kinship-strategy', 'revise multi-agency-cp 2028 because no', 'action add kinship-strategy "x"']) {
+      const out = await say(command, 'mallory');
+      expect(out, command).toContain("You can't change");
+      expect(out, command).toContain('Only the editors (set in REFORM_EDITORS: console:editor)');
+    }
+    expect(JSON.stringify(await store.read())).toBe(before);
+    expect(await say('status kinship', 'mallory')).toContain('kinship-strategy');
+  });
+
+  it('lets editors change anything and owners update their own items and add actions under them', async () => {
+    const { say } = testBot(undefined, undefined, { editors });
+    expect(await say('assign multi-agency-cp @olive', 'editor')).toContain('now owned by @olive');
+    expect(await say('rag multi-agency-cp green', 'olive')).toContain('rated green');
+    expect(await say('action add multi-agency-cp "Agree ICB data sharing" owner @olive', 'olive')).toContain('multi-agency-cp/1');
+    expect(await say('done multi-agency-cp/1', 'olive')).toContain('is done');
+    expect(await say('rag phase-1-end red', 'olive')).toContain("You can't change phase-1-end");
+  });
+});
