@@ -8,7 +8,10 @@ import { orphanedMilestones } from '../src/tracking/orphans.js';
 import { renderPlain } from '../src/replies/plain.js';
 import { frozenClock, systemClock } from './clock.js';
 import { ConfigError, readConfig, type Config } from './config.js';
+import { consoleChat } from './console/chat.js';
 import { consoleMessage } from './console/console.js';
+import { tickOnce } from './scheduler.js';
+import { formatDelivery } from '../src/schedule/tick.js';
 import { createLogger } from './logger.js';
 import { ProgrammeFileError, readProgrammeFile } from './programme-file.js';
 import { openStore } from './store/open.js';
@@ -18,6 +21,7 @@ const USAGE = `Usage:
   reform check [--milestones FILE]            validate a programme file
   reform ask "<text>" [--now ISO] [--user ID] [--channel ID]
                                               run one command as a chat would and print the reply
+  reform tick [--now ISO]                     run the scheduler once and list what it sent
   reform help                                 this text`;
 
 function fail(message: string): never {
@@ -62,6 +66,21 @@ async function ask(args: string[], config: Config): Promise<void> {
   process.stdout.write(renderPlain(answer) + '\n');
 }
 
+async function tickCommand(args: string[], config: Config): Promise<void> {
+  const { values } = parseArgs({ args, options: { now: { type: 'string' }, milestones: { type: 'string' } }, strict: true });
+  const now = parseNow(values.now, config);
+  const { programme } = await readProgrammeFile(values.milestones ?? config.milestonesFile, config.timezone, config.milestonesFrom);
+  const logger = createLogger(config.logLevel, config.secrets);
+  const store = await openStore(config.dbFile, logger);
+  const chats = [consoleChat(process.stdout)];
+  const report = await tickOnce({ programme, store, chats, logger, clock: now ? frozenClock(now) : systemClock() });
+  for (const d of report.sent) process.stdout.write(`sent ${formatDelivery(d)}\n`);
+  for (const d of report.pending) process.stdout.write(`pending ${formatDelivery(d)}\n`);
+  for (const d of report.failing) process.stdout.write(`failing ${formatDelivery(d)}\n`);
+  if (report.superseded) process.stdout.write(`superseded ${report.superseded} older reminder${report.superseded === 1 ? '' : 's'} missed during downtime\n`);
+  if (!report.sent.length && !report.pending.length && !report.failing.length) process.stdout.write('nothing due\n');
+}
+
 async function main(argv: string[]): Promise<void> {
   let config: Config;
   try {
@@ -82,6 +101,8 @@ async function main(argv: string[]): Promise<void> {
         return await check(rest, config);
       case 'ask':
         return await ask(rest, config);
+      case 'tick':
+        return await tickCommand(rest, config);
       case 'help':
       case '--help':
       case '-h':

@@ -43,6 +43,8 @@ export interface Chat {
   send(to: Destination, message: Reply, meta: { key: string }): Promise<SendOutcome>;
   /** Whether a message with this ledger key already reached the channel (recovering a send that may have happened). */
   alreadyDelivered?(to: Destination, key: string): Promise<boolean>;
+  /** Where to message this identity directly (a DM), when the platform allows it without more data. */
+  directDestination?(identity: string): Destination | undefined;
 }
 
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };

@@ -107,3 +107,29 @@ describe('file store', () => {
     expect(state.audit.filter((a) => a.change === 'note')).toHaveLength(12);
   }, 90_000);
 });
+
+describe('reform tick across processes', () => {
+  it('two ticks at once from two processes send each reminder once', async () => {
+    const path = join(fresh(), 'reform.json');
+    const env = { PATH: process.env.PATH, REFORM_DB: path, REFORM_LOG_LEVEL: 'error' };
+    const run = (args: string[]) =>
+      new Promise<string>((resolve, reject) => {
+        const child = spawn(process.execPath, ['bin/reform.mjs', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+        child.on('error', reject);
+        child.on('exit', () => {
+          clearTimeout(timer);
+          resolve(out);
+        });
+      });
+    await run(['ask', 'subscribe reminders', '--channel', 'leadership', '--now', '2026-10-01T12:00:00Z']);
+    const outs = await Promise.all([run(['tick', '--now', '2026-12-03T09:00:00Z']), run(['tick', '--now', '2026-12-03T09:00:00Z'])]);
+    const sent = outs.join('').split('\n').filter((l) => l.startsWith('sent '));
+    // phase-1-end (revised to 2026) is due 31 December 2026: its 28-day reminder falls on Thursday 3 December.
+    expect(sent).toEqual(['sent reminder console:leadership phase-1-end before-28@2026-12-31']);
+    const again = await run(['tick', '--now', '2026-12-03T09:05:00Z']);
+    expect(again).toContain('nothing due');
+  }, 90_000);
+});

@@ -82,7 +82,9 @@ export const ledgerSchema = z.strictObject({
   kind: z.enum(['reminder', 'overdue', 'digest']),
   /** The instant the message was due to go out. */
   dueAt: instant,
-  state: z.enum(['pending', 'claimed', 'sent', 'superseded', 'failed']),
+  state: z.enum(['pending', 'claimed', 'sent', 'superseded']),
+  /** Why a slot was superseded: a later slot was sent instead after downtime, or the item was snoozed. */
+  note: z.string().optional(),
   attempts: z.number().int().default(0),
   claimedAt: instant.optional(),
   claimedBy: z.string().optional(),

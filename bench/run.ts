@@ -1,0 +1,106 @@
+// npm run bench: measures the scheduler and the store at council-and-beyond sizes. Prints one table and
+// writes bench/results.json. Figures are reported (README "Performance"), never asserted in tests.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { DateTime } from 'luxon';
+import { fileStore } from '../adapters/store/file-store.js';
+import { memoryStore } from '../adapters/store/memory.js';
+import { loadProgramme } from '../src/programme/load.js';
+import type { Programme } from '../src/programme/model.js';
+import { silentLogger, type Chat } from '../src/ports.js';
+import { digestMessage } from '../src/schedule/messages.js';
+import { tick } from '../src/schedule/tick.js';
+import { emptyState, type State } from '../src/tracking/state.js';
+
+const NOW = DateTime.fromISO('2026-11-24T09:00:00Z');
+const rows: { measure: string; value: string }[] = [];
+const results: Record<string, unknown> = {};
+
+function programmeOf(milestones: number): Programme {
+  const lines = ['programme: Bench', 'milestones:'];
+  for (let i = 0; i < milestones; i++) {
+    const day = NOW.plus({ days: (i % 400) - 30 }).toISODate();
+    lines.push(`  - id: m-${i}`, `    title: Milestone ${i}`, `    due: ${day}`, `    themes: [t${i % 12}]`);
+  }
+  const r = loadProgramme(lines.join('\n'), 'bench.yaml');
+  if (!r.ok) throw new Error(r.errors[0]?.message);
+  return r.programme;
+}
+
+function stateOf(programme: Programme, actions: number, subscriptions: number): State {
+  const state = emptyState();
+  for (let i = 0; i < actions; i++) {
+    const m = programme.milestones[i % programme.milestones.length]!;
+    const id = `${m.id}/${Math.floor(i / programme.milestones.length) + 1}`;
+    state.actions[id] = { id, milestoneId: m.id, title: `Action ${i}`, createdAt: '2026-01-01T00:00:00Z', createdBy: 'console:bench' };
+    state.items[id] = { owner: { id: `role:post ${i % 50}`, name: `Post ${i % 50}` }, notes: [], revisions: [] };
+  }
+  for (let i = 0; i < subscriptions; i++) {
+    // Subscribed yesterday: the first tick catches up one day of slots, as after a day's downtime.
+    const kind = i % 10 ? 'reminders' : 'digest';
+    state.subscriptions.push({ id: `${kind}:console:c${i}`, kind, platform: 'console', channel: `c${i}`, createdAt: NOW.minus({ days: 1 }).toISO()!, createdBy: 'console:bench' });
+  }
+  return state;
+}
+
+const quietChat: Chat = { platform: 'console', send: async () => ({ ok: true }) };
+
+function ms(n: number): string {
+  return `${n.toFixed(1)} ms`;
+}
+
+async function benchTick(): Promise<void> {
+  const programme = programmeOf(5_000);
+  const state = stateOf(programme, 5_000, 200);
+  const store = memoryStore(state);
+  const deps = { programme, store, chats: [quietChat], logger: silentLogger, sleep: async () => undefined, tickId: 'bench' };
+  let t = performance.now();
+  const first = await tick(deps, NOW);
+  const firstMs = performance.now() - t;
+  t = performance.now();
+  await tick(deps, NOW.plus({ minutes: 1 }));
+  const steadyMs = performance.now() - t;
+  const snapshot = await store.read();
+  t = performance.now();
+  digestMessage(programme, snapshot, NOW, NOW.minus({ weeks: 1 }));
+  const digestMs = performance.now() - t;
+  rows.push(
+    { measure: 'tick, 10,000 milestones+actions, 200 subscriptions: first (plans and sends)', value: `${ms(firstMs)} (${first.sent.length} messages)` },
+    { measure: 'tick, same programme, next minute (nothing new)', value: ms(steadyMs) },
+    { measure: 'build one digest, 10,000 items', value: ms(digestMs) },
+  );
+  results.tick = { items: 10_000, subscriptions: 200, firstMs, messages: first.sent.length, steadyMs, digestMs };
+}
+
+async function benchStore(): Promise<void> {
+  const growth: Record<string, number> = {};
+  for (const size of [100, 1_000, 10_000]) {
+    const programme = programmeOf(Math.max(1, Math.floor(size / 2)));
+    const path = join(mkdtempSync(join(tmpdir(), 'reform-bench-')), 'reform.json');
+    writeFileSync(path, JSON.stringify(stateOf(programme, size - programme.milestones.length, 20)));
+    const store = fileStore(path);
+    const samples: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const t = performance.now();
+      await store.update((s) => void s.audit.push({ at: NOW.toISO()!, by: 'console:bench', item: 'm-0', change: 'note', to: `n${i}` }));
+      samples.push(performance.now() - t);
+    }
+    samples.sort((a, b) => a - b);
+    growth[String(size)] = samples[Math.floor(samples.length / 2)]!;
+    rows.push({ measure: `store write (lock, read, fsync'd atomic write), ${size.toLocaleString('en-GB')} items, p50`, value: ms(growth[String(size)]!) });
+  }
+  results.storeWriteP50Ms = growth;
+}
+
+const started = performance.now();
+await benchTick();
+await benchStore();
+results.machine = { cpus: cpus().length, model: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
+results.totalSeconds = (performance.now() - started) / 1000;
+const width = Math.max(...rows.map((r) => r.measure.length));
+process.stdout.write(`${'measure'.padEnd(width)}  value\n${'-'.repeat(width)}  -----\n`);
+for (const r of rows) process.stdout.write(`${r.measure.padEnd(width)}  ${r.value}\n`);
+writeFileSync('bench/results.json', JSON.stringify(results, null, 2) + '\n');
+process.stdout.write(`\nwrote bench/results.json (${(results.totalSeconds as number).toFixed(1)} s, ${cpus().length} × ${cpus()[0]?.model}, Node ${process.version})\n`);

@@ -1,0 +1,106 @@
+// `subscribe reminders|digest`, `unsubscribe reminders|digest`, `subscriptions`: which channels get nudges
+// and the weekly digest. The subscription keeps the platform's data (a Teams conversation reference) so the
+// scheduler can post there after restarts.
+import { DateTime } from 'luxon';
+import { formatInstant } from '../programme/model.js';
+import { code, reply, type Rich } from '../replies/model.js';
+import { audit, stampOf } from '../tracking/changes.js';
+import { isEditor } from '../tracking/permissions.js';
+import { usageReply } from './help.js';
+import type { Command, Context } from './types.js';
+
+const KINDS = ['reminders', 'digest'] as const;
+type Kind = (typeof KINDS)[number];
+
+function kindOf(word: string | undefined): Kind | undefined {
+  const w = word?.toLowerCase().replace(/s$/, '');
+  return w === 'reminder' ? 'reminders' : w === 'digest' ? 'digest' : undefined;
+}
+
+function refused(ctx: Context) {
+  return isEditor(ctx)
+    ? undefined
+    : reply('problem', 'Only the editors can change subscriptions', [{ lines: [['Editors are set in REFORM_EDITORS. Nothing was changed.']] }]);
+}
+
+export const subscribe: Command = {
+  name: 'subscribe',
+  usage: 'subscribe reminders|digest',
+  summary: 'send deadline reminders, or the weekly digest, to this channel',
+  changes: true,
+  async run(ctx, args) {
+    const kind = kindOf(args[0]);
+    if (!kind || args.length !== 1) return usageReply(subscribe);
+    const no = refused(ctx);
+    if (no) return no;
+    const { platform, channel, extras } = ctx.message;
+    const id = `${kind}:${platform}:${channel}`;
+    return ctx.store.update((state) => {
+      const existing = state.subscriptions.find((s) => s.id === id);
+      if (existing && !existing.failing) {
+        if (extras) existing.extras = extras;
+        return reply('answer', `This channel already gets ${kind}`);
+      }
+      if (existing) {
+        delete existing.failing;
+        if (extras) existing.extras = extras;
+      } else {
+        state.subscriptions.push({ id, kind, platform, channel, ...(extras ? { extras } : {}), createdAt: stampOf(ctx.now), createdBy: ctx.message.user.id });
+      }
+      audit(state, ctx.message.user, ctx.now, { item: `subscription:${id}`, change: existing ? 'resubscribed' : 'subscribed', to: kind });
+      const what = kind === 'reminders'
+        ? 'reminders 28, 7 and 1 days before each deadline and an overdue nudge, at 09:00 on working days'
+        : 'the weekly digest, Mondays at 09:00 (the next working day after a bank holiday)';
+      return reply('change', `This channel will get ${kind}`, [{ lines: [[`From now on: ${what}. `, code(`unsubscribe ${kind}`), ' stops them.']] }]);
+    });
+  },
+};
+
+export const unsubscribe: Command = {
+  name: 'unsubscribe',
+  usage: 'unsubscribe reminders|digest',
+  summary: 'stop reminders, or the digest, in this channel',
+  changes: true,
+  async run(ctx, args) {
+    const kind = kindOf(args[0]);
+    if (!kind || args.length !== 1) return usageReply(unsubscribe);
+    const no = refused(ctx);
+    if (no) return no;
+    const id = `${kind}:${ctx.message.platform}:${ctx.message.channel}`;
+    return ctx.store.update((state) => {
+      const at = state.subscriptions.findIndex((s) => s.id === id);
+      if (at < 0) return reply('answer', `This channel does not get ${kind}`);
+      state.subscriptions.splice(at, 1);
+      // Messages still waiting for this channel are not sent any more; the ledger keeps them as a record.
+      for (const e of Object.values(state.ledger)) {
+        if (e.subscription === id && (e.state === 'pending' || e.state === 'claimed')) {
+          e.state = 'superseded';
+          e.note = 'unsubscribed';
+        }
+      }
+      audit(state, ctx.message.user, ctx.now, { item: `subscription:${id}`, change: 'unsubscribed', from: kind });
+      return reply('change', `This channel will no longer get ${kind}`);
+    });
+  },
+};
+
+export const subscriptions: Command = {
+  name: 'subscriptions',
+  usage: 'subscriptions',
+  summary: 'which channels get reminders and the digest',
+  changes: false,
+  async run(ctx) {
+    const state = await ctx.store.read();
+    if (!state.subscriptions.length) {
+      return reply('answer', 'No subscriptions yet', [{ lines: [['In a channel, type ', code('subscribe reminders'), ' or ', code('subscribe digest'), '.']] }]);
+    }
+    const zone = ctx.programme.timezone;
+    const lines: Rich[] = state.subscriptions.map((s) => {
+      const held = Object.values(state.ledger).filter((e) => e.subscription === s.id && e.state === 'pending').length;
+      const since = formatInstant(DateTime.fromISO(s.createdAt, { setZone: true }), zone);
+      const failing = s.failing ? ` · FAILING since ${formatInstant(DateTime.fromISO(s.failing.at, { setZone: true }), zone)}: ${s.failing.reason} (subscribe again once fixed)` : '';
+      return [`${s.kind} → ${s.platform} `, code(s.channel), ` · since ${since}${held ? ` · ${held} waiting` : ''}${failing}`];
+    });
+    return reply('answer', `${state.subscriptions.length} subscription${state.subscriptions.length === 1 ? '' : 's'}`, [{ lines }]);
+  },
+};

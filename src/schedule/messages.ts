@@ -1,0 +1,75 @@
+// What a nudge and a digest say. Neutral replies: each adapter renders them and mentions owners.
+import { DateTime } from 'luxon';
+import { formatInstant, type Programme } from '../programme/model.js';
+import { daysLeft } from '../programme/status.js';
+import { itemToReply } from '../replies/items.js';
+import { code, reply, type Reply, type Rich } from '../replies/model.js';
+import { allActionItems, allMilestoneItems, bySoonest, type Item } from '../tracking/items.js';
+import type { AuditEntry, State } from '../tracking/state.js';
+import type { Slot } from './slots.js';
+
+/** A message more than this late says so. */
+const LATE_AFTER_MINUTES = 15;
+
+function lateLine(slot: Slot, now: DateTime, zone: string): Rich[] {
+  return now.diff(slot.at, 'minutes').minutes > LATE_AFTER_MINUTES
+    ? [[`Sent late: this was due at ${formatInstant(slot.at, zone)} (the bot was not running then).`]]
+    : [];
+}
+
+export function reminderMessage(programme: Programme, item: Item, slot: Slot, now: DateTime): Reply {
+  const zone = programme.timezone;
+  const left = item.deadline ? daysLeft(item.deadline, now, zone) : 0;
+  const when = slot.kind === 'overdue' || left < 0 ? 'is overdue' : left === 0 ? 'is due today' : `is due in ${left} day${left === 1 ? '' : 's'}`;
+  const owner: Rich = item.owner ? ['Owner: ', { owner: item.owner }, item.rag ? ` · RAG ${item.rag}` : ' · no RAG yet'] : ['No owner yet.', item.rag ? ` RAG ${item.rag}.` : ''];
+  const r = reply(
+    'answer',
+    `${slot.kind === 'overdue' ? 'Overdue' : 'Reminder'}: ${item.id} ${when}`,
+    [{ items: [itemToReply(item, now, zone)] }, { lines: [owner, ...lateLine(slot, now, zone)] }],
+    [['Next: ', code(`/reform done ${item.id}`), ' when it is done, ', code(`/reform assign ${item.id} @name`), ' to name an owner, ', code(`/reform revise ${item.id} <date> because <reason>`), ' if it has moved.']],
+  );
+  r.buttons = [
+    { label: 'Mark done', command: `done ${item.id}` },
+    { label: 'Assign to me', command: `assign ${item.id} me` },
+    { label: 'Snooze a week', command: `snooze ${item.id}` },
+  ];
+  return r;
+}
+
+function changeLine(e: AuditEntry, zone: string): Rich {
+  const when = formatInstant(DateTime.fromISO(e.at, { setZone: true }), zone);
+  const what = e.from !== undefined ? `${e.change}: ${e.from} → ${e.to ?? ''}` : `${e.change}${e.to !== undefined ? `: ${e.to}` : ''}`;
+  return [code(e.item), ` ${what} (`, { owner: { id: e.by, name: e.byName ?? e.by.replace(/^[a-z]+:/, '') } }, `, ${when})`];
+}
+
+const MAX_CHANGES = 40;
+
+/** The weekly digest: overdue, due in the horizon, changes since `since`, unowned milestones due soon. */
+export function digestMessage(programme: Programme, state: State, now: DateTime, since: DateTime | undefined, late?: Slot): Reply {
+  const zone = programme.timezone;
+  const items = [...allMilestoneItems(programme, state, now), ...allActionItems(programme, state, now)];
+  const open = items.filter((i) => !i.done);
+  const horizon = now.plus({ weeks: programme.digest.horizon_weeks });
+  const unownedBy = now.plus({ weeks: programme.digest.unowned_weeks });
+  const overdue = open.filter((i) => i.status === 'overdue').sort(bySoonest);
+  const dueSoon = open.filter((i) => i.status !== 'overdue' && i.deadline && i.deadline <= horizon).sort(bySoonest);
+  const unowned = open.filter((i) => i.kind === 'milestone' && !i.owner && i.deadline && i.deadline > now && i.deadline <= unownedBy).sort(bySoonest);
+  const start = since ?? now.minus({ weeks: 1 });
+  // Owners, RAG, notes, completions, revisions: the programme's changes, not the bot's own settings.
+  const changes = state.audit.filter((e) => !e.item.startsWith('subscription:') && DateTime.fromISO(e.at, { setZone: true }) > start).reverse();
+  const show = (list: Item[]) => list.map((i) => itemToReply(i, now, zone));
+  return reply(
+    'answer',
+    `Weekly digest: ${programme.name}, week of ${now.setZone(zone).startOf('week').toFormat('d LLLL yyyy')}`,
+    [
+      { lines: [[`${overdue.length} overdue · ${dueSoon.length} due in the next ${programme.digest.horizon_weeks} weeks · ${changes.length} change${changes.length === 1 ? '' : 's'} since ${formatInstant(start, zone)}`], ...(late ? lateLine(late, now, zone) : [])] },
+      { title: `Overdue (${overdue.length})`, ...(overdue.length ? { items: show(overdue) } : { lines: [['Nothing is overdue.']] }) },
+      { title: `Due in the next ${programme.digest.horizon_weeks} weeks (${dueSoon.length})`, ...(dueSoon.length ? { items: show(dueSoon) } : { lines: [['Nothing falls due.']] }) },
+      {
+        title: `Changes since the last digest (${changes.length})`,
+        lines: changes.length ? [...changes.slice(0, MAX_CHANGES).map((e) => changeLine(e, zone)), ...(changes.length > MAX_CHANGES ? [[`…and ${changes.length - MAX_CHANGES} more (see history <id>).`]] : [])] : [['No changes.']],
+      },
+      { title: `No owner, due within ${programme.digest.unowned_weeks} weeks (${unowned.length})`, ...(unowned.length ? { items: show(unowned) } : { lines: [['Every milestone due soon has an owner.']] }) },
+    ],
+  );
+}

@@ -1,0 +1,272 @@
+// tick(now): decide what is due, claim it in the ledger under the store's lock, send it, record the outcome.
+// Exactly once: a slot is claimed before it is sent (so two ticks never both send it) and recorded as sent
+// only after the platform accepted it. Failed sends stay pending and are retried with backoff; a channel
+// that refuses posts for good is marked failing and its messages are held, never dropped.
+import { DateTime } from 'luxon';
+import type { Programme } from '../programme/model.js';
+import type { Chat, Destination, Logger, SendOutcome, Store } from '../ports.js';
+import type { Reply } from '../replies/model.js';
+import { stampOf } from '../tracking/changes.js';
+import { allActionItems, allMilestoneItems, findItem, type Item } from '../tracking/items.js';
+import type { LedgerEntry, State, Subscription } from '../tracking/state.js';
+import { digestMessage, reminderMessage } from './messages.js';
+import { digestSlot, latestDue, reminderSlots, type Slot } from './slots.js';
+
+export interface TickDeps {
+  programme: Programme;
+  store: Store;
+  chats: readonly Chat[];
+  logger: Logger;
+  /** Waits inside a tick before a retry (Retry-After). Injected so tests do not sleep. */
+  sleep: (ms: number) => Promise<void>;
+  /** Who is ticking, recorded on claims (process id and a random word). */
+  tickId: string;
+}
+
+export interface Delivery {
+  kind: LedgerEntry['kind'];
+  platform: string;
+  channel: string;
+  item: string;
+  slot: string;
+  late: boolean;
+  error?: string;
+}
+
+export interface TickReport {
+  sent: Delivery[];
+  /** Waiting for a retry, or for a platform that is not configured here. */
+  pending: Delivery[];
+  /** Held because the channel refuses posts (bot removed, channel archived). */
+  failing: Delivery[];
+  superseded: number;
+}
+
+/** A claim older than this is taken to belong to a tick that died; the slot is recovered. */
+const CLAIM_TIMEOUT_MINUTES = 10;
+const IN_TICK_RETRIES = 2;
+const MAX_IN_TICK_WAIT_MS = 10_000;
+const LATE_AFTER_MINUTES = 15;
+const RECORD_BATCH = 100;
+
+interface Target {
+  id: string;
+  destination: Destination;
+  createdAt: DateTime;
+  failing: boolean;
+}
+
+const instant = (iso: string): DateTime => DateTime.fromISO(iso, { setZone: true });
+
+function subscriptionTarget(s: Subscription): Target {
+  return { id: s.id, destination: { platform: s.platform, channel: s.channel, extras: s.extras }, createdAt: instant(s.createdAt), failing: !!s.failing };
+}
+
+function directDestination(identity: string, state: State, chats: readonly Chat[]): Destination | undefined {
+  const chat = chats.find((c) => identity.startsWith(`${c.platform}:`));
+  return state.directChannels[identity] ?? chat?.directDestination?.(identity);
+}
+
+/** Where an action's nudges go: its owner directly where the platform allows, else the reminders channels. */
+function directTarget(item: Item, state: State, chats: readonly Chat[]): Target | undefined {
+  if (item.kind !== 'action' || !item.owner || !item.action) return undefined;
+  const destination = directDestination(item.owner.id, state, chats);
+  return destination ? { id: `dm:${item.owner.id}`, destination, createdAt: instant(item.action.createdAt), failing: false } : undefined;
+}
+
+function targetOf(state: State, subscriptions: Map<string, Subscription>, chats: readonly Chat[], id: string): Target | undefined {
+  const sub = subscriptions.get(id);
+  if (sub) return subscriptionTarget(sub);
+  const destination = id.startsWith('dm:') ? directDestination(id.slice(3), state, chats) : undefined;
+  return destination ? { id, destination, createdAt: instant('1970-01-01T00:00:00Z'), failing: false } : undefined;
+}
+
+/** Adds ledger entries for every slot now due. Older missed slots of the same item are superseded. */
+function plan(programme: Programme, state: State, chats: readonly Chat[], now: DateTime): number {
+  let superseded = 0;
+  const zone = programme.timezone;
+  const reminderTargets = state.subscriptions.filter((s) => s.kind === 'reminders').map(subscriptionTarget);
+  const items = [...allMilestoneItems(programme, state, now), ...allActionItems(programme, state, now)];
+  for (const item of items) {
+    if (item.done || !item.deadline) continue;
+    const slots = reminderSlots(item.deadline.setZone(zone).toISODate()!, programme.reminders, zone);
+    const latest = latestDue(slots, now);
+    if (!latest) continue;
+    const direct = directTarget(item, state, chats);
+    const snoozedUntil = item.state.snoozedUntil ? instant(item.state.snoozedUntil) : undefined;
+    for (const target of direct ? [direct] : reminderTargets) {
+      if (latest.at < target.createdAt) continue;
+      const key = `${target.id}|${item.id}|${latest.name}`;
+      if (state.ledger[key]) continue;
+      for (const older of slots) {
+        const olderKey = `${target.id}|${item.id}|${older.name}`;
+        if (older === latest || older.at > now || older.at < target.createdAt || state.ledger[olderKey]) continue;
+        state.ledger[olderKey] = entry(olderKey, target.id, item.id, older, 'superseded', 'a later reminder was sent instead');
+        superseded++;
+      }
+      const snoozed = snoozedUntil !== undefined && latest.at < snoozedUntil;
+      state.ledger[key] = entry(key, target.id, item.id, latest, snoozed ? 'superseded' : 'pending', snoozed ? 'snoozed' : undefined);
+      if (snoozed) superseded++;
+    }
+  }
+  const weekly = digestSlot(now, programme.digest, zone);
+  if (weekly.at <= now) {
+    for (const sub of state.subscriptions.filter((s) => s.kind === 'digest')) {
+      const key = `${sub.id}|digest|${weekly.name}`;
+      if (weekly.at < instant(sub.createdAt) || state.ledger[key]) continue;
+      state.ledger[key] = entry(key, sub.id, 'digest', weekly, 'pending');
+    }
+  }
+  return superseded;
+}
+
+function entry(key: string, subscription: string, item: string, slot: Slot, state: LedgerEntry['state'], note?: string): LedgerEntry {
+  return { key, subscription, item, slot: slot.name, kind: slot.kind, dueAt: stampOf(slot.at), state, attempts: 0, ...(note ? { note } : {}) };
+}
+
+interface Job {
+  entry: LedgerEntry;
+  target: Target;
+  chat: Chat;
+  message: Reply;
+  /** A claim that expired: the message may already have been delivered. */
+  recovering: boolean;
+}
+
+function delivery(e: LedgerEntry, target: Target | undefined, now: DateTime, error?: string): Delivery {
+  return {
+    kind: e.kind,
+    platform: target?.destination.platform ?? '?',
+    channel: target?.destination.channel ?? e.subscription,
+    item: e.item,
+    slot: e.slot,
+    late: now.diff(instant(e.dueAt), 'minutes').minutes > LATE_AFTER_MINUTES,
+    ...(error ? { error } : {}),
+  };
+}
+
+function messageFor(programme: Programme, state: State, e: LedgerEntry, now: DateTime): Reply | undefined {
+  const slot: Slot = { name: e.slot, kind: e.kind, daysBefore: 0, at: instant(e.dueAt) };
+  if (e.kind === 'digest') {
+    const previous = Object.values(state.ledger)
+      .filter((l) => l.subscription === e.subscription && l.kind === 'digest' && l.state === 'sent' && l.key !== e.key)
+      .map((l) => instant(l.sentAt ?? l.dueAt))
+      .sort((a, b) => b.toMillis() - a.toMillis())[0];
+    return digestMessage(programme, state, now, previous, slot);
+  }
+  const item = findItem(programme, state, e.item, now);
+  return item ? reminderMessage(programme, item, slot, now) : undefined;
+}
+
+export async function tick(deps: TickDeps, now: DateTime): Promise<TickReport> {
+  const { programme, store, chats, logger } = deps;
+  const report: TickReport = { sent: [], pending: [], failing: [], superseded: 0 };
+  const chatFor = (platform: string): Chat | undefined => chats.find((c) => c.platform === platform);
+
+  // 1. Plan and claim, under the store's lock.
+  const jobs = await store.update((state) => {
+    report.superseded = plan(programme, state, chats, now);
+    const claimed: Job[] = [];
+    const subscriptions = new Map(state.subscriptions.map((s) => [s.id, s]));
+    // The same reminder goes to many channels: build each message once per tick.
+    const messages = new Map<string, Reply | undefined>();
+    for (const e of Object.values(state.ledger)) {
+      const stale = e.state === 'claimed' && e.claimedAt !== undefined && now.diff(instant(e.claimedAt), 'minutes').minutes >= CLAIM_TIMEOUT_MINUTES;
+      if (e.state !== 'pending' && !stale) continue;
+      const target = targetOf(state, subscriptions, chats, e.subscription);
+      if (!target) continue;
+      const chat = chatFor(target.destination.platform);
+      if (target.failing) {
+        report.failing.push(delivery(e, target, now, e.lastError ?? 'channel refuses posts'));
+        continue;
+      }
+      if (!chat) {
+        report.pending.push(delivery(e, target, now, `${target.destination.platform} is not configured here`));
+        continue;
+      }
+      if (e.nextAttemptAt && instant(e.nextAttemptAt) > now && !stale) {
+        report.pending.push(delivery(e, target, now, e.lastError));
+        continue;
+      }
+      const messageKey = e.kind === 'digest' ? e.key : `${e.item}|${e.slot}`;
+      if (!messages.has(messageKey)) messages.set(messageKey, messageFor(programme, state, e, now));
+      const message = messages.get(messageKey);
+      if (!message) {
+        e.state = 'superseded';
+        e.note = 'the item no longer exists';
+        continue;
+      }
+      e.state = 'claimed';
+      e.claimedAt = stampOf(now);
+      e.claimedBy = deps.tickId;
+      claimed.push({ entry: { ...e }, target, chat, message, recovering: stale });
+    }
+    return claimed;
+  });
+
+  // 2. Send, outside the lock, one at a time; 3. record outcomes under the lock, a few at a time (one store
+  // write per send would make a large catch-up quadratic). A crash before recording leaves the slot claimed;
+  // the claim expires and the send is recovered (Slack checks the channel's history for the key first).
+  let outcomes: { job: Job; result: SendOutcome }[] = [];
+  const flush = async (): Promise<void> => {
+    const batch = outcomes;
+    outcomes = [];
+    if (batch.length) await store.update((state) => batch.forEach(({ job, result }) => record(state, job, result, now, deps, report)));
+  };
+  for (const job of jobs) {
+    outcomes.push({ job, result: await deliver(job, deps) });
+    if (outcomes.length >= RECORD_BATCH) await flush();
+  }
+  await flush();
+  return report;
+}
+
+async function deliver(job: Job, deps: TickDeps): Promise<SendOutcome> {
+  const { entry: e, target, chat } = job;
+  if (job.recovering && chat.alreadyDelivered) {
+    const delivered = await chat.alreadyDelivered(target.destination, e.key).catch(() => false);
+    if (delivered) return { ok: true, receipt: { recovered: true } };
+  }
+  let outcome: SendOutcome = { ok: false, error: 'not sent' };
+  for (let attempt = 0; attempt <= IN_TICK_RETRIES; attempt++) {
+    outcome = await chat.send(target.destination, job.message, { key: e.key }).catch((error: unknown) => ({ ok: false as const, error: String(error) }));
+    if (outcome.ok || outcome.permanent) break;
+    const wait = outcome.retryAfterMs ?? 500 * 2 ** attempt;
+    if (attempt === IN_TICK_RETRIES || wait > MAX_IN_TICK_WAIT_MS) break;
+    await deps.sleep(wait);
+  }
+  return outcome;
+}
+
+function record(state: State, job: Job, result: SendOutcome, now: DateTime, deps: TickDeps, report: TickReport): void {
+  const { entry: e, target } = job;
+  const live = state.ledger[e.key];
+  if (!live || live.claimedBy !== deps.tickId) return;
+  live.attempts += 1;
+  if (result.ok) {
+    live.state = 'sent';
+    live.sentAt = stampOf(now);
+    if (result.receipt) live.receipt = result.receipt;
+    delete live.lastError;
+    delete live.nextAttemptAt;
+    report.sent.push(delivery(live, target, now));
+    return;
+  }
+  live.state = 'pending';
+  live.lastError = result.error;
+  if (result.permanent) {
+    const sub = state.subscriptions.find((s) => s.id === live.subscription);
+    if (sub) sub.failing = { at: stampOf(now), reason: result.error };
+    report.failing.push(delivery(live, target, now, result.error));
+    deps.logger.warn('channel refuses posts; messages held', { channel: target.destination.channel, error: result.error });
+    return;
+  }
+  const backoffMs = Math.min(60, 2 ** Math.min(live.attempts - 1, 6)) * 60_000;
+  live.nextAttemptAt = stampOf(now.plus({ milliseconds: Math.max(backoffMs, result.retryAfterMs ?? 0) }));
+  report.pending.push(delivery(live, target, now, result.error));
+  deps.logger.warn('send failed; will retry', { channel: target.destination.channel, item: live.item, error: result.error, attempts: live.attempts });
+}
+
+export function formatDelivery(d: Delivery): string {
+  return `${d.kind} ${d.platform}:${d.channel} ${d.item} ${d.slot}${d.late ? ' (late)' : ''}${d.error ? ` — ${d.error}` : ''}`;
+}

@@ -1,0 +1,252 @@
+import { DateTime } from 'luxon';
+import { describe, expect, it } from 'vitest';
+import { memoryStore } from '../adapters/store/memory.js';
+import type { Chat, Destination, SendOutcome, Store } from '../src/ports.js';
+import type { Programme } from '../src/programme/model.js';
+import type { Reply } from '../src/replies/model.js';
+import { renderPlain } from '../src/replies/plain.js';
+import { tick, type TickReport } from '../src/schedule/tick.js';
+import { isBankHoliday, isWorkingDay } from '../src/schedule/working-days.js';
+import { silentLogger } from '../src/ports.js';
+import { at, programmeFrom, testBot } from './helpers.js';
+
+const FILE = `programme: Test programme
+milestones:
+  - id: easter-thing
+    title: Due the Friday after Good Friday
+    due: 5 April 2024
+    themes: [agency]
+  - id: summer-thing
+    title: Due in BST
+    due: summer 2024
+    themes: [kinship]
+  - id: winter-thing
+    title: Due in GMT
+    due: 15 January 2025
+    themes: [kinship]
+`;
+
+interface Sent {
+  at: string;
+  to: Destination;
+  key: string;
+  text: string;
+}
+
+/** A chat that records what it accepted, and can be told to fail the next sends. */
+function recordingChat(platform = 'console', log: Sent[] = [], nowOf: () => DateTime = () => DateTime.invalid('unset')) {
+  const failures: SendOutcome[] = [];
+  const chat: Chat & { failNext(...o: SendOutcome[]): void; log: Sent[] } = {
+    platform,
+    log,
+    failNext: (...o) => void failures.push(...o),
+    async send(to: Destination, message: Reply, meta: { key: string }) {
+      const failure = failures.shift();
+      if (failure) return failure;
+      log.push({ at: nowOf().toISO() ?? '', to, key: meta.key, text: renderPlain(message) });
+      return { ok: true };
+    },
+    directDestination: (identity) => (identity.startsWith(`${platform}:`) ? { platform, channel: `dm-${identity}` } : undefined),
+  };
+  return chat;
+}
+
+function harness(programme: Programme, store: Store = memoryStore()) {
+  let now = at('2024-01-01T00:00:00Z');
+  const chat = recordingChat('console', [], () => now);
+  const sleeps: number[] = [];
+  const run = async (iso?: string, id = 'tick-a'): Promise<TickReport> => {
+    if (iso) now = at(iso);
+    return tick({ programme, store, chats: [chat], logger: silentLogger, sleep: async (ms) => void sleeps.push(ms), tickId: id }, now);
+  };
+  return { chat, run, sleeps, store, setNow: (iso: string) => (now = at(iso)) };
+}
+
+async function subscribe(store: Store, programme: Programme, nowIso: string, kind = 'reminders', channel = 'leadership') {
+  const bot = testBot(programme, nowIso, { store });
+  await bot.bot.handle({ text: `subscribe ${kind}`, user: { id: 'console:clerk', name: 'clerk' }, platform: 'console', channel });
+  return bot;
+}
+
+describe('working days in England and Wales', () => {
+  it('knows bank holidays 2022–2030 with substitute and one-off days', () => {
+    for (const day of ['2022-06-03', '2022-09-19', '2022-12-27', '2023-05-08', '2024-03-29', '2024-04-01', '2026-12-28', '2027-12-28', '2030-08-26']) {
+      expect(isBankHoliday(day), day).toBe(true);
+    }
+    expect(isBankHoliday('2024-03-28')).toBe(false);
+    expect(isWorkingDay('2024-03-30')).toBe(false);
+    expect(isWorkingDay('2024-04-02')).toBe(true);
+  });
+});
+
+describe('tick', () => {
+  const programme = programmeFrom(FILE);
+
+  it('sends each slot once across a simulated year, at 09:00 London in GMT and BST, off weekends and bank holidays', async () => {
+    const h = harness(programme);
+    await subscribe(h.store, programme, '2023-12-01T12:00:00Z');
+    let day = at('2024-01-01T00:00:00Z').setZone('Europe/London');
+    while (day.year < 2025 || day.month < 3) {
+      for (const time of [{ hour: 8, minute: 59 }, { hour: 9, minute: 0 }, { hour: 9, minute: 0 }, { hour: 13, minute: 30 }]) {
+        await h.run(day.set(time).toISO()!);
+      }
+      day = day.plus({ days: 1 });
+    }
+    const times = (id: string) => h.chat.log.filter((s) => s.key.includes(`|${id}|`)).map((s) => DateTime.fromISO(s.at, { setZone: true }).setZone('Europe/London').toFormat('ccc d LLL yyyy HH:mm'));
+    // 5 April 2024: 28 days before is Fri 8 March; 7 before is Good Friday 29 March, moved to Thursday 28 March;
+    // 1 before is Thu 4 April (BST); overdue on Saturday 6 April moves to Monday 8 April.
+    expect(times('easter-thing')).toEqual(['Fri 8 Mar 2024 09:00', 'Thu 28 Mar 2024 09:00', 'Thu 4 Apr 2024 09:00', 'Mon 8 Apr 2024 09:00']);
+    // Summer 2024 ends Saturday 31 August: 28 before is Sat 3 Aug -> Fri 2 Aug; 7 before Sat 24 Aug -> Fri 23 Aug;
+    // 1 before Fri 30 Aug; overdue Sun 1 Sep -> Mon 2 Sep.
+    expect(times('summer-thing')).toEqual(['Fri 2 Aug 2024 09:00', 'Fri 23 Aug 2024 09:00', 'Fri 30 Aug 2024 09:00', 'Mon 2 Sep 2024 09:00']);
+    // 15 January 2025 (GMT): 28 before is Wed 18 Dec 2024; 7 before Wed 8 Jan; 1 before Tue 14 Jan; overdue Thu 16 Jan.
+    expect(times('winter-thing')).toEqual(['Wed 18 Dec 2024 09:00', 'Wed 8 Jan 2025 09:00', 'Tue 14 Jan 2025 09:00', 'Thu 16 Jan 2025 09:00']);
+    const utc = h.chat.log.filter((s) => s.key.includes('|summer-thing|')).map((s) => DateTime.fromISO(s.at).toUTC().toFormat('HH:mm'));
+    expect(new Set(utc)).toEqual(new Set(['08:00']));
+    expect(new Set(h.chat.log.map((s) => s.key)).size).toBe(h.chat.log.length);
+  }, 60_000);
+
+  it('sends nothing twice when run twice at the same instant or every minute', async () => {
+    const h = harness(programme);
+    await subscribe(h.store, programme, '2024-01-01T12:00:00Z');
+    const first = await h.run('2024-03-08T09:00:00Z');
+    expect(first.sent.map((d) => d.item)).toEqual(['easter-thing']);
+    expect((await h.run('2024-03-08T09:00:00Z')).sent).toEqual([]);
+    for (let m = 1; m <= 30; m++) expect((await h.run(`2024-03-08T09:${String(m).padStart(2, '0')}:00Z`)).sent).toEqual([]);
+    expect(h.chat.log).toHaveLength(1);
+  });
+
+  it('names the milestone, days left, owner and RAG, with what to type next and buttons', async () => {
+    const h = harness(programme);
+    const bot = await subscribe(h.store, programme, '2024-01-01T12:00:00Z');
+    bot.setNow('2024-02-01T12:00:00Z');
+    await bot.say('assign easter-thing @alice');
+    await bot.say('rag easter-thing amber');
+    await h.run('2024-03-28T09:00:00Z');
+    const text = h.chat.log[0]!.text;
+    expect(text).toContain('Reminder: easter-thing is due in 8 days');
+    expect(text).toContain('Owner: @alice · RAG amber');
+    expect(text).toContain('/reform done easter-thing');
+    expect(text).toContain('[Mark done: done easter-thing]  [Assign to me: assign easter-thing me]  [Snooze a week: snooze easter-thing]');
+  });
+
+  it('after downtime sends only the latest missed slot, late and saying so, and supersedes the older ones', async () => {
+    const h = harness(programme);
+    await subscribe(h.store, programme, '2024-01-01T12:00:00Z');
+    const report = await h.run('2024-04-04T15:00:00Z');
+    expect(report.sent.map((d) => `${d.item} ${d.slot} ${d.late}`)).toEqual(['easter-thing before-1@2024-04-05 true']);
+    expect(report.superseded).toBe(2);
+    expect(h.chat.log[0]!.text).toContain('Sent late: this was due at 4 April 2024, 09:00');
+    const state = await h.store.read();
+    expect(Object.values(state.ledger).filter((e) => e.state === 'superseded').map((e) => e.slot).sort()).toEqual(['before-28@2024-04-05', 'before-7@2024-04-05']);
+  });
+
+  it('sends a subscription nothing from before it existed', async () => {
+    const h = harness(programme);
+    await subscribe(h.store, programme, '2024-04-10T12:00:00Z');
+    expect((await h.run('2024-04-10T13:00:00Z')).sent).toEqual([]);
+    expect((await h.run('2024-08-02T09:00:00Z')).sent.map((d) => d.item)).toEqual(['summer-thing']);
+  });
+
+  it('stops reminders for a done milestone, skips the next one when snoozed, and follows a revised deadline', async () => {
+    const h = harness(programme);
+    const bot = await subscribe(h.store, programme, '2024-01-01T12:00:00Z');
+    await h.run('2024-03-08T09:00:00Z');
+    bot.setNow('2024-03-20T12:00:00Z');
+    await bot.say('done easter-thing');
+    await bot.say('snooze summer-thing');
+    await bot.say('revise winter-thing 30 January 2025 because waiting on DfE');
+    expect((await h.run('2024-03-28T09:00:00Z')).sent).toEqual([]);
+    expect((await h.run('2025-01-02T09:00:00Z')).sent.map((d) => `${d.item} ${d.slot}`)).toEqual(['summer-thing overdue@2024-08-31', 'winter-thing before-28@2025-01-30']);
+  });
+
+  it('retries failed sends with backoff, honours Retry-After, and never drops a message', async () => {
+    const h = harness(programme);
+    await subscribe(h.store, programme, '2024-01-01T12:00:00Z');
+    h.chat.failNext({ ok: false, error: 'HTTP 429', retryAfterMs: 3000 }, { ok: false, error: 'HTTP 500' });
+    const first = await h.run('2024-03-08T09:00:00Z');
+    expect(h.sleeps).toEqual([3000, 1000]);
+    expect(first.sent).toHaveLength(1);
+    h.chat.failNext(...Array(3).fill({ ok: false, error: 'timeout' }));
+    const second = await h.run('2024-03-28T09:00:00Z');
+    expect(second.sent).toEqual([]);
+    expect(second.pending.map((d) => d.error)).toEqual(['timeout']);
+    expect((await h.run('2024-03-28T09:00:30Z')).sent).toEqual([]);
+    const later = await h.run('2024-03-28T09:02:00Z');
+    expect(later.sent.map((d) => d.slot)).toEqual(['before-7@2024-04-05']);
+    expect(h.chat.log).toHaveLength(2);
+  });
+
+  it('holds messages for a channel that refuses posts, marks it failing, and delivers after it is fixed', async () => {
+    const h = harness(programme);
+    const bot = await subscribe(h.store, programme, '2024-01-01T12:00:00Z');
+    h.chat.failNext({ ok: false, error: 'channel_not_found', permanent: true });
+    const report = await h.run('2024-03-08T09:00:00Z');
+    expect(report.failing.map((d) => d.error)).toEqual(['channel_not_found']);
+    expect((await h.run('2024-03-08T10:00:00Z')).failing).toHaveLength(1);
+    bot.setNow('2024-03-08T11:00:00Z');
+    expect(await bot.say('subscriptions')).toContain('FAILING since 8 March 2024, 09:00: channel_not_found');
+    await bot.bot.handle({ text: 'subscribe reminders', user: { id: 'console:clerk', name: 'clerk' }, platform: 'console', channel: 'leadership' });
+    expect((await h.run('2024-03-08T11:05:00Z')).sent.map((d) => d.item)).toEqual(['easter-thing']);
+  });
+
+  it('keeps messages pending for a platform that is not configured here', async () => {
+    const h = harness(programme);
+    const store = h.store;
+    await store.update((s) => {
+      s.subscriptions.push({ id: 'reminders:slack:C1', kind: 'reminders', platform: 'slack', channel: 'C1', createdAt: '2024-01-01T00:00:00Z', createdBy: 'slack:U1' });
+    });
+    const report = await h.run('2024-03-08T09:00:00Z');
+    expect(report.pending.map((d) => `${d.platform}:${d.channel} ${d.error}`)).toEqual(['slack:C1 slack is not configured here']);
+    expect((await store.read()).ledger['reminders:slack:C1|easter-thing|before-28@2024-04-05']?.state).toBe('pending');
+  });
+
+  it('lets only one of two ticks at the same instant send a message', async () => {
+    const h = harness(programme);
+    await subscribe(h.store, programme, '2024-01-01T12:00:00Z');
+    const [a, b] = await Promise.all([h.run('2024-03-08T09:00:00Z', 'tick-a'), h.run('2024-03-08T09:00:00Z', 'tick-b')]);
+    expect(a.sent.length + b.sent.length).toBe(1);
+    expect(h.chat.log).toHaveLength(1);
+  });
+
+  it('sends the digest once a week, Mondays 09:00, Tuesday after a bank holiday Monday', async () => {
+    const h = harness(programme);
+    await subscribe(h.store, programme, '2024-03-01T12:00:00Z', 'digest', 'clerks');
+    const digests: string[] = [];
+    let day = at('2024-03-01T00:00:00Z').setZone('Europe/London');
+    while (day < at('2024-04-20T00:00:00Z')) {
+      for (const hour of [8, 9, 17]) {
+        const report = await h.run(day.set({ hour, minute: 0 }).toISO()!);
+        digests.push(...report.sent.filter((d) => d.kind === 'digest').map(() => day.set({ hour }).toFormat('ccc d LLL HH:mm')));
+      }
+      day = day.plus({ days: 1 });
+    }
+    expect(digests).toEqual(['Mon 4 Mar 09:00', 'Mon 11 Mar 09:00', 'Mon 18 Mar 09:00', 'Mon 25 Mar 09:00', 'Tue 2 Apr 09:00', 'Mon 8 Apr 09:00', 'Mon 15 Apr 09:00']);
+  });
+
+  it('digest lists overdue, due soon, changes since the last digest and unowned milestones; digest previews it', async () => {
+    const h = harness(programme);
+    const bot = await subscribe(h.store, programme, '2024-03-01T12:00:00Z', 'digest', 'clerks');
+    await h.run('2024-03-04T09:00:00Z');
+    bot.setNow('2024-03-06T10:00:00Z');
+    await bot.say('rag easter-thing red slipping');
+    await h.run('2024-03-11T09:00:00Z');
+    const text = h.chat.log[1]!.text;
+    expect(text).toContain('Due in the next 6 weeks (1)');
+    expect(text).toContain('easter-thing RAG: none → red (@alice, 6 March 2024, 10:00)');
+    expect(text).toMatch(/No owner, due within 12 weeks \(1\)\n {2}easter-thing/);
+    expect(text).not.toContain('subscribed');
+    bot.setNow('2024-03-12T10:00:00Z');
+    expect(await bot.say('digest')).toContain('Changes since the last digest (0)');
+  });
+
+  it('nudges an action owner directly where the platform allows', async () => {
+    const h = harness(programme);
+    const bot = await subscribe(h.store, programme, '2024-01-01T12:00:00Z');
+    bot.setNow('2024-01-02T12:00:00Z');
+    await bot.say('action add summer-thing "Brief members" due 15 March 2024 owner @carol');
+    const report = await h.run('2024-03-14T09:00:00Z');
+    expect(report.sent.filter((d) => d.item.includes('/')).map((d) => `${d.channel} ${d.item}`)).toEqual(['dm-console:carol summer-thing/1']);
+    expect(h.chat.log.find((s) => s.key.includes('summer-thing/1'))!.text).toContain('Reminder: summer-thing/1 is due in 1 day');
+  });
+});
