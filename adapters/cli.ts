@@ -11,6 +11,8 @@ import { ConfigError, readConfig, type Config } from './config.js';
 import { consoleChat } from './console/chat.js';
 import { consoleMessage } from './console/console.js';
 import { tickOnce } from './scheduler.js';
+import { SlackStartupError } from './slack/app.js';
+import { TeamsConfigError } from './teams/adapter.js';
 import { formatDelivery } from '../src/schedule/tick.js';
 import { createLogger } from './logger.js';
 import { ProgrammeFileError, readProgrammeFile } from './programme-file.js';
@@ -112,7 +114,9 @@ async function main(argv: string[]): Promise<void> {
         fail(`Unknown command "${verb}".\n${USAGE}`);
     }
   } catch (error) {
-    if (error instanceof ProgrammeFileError || error instanceof StoreUnavailable) fail(error.message);
+    if (error instanceof ProgrammeFileError || error instanceof StoreUnavailable || error instanceof SlackStartupError || error instanceof TeamsConfigError) {
+      fail(error.message);
+    }
     if (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) fail(`${error.message}\n${USAGE}`);
     throw error;
   }

@@ -1,13 +1,18 @@
-// Composition root: config -> programme -> store -> bot -> adapters. Called by `reform start` (npm start).
+// Composition root: config -> programme -> store -> bot -> adapters -> scheduler. Called by `reform start`
+// (npm start). With no Slack or Teams settings the console adapter runs on this terminal.
 import { createBot } from '../src/bot.js';
+import type { Chat } from '../src/ports.js';
 import { frozenClock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { consoleChat } from './console/chat.js';
 import { runConsole } from './console/console.js';
-import { startScheduler } from './scheduler.js';
 import { createLogger } from './logger.js';
 import { readProgrammeFile } from './programme-file.js';
+import { startScheduler } from './scheduler.js';
+import { startServer } from './server.js';
+import { createSlackAdapter } from './slack/app.js';
 import { openStore } from './store/open.js';
+import { createTeamsAdapter } from './teams/adapter.js';
 
 export async function start(config: Config, _args: string[]): Promise<void> {
   const logger = createLogger(config.logLevel, config.secrets);
@@ -16,10 +21,32 @@ export async function start(config: Config, _args: string[]): Promise<void> {
   const store = await openStore(config.dbFile, logger);
   const clock = config.now ? frozenClock(config.now) : systemClock();
   const bot = createBot({ programme, store, clock, logger, editors: config.editors });
-  const chats = [consoleChat(process.stdout)];
+
+  const slack = config.slack ? createSlackAdapter({ bot, config: config.slack, logger }) : undefined;
+  const teams = config.teams ? createTeamsAdapter({ bot, store, config: config.teams, logger }) : undefined;
+  // Slack checks its credentials (auth.test) before any request is served.
+  await slack?.start();
+  const server = slack || teams
+    ? await startServer({ port: config.port, host: config.host, slack, teams: teams ? (req, res) => teams.handler(req, res) : undefined, logger })
+    : undefined;
+
+  const chats: Chat[] = [consoleChat(process.stdout), ...(slack ? [slack.chat] : []), ...(teams ? [teams.chat] : [])];
   const scheduler = startScheduler({ programme, store, chats, clock, logger });
   // Catch up at once after downtime rather than waiting for the first minute.
   await scheduler.runNow();
+
+  if (server) {
+    logger.info('ready', { port: server.port, slack: slack?.mode ?? 'off', teams: teams ? 'on' : 'off' });
+    const stop = async (): Promise<void> => {
+      scheduler.stop();
+      await server.close();
+      await slack?.stop();
+      process.exit(0);
+    };
+    process.once('SIGINT', () => void stop());
+    process.once('SIGTERM', () => void stop());
+    return;
+  }
   await runConsole({ bot, user: config.consoleUser, input: process.stdin, output: process.stdout, prompt: process.stdin.isTTY === true });
   scheduler.stop();
 }

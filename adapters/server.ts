@@ -1,0 +1,85 @@
+// The one HTTP server of the process, on PORT: Slack's HTTP mode (POST /slack/events, verified by Bolt's own
+// receiver), Teams (POST /api/messages, a handler the Teams adapter supplies) and GET /healthz for probes.
+// Started once by the composition root after the chat adapters have started.
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../src/ports.js';
+
+export interface ServerOptions {
+  port: number;
+  host?: string;
+  /** The started Slack adapter. Only HTTP mode takes requests here; Socket Mode is reported by /healthz. */
+  slack?: { mode: 'http' | 'socket'; requestListener?: RequestListener };
+  /** Handles POST /api/messages (the Teams adapter's Bot Framework endpoint). */
+  teams?: (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+  logger: Logger;
+}
+
+export interface RunningServer {
+  /** The port actually bound (useful with port 0). */
+  port: number;
+  close(): Promise<void>;
+}
+
+function send(res: ServerResponse, status: number, body?: unknown): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  if (body === undefined) {
+    res.writeHead(status).end();
+    return;
+  }
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
+}
+
+export async function startServer(opts: ServerOptions): Promise<RunningServer> {
+  const { slack, teams, logger } = opts;
+  const slackListener = slack?.mode === 'http' ? slack.requestListener : undefined;
+  const health = { ok: true, slack: slack ? slack.mode : 'off', teams: teams ? 'on' : 'off' };
+
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const fail = (where: string) => (error: unknown) => {
+      logger.error('http handler failed', { path: where, error: error instanceof Error ? error.message : String(error) });
+      send(res, 500);
+    };
+    if (req.method === 'GET' && path === '/healthz') return send(res, 200, health);
+    if (req.method === 'POST' && path === '/slack/events' && slackListener) {
+      try {
+        // Bolt answers 401 to bad signatures and stale timestamps, and acks within Slack's 3 seconds.
+        return void slackListener(req, res);
+      } catch (error) {
+        return fail(path)(error);
+      }
+    }
+    if (req.method === 'POST' && path === '/api/messages' && teams) {
+      try {
+        return void Promise.resolve(teams(req, res)).catch(fail(path));
+      } catch (error) {
+        return fail(path)(error);
+      }
+    }
+    send(res, 404, { ok: false, error: 'not found' });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host ?? '0.0.0.0', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  logger.info('http server listening', { port, slack: health.slack, teams: health.teams });
+
+  return {
+    port,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        // Keep-alive connections would hold close() open; nothing useful is in flight at shutdown.
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,125 @@
+// The Slack adapter: a real Bolt app over HTTP (Slack posts to POST /slack/events on our one server) or over
+// Socket Mode (no public URL, for council networks), the handlers, and the scheduler's Chat. Called once by
+// the composition root: createSlackAdapter(), then start(), then hand requestListener to the server.
+import type { RequestListener } from 'node:http';
+import { App, HTTPReceiver, SocketModeReceiver, type webApi } from '@slack/bolt';
+import type { Bot } from '../../src/bot.js';
+import type { Chat, Logger } from '../../src/ports.js';
+import type { Config } from '../config.js';
+import { boltLogger } from './bolt-logger.js';
+import { slackChat } from './chat.js';
+import { registerHandlers } from './handlers.js';
+
+export interface SlackAdapterOptions {
+  bot: Bot;
+  config: NonNullable<Config['slack']>;
+  logger: Logger;
+  /** Web API request timeout. Short, because the scheduler retries and a slash command must answer soon. */
+  timeoutMs?: number;
+  /** How long Socket Mode may take to connect at start-up before giving up with a clear message. */
+  connectTimeoutMs?: number;
+}
+
+export interface SlackAdapter {
+  readonly mode: 'http' | 'socket';
+  /** HTTP mode: serves POST /slack/events with Bolt's own signature and timestamp checks. */
+  readonly requestListener?: RequestListener;
+  /** The scheduler's outbound side (nudges, digests, owners' direct messages). */
+  readonly chat: Chat;
+  /** Checks the credentials once (auth.test) and, in Socket Mode, connects. Throws SlackStartupError. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** One line for the operator, naming the variable to fix; main prints the message, never a stack. */
+export class SlackStartupError extends Error {
+  override name = 'SlackStartupError';
+}
+
+const REJECTED_TOKEN = new Set(['invalid_auth', 'not_authed', 'token_revoked', 'account_inactive', 'not_allowed_token_type', 'token_expired']);
+
+function startupMessage(error: unknown, variable: string, apiUrl: string): string {
+  const e = (error ?? {}) as { code?: string; data?: { error?: string }; statusCode?: number; retryAfter?: number; original?: Error; message?: string };
+  switch (e.code) {
+    case 'slack_webapi_platform_error': {
+      const reason = e.data?.error ?? 'unknown_error';
+      if (REJECTED_TOKEN.has(reason)) return `Slack rejected ${variable} (${reason}): check the token in your environment or .env`;
+      return `Slack refused the start-up check for ${variable}: ${reason}`;
+    }
+    case 'slack_webapi_request_error':
+      return `Cannot reach Slack at ${apiUrl} (${e.original?.message ?? 'request failed'}): check the network, a proxy, or SLACK_API_URL`;
+    case 'slack_webapi_http_error':
+      return `Slack answered HTTP ${e.statusCode} at ${apiUrl}: check SLACK_API_URL`;
+    case 'slack_webapi_rate_limited_error':
+      return `Slack rate-limited the start-up check: try again in ${e.retryAfter ?? 60} seconds`;
+    default:
+      return `Slack start-up failed (${variable}): ${e.message ?? String(error)}`;
+  }
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new SlackStartupError(message)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
+  const { bot, config, logger } = opts;
+  const apiUrl = config.apiUrl ?? 'https://slack.com/api/';
+  const log = boltLogger(logger);
+  const clientOptions: webApi.WebClientOptions = {
+    ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
+    // The scheduler owns retries and waits; Bolt must neither retry nor sleep through a 429 on its own.
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: opts.timeoutMs ?? 10_000,
+  };
+  const socket = config.appToken
+    ? new SocketModeReceiver({
+        appToken: config.appToken,
+        logger: log,
+        // Only the API address: the socket client keeps its own retry policy for reconnecting.
+        installerOptions: { clientOptions: config.apiUrl ? { slackApiUrl: config.apiUrl } : {} },
+      })
+    : undefined;
+  const http = socket
+    ? undefined
+    : new HTTPReceiver({ signingSecret: config.signingSecret, endpoints: '/slack/events', signatureVerification: true, logger: log });
+  const app = new App({
+    token: config.botToken,
+    receiver: socket ?? http,
+    logger: log,
+    clientOptions,
+    // auth.test runs in start(), where a failure becomes one clear line instead of an unhandled rejection.
+    deferInitialization: true,
+    extendedErrorHandler: true,
+  });
+  registerHandlers(app, bot, logger);
+
+  return {
+    mode: socket ? 'socket' : 'http',
+    ...(http ? { requestListener: http.requestListener } : {}),
+    chat: slackChat(app.client, logger),
+    async start() {
+      try {
+        await app.init();
+      } catch (error) {
+        throw new SlackStartupError(startupMessage(error, 'SLACK_BOT_TOKEN', apiUrl));
+      }
+      if (!socket) return;
+      const seconds = Math.round((opts.connectTimeoutMs ?? 30_000) / 1000);
+      try {
+        await withTimeout(app.start(), opts.connectTimeoutMs ?? 30_000, `Slack Socket Mode did not connect within ${seconds} seconds`);
+      } catch (error) {
+        await app.stop().catch(() => undefined);
+        throw error instanceof SlackStartupError ? error : new SlackStartupError(startupMessage(error, 'SLACK_APP_TOKEN', apiUrl));
+      }
+      logger.info('slack connected', { mode: 'socket' });
+    },
+    async stop() {
+      if (socket) await app.stop().catch((error: unknown) => logger.warn('slack stop failed', { error: String(error) }));
+    },
+  };
+}

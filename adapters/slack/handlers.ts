@@ -1,0 +1,127 @@
+// What the bot does with each kind of Slack input. Every handler acks first (Slack allows 3 seconds), then
+// runs the command through the core and answers through respond(), say() or views.publish.
+import type { App, BlockAction, CodedError, RespondFn, types } from '@slack/bolt';
+import { APOLOGY, type Bot } from '../../src/bot.js';
+import { parseCommand } from '../../src/commands/index.js';
+import type { Incoming } from '../../src/commands/types.js';
+import type { Logger } from '../../src/ports.js';
+import type { Reply } from '../../src/replies/model.js';
+import { renderPlain } from '../../src/replies/plain.js';
+import { homeView } from './home.js';
+import { escapeMrkdwn, slackToCore } from './mentions.js';
+import { truncate } from './mrkdwn.js';
+import { LIMITS, renderSlack, type SlackMessage } from './render.js';
+
+type Block = types.KnownBlock;
+
+function incoming(text: string, userId: string, name: string | undefined, channel: string): Incoming {
+  return { text, user: { id: `slack:${userId}`, name: name || userId }, platform: 'slack', channel };
+}
+
+/**
+ * Queries answer only the asker unless they end with `share`; successful changes are confirmed to the channel
+ * so the team sees them; usage and problems always stay private.
+ */
+export function visibility(text: string): { text: string; changes: boolean; share: boolean } {
+  const changes = parseCommand(text)?.command.changes === true;
+  if (changes || !/(^|\s)share\s*$/i.test(text)) return { text, changes, share: false };
+  return { text: text.replace(/(^|\s+)share\s*$/i, '').trim(), changes, share: true };
+}
+
+export function responseType(reply: Reply, plan: { changes: boolean; share: boolean }): 'in_channel' | 'ephemeral' {
+  if (plan.changes && reply.tone === 'change') return 'in_channel';
+  if (plan.share && reply.tone === 'answer') return 'in_channel';
+  return 'ephemeral';
+}
+
+async function respondAll(respond: RespondFn, parts: SlackMessage[], extra: Record<string, unknown>): Promise<void> {
+  for (const part of parts) await respond({ ...extra, ...part });
+}
+
+/** `<@UBOT> status kinship` -> `status kinship`. */
+export function stripBotMention(text: string, botUserId: string | undefined): string {
+  const bot = botUserId ? botUserId.replace(/[^A-Z0-9]/gi, '') : '[UW][A-Z0-9]+';
+  return text.replace(new RegExp(`^\\s*<@${bot}(\\|[^>]*)?>[\\s:,]*`), '').trim();
+}
+
+/** The message a button sat on, its buttons removed, with a line saying who did what. */
+function outcomeBlocks(original: Block[], reply: Reply, userId: string): Block[] {
+  const kept = original.filter((b) => b.type !== 'actions').slice(0, LIMITS.blocksPerMessage - 1);
+  const line = truncate(`:white_check_mark: <@${userId}>: ${escapeMrkdwn(reply.heading)}`, LIMITS.contextChars);
+  return [...kept, { type: 'context', elements: [{ type: 'mrkdwn', text: line }] }];
+}
+
+export function registerHandlers(app: App, bot: Bot, logger: Logger): void {
+  app.command('/reform', async ({ command, ack, respond }) => {
+    await ack();
+    const plan = visibility(slackToCore(command.text ?? '').trim());
+    const reply = await bot.handle(incoming(plan.text, command.user_id, command.user_name, command.channel_id));
+    await respondAll(respond, renderSlack(reply), { response_type: responseType(reply, plan) });
+  });
+
+  app.event('app_mention', async ({ event, context, say }) => {
+    if (!event.user) return;
+    const text = slackToCore(stripBotMention(event.text, context.botUserId));
+    const name = event.user_profile?.display_name || event.user_profile?.name;
+    const reply = await bot.handle(incoming(text, event.user, name, event.channel));
+    for (const part of renderSlack(reply)) {
+      await say({ ...part, unfurl_links: false, unfurl_media: false, ...(event.thread_ts ? { thread_ts: event.thread_ts } : {}) });
+    }
+  });
+
+  app.action<BlockAction>(/^reform_cmd_/, async ({ ack, body, action, respond, client }) => {
+    await ack();
+    if (action.type !== 'button' || !action.value) return;
+    const channel = body.channel?.id ?? body.container?.channel_id ?? 'home';
+    const user = body.user;
+    const reply = await bot.handle(incoming(action.value, user.id, user.username ?? user.name, channel));
+    if (body.view?.type === 'home') {
+      // Home tab buttons have no response_url: show the outcome by rebuilding the tab.
+      await client.views.publish({ user_id: user.id, view: await homeView(bot, { id: `slack:${user.id}`, name: user.username ?? user.id }, channel) });
+      return;
+    }
+    const parts = renderSlack(reply);
+    const original = body.message?.blocks as Block[] | undefined;
+    if (reply.tone === 'change' && original?.length) {
+      await respond({ replace_original: true, text: parts[0]!.text, blocks: outcomeBlocks(original, reply, user.id) });
+    } else if (reply.tone === 'change') {
+      await respondAll(respond, parts, { replace_original: true });
+    } else {
+      // Refusals and "already done" go to the clicker only; the message stays as it was for everyone else.
+      await respondAll(respond, parts, { response_type: 'ephemeral', replace_original: false });
+    }
+  });
+
+  app.event('app_home_opened', async ({ event, client }) => {
+    if (event.tab !== undefined && event.tab !== 'home') return;
+    const view = await homeView(bot, { id: `slack:${event.user}`, name: event.user }, event.channel);
+    await client.views.publish({ user_id: event.user, view });
+  });
+
+  // The one catch-all: log with context (never tokens or whole payloads), then a short apology to the user.
+  app.error(async ({ error, body, context }: { error: CodedError; body?: unknown; context?: { teamId?: string } }) => {
+    // Payload shapes differ by kind (command, event, action); only these few fields are read.
+    const b = (body ?? {}) as Record<string, any>;
+    const where = {
+      kind: b.event?.type ?? b.type ?? (b.command ? 'slash_command' : 'unknown'),
+      team: context?.teamId,
+      user: b.user_id ?? b.user?.id ?? b.event?.user,
+      channel: b.channel_id ?? b.channel?.id ?? b.event?.channel,
+    };
+    logger.error('slack handler failed', { ...where, code: error.code, error: error.message });
+    const text = renderPlain(APOLOGY);
+    try {
+      if (typeof b.response_url === 'string') {
+        await fetch(b.response_url, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text }),
+        });
+      } else if (where.channel && where.user && where.kind === 'app_mention') {
+        await app.client.chat.postEphemeral({ channel: where.channel, user: where.user, text });
+      }
+    } catch (apologyError) {
+      logger.warn('slack apology failed', { ...where, error: String(apologyError) });
+    }
+  });
+}

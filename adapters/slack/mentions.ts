@@ -1,0 +1,66 @@
+// Text crossing the Slack boundary. Inbound: Slack's escaped message text -> the core's text, with user
+// mentions as `<@slack:U123|name>` tokens. Outbound: user-provided text escaped for mrkdwn, and owners
+// rendered as real mentions when they are Slack users, so the owner is notified.
+import type { Owner } from '../../src/tracking/state.js';
+import { ownerName } from '../../src/replies/plain.js';
+
+const SLACK_USER = /^[UW][A-Z0-9]{2,}$/;
+/** Everything Slack wraps in angle brackets: users, channels, specials (`!here`), links. */
+const SLACK_TOKEN = /<([@#!]?)([^<>|]*)(?:\|([^<>]*))?>/g;
+const ZERO_WIDTH_SPACE = '\u200B';
+
+function decodeEntities(text: string): string {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+/**
+ * Slack text -> core text. `<@U123|alice>` and `<@U123>` become core mention tokens; channels, specials and
+ * links become what the user saw; `&amp;` `&lt;` `&gt;` are decoded. A `<@` the user typed as text is broken
+ * with a zero-width space, so nobody can forge a `<@platform:id>` owner token through plain text.
+ */
+export function slackToCore(text: string): string {
+  let out = '';
+  let last = 0;
+  for (const m of text.matchAll(SLACK_TOKEN)) {
+    out += plainPart(text.slice(last, m.index));
+    last = m.index + m[0].length;
+    const [, sigil, target = '', label] = m;
+    if (sigil === '@' && SLACK_USER.test(target)) {
+      const name = label ? decodeEntities(label).replace(/[|<>]/g, '').trim() : '';
+      out += name ? `<@slack:${target}|${name}>` : `<@slack:${target}>`;
+    } else if (sigil === '#') out += `#${plainPart(label ?? target)}`;
+    else if (sigil === '!') out += plainPart(label ?? `@${target.split('^')[0]}`);
+    else out += plainPart(label ?? target);
+  }
+  return out + plainPart(text.slice(last));
+}
+
+function plainPart(text: string): string {
+  return decodeEntities(text).replace(/<@/g, `<${ZERO_WIDTH_SPACE}@`);
+}
+
+/**
+ * User-provided text -> mrkdwn that shows exactly that text. Escaping `&`, `<`, `>` means no `<!channel>`,
+ * `<@U…>` or `<url|label>` can form; the zero-width space after `]` stops `[label](url)` links in surfaces that
+ * read Markdown.
+ */
+export function escapeMrkdwn(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\]\(/g, `]${ZERO_WIDTH_SPACE}(`);
+}
+
+/** The Slack user id of an owner, when the owner is a Slack user. */
+export function slackUserId(owner: Owner): string | undefined {
+  if (!owner.id.startsWith('slack:')) return undefined;
+  const id = owner.id.slice('slack:'.length);
+  return SLACK_USER.test(id) ? id : undefined;
+}
+
+/** `<@U123>` for Slack users (a real mention); posts and other platforms' users as escaped text. */
+export function ownerMrkdwn(owner: Owner): string {
+  const id = slackUserId(owner);
+  return id ? `<@${id}>` : escapeMrkdwn(ownerName(owner));
+}

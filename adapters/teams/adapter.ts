@@ -1,0 +1,150 @@
+// The Teams adapter's startup wiring: credentials -> CloudAdapter, one catch-all onTurnError, the
+// `POST /api/messages` handler for the shared node:http server, and the Chat the scheduler posts through.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type Response as BotResponse } from 'botbuilder';
+import type { Bot } from '../../src/bot.js';
+import { APOLOGY } from '../../src/bot.js';
+import type { Chat, Logger, Store } from '../../src/ports.js';
+import type { Config } from '../config.js';
+import { createTeamsBot, type TeamsDestination } from './bot.js';
+import { teamsChat } from './chat.js';
+
+export type { TeamsDestination } from './bot.js';
+
+export interface TeamsAdapterOptions {
+  bot: Bot;
+  store: Store;
+  config: NonNullable<Config['teams']>;
+  logger: Logger;
+  /**
+   * Called when a user's personal conversation with the bot is first seen (install or first message), so
+   * nudges can reach them directly later. Default: saved in the store's `directChannels`.
+   */
+  onReference?: (identity: string, destination: TeamsDestination) => void | Promise<void>;
+  /** How long one scheduled send may take before it counts as failed. Default 15 s. */
+  sendTimeoutMs?: number;
+}
+
+export interface TeamsAdapter {
+  /** Mount on `POST /api/messages`. Reads the JSON body itself unless a framework already set `req.body`. */
+  handler(req: IncomingMessage & { body?: unknown }, res: ServerResponse): Promise<void>;
+  /** Posts scheduled messages to stored conversation references. */
+  chat: Chat;
+}
+
+/** Teams activities are small (files and images arrive as links); anything bigger is not from Teams. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export class TeamsConfigError extends Error {}
+
+function authentication(config: TeamsAdapterOptions['config']): ConfigurationBotFrameworkAuthentication {
+  if (config.appId && config.appType !== 'UserAssignedMSI' && !config.appPassword) {
+    throw new TeamsConfigError('Teams: MicrosoftAppPassword is required with MicrosoftAppId (unless MicrosoftAppType=UserAssignedMSI)');
+  }
+  try {
+    return new ConfigurationBotFrameworkAuthentication({
+      MicrosoftAppId: config.appId,
+      MicrosoftAppPassword: config.appPassword,
+      MicrosoftAppType: config.appType,
+      MicrosoftAppTenantId: config.tenantId,
+    });
+  } catch (error) {
+    throw new TeamsConfigError(`Teams: the Microsoft app settings were refused: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+async function readJson(req: IncomingMessage): Promise<{ ok: true; value: unknown } | { ok: false; status: number; message: string }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return { ok: false, status: 413, message: 'activity too large' };
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    return { ok: true, value: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
+  } catch {
+    return { ok: false, status: 400, message: 'body is not JSON' };
+  }
+}
+
+/** The Express-like response object CloudAdapter.process writes to, over a plain node:http response. */
+function botResponse(res: ServerResponse): BotResponse {
+  return {
+    socket: res.socket,
+    status: (code: unknown) => void (res.statusCode = Number(code)),
+    header: (name: unknown, value: unknown) => void res.setHeader(String(name), String(value)),
+    send: (body: unknown) => {
+      if (body === undefined || body === null) return;
+      if (typeof body === 'object' && !Buffer.isBuffer(body)) {
+        res.setHeader('content-type', 'application/json');
+        res.write(JSON.stringify(body));
+      } else res.write(String(body));
+    },
+    end: () => void (res.writableEnded || res.end()),
+  };
+}
+
+export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
+  const { bot, store, config, logger } = opts;
+  if (!config.appId) {
+    if (!config.devNoAuth) {
+      throw new TeamsConfigError('Teams: MicrosoftAppId is not set. Set MicrosoftAppId and MicrosoftAppPassword, or TEAMS_DEV_NO_AUTH=1 for local testing only');
+    }
+    logger.warn('TEAMS AUTHENTICATION IS OFF (TEAMS_DEV_NO_AUTH=1, no MicrosoftAppId): anyone who can reach /api/messages can run commands as anyone, and the bot will post to any serviceUrl a caller names. Local testing only.');
+  }
+  const cloud = new CloudAdapter(authentication(config));
+
+  // One catch-all for anything a turn throws (sending, rendering, the connector). Command failures never get
+  // here: Bot.handle already turns them into an apology reply.
+  cloud.onTurnError = async (ctx, error) => {
+    const e = error as { message?: string; statusCode?: number; code?: string };
+    logger.error('Teams turn failed', { activity: ctx.activity?.type, status: e.statusCode, code: e.code, error: String(e.message ?? error).slice(0, 300) });
+    if (ctx.activity?.type !== 'message') return;
+    try {
+      await ctx.sendActivity({ type: 'message', text: APOLOGY.heading });
+    } catch {
+      // The connector that just failed may fail again; the log line above is what matters.
+    }
+  };
+
+  const recordReference = async (identity: string, destination: TeamsDestination): Promise<void> => {
+    if (opts.onReference) return void (await opts.onReference(identity, destination));
+    await store.update((state) => {
+      state.directChannels[identity] = destination;
+    });
+  };
+  const teamsBot = createTeamsBot({ bot, logger, recordReference });
+
+  return {
+    chat: teamsChat(cloud, config.appId ?? '', opts.sendTimeoutMs ?? 15_000),
+    async handler(req, res) {
+      try {
+        if (req.method !== 'POST') {
+          res.writeHead(405, { allow: 'POST' }).end();
+          return;
+        }
+        let body = req.body;
+        if (body === undefined) {
+          const read = await readJson(req);
+          if (!read.ok) {
+            res.writeHead(read.status, { 'content-type': 'text/plain' }).end(read.message);
+            return;
+          }
+          body = read.value;
+        }
+        // botbuilder throws (a 500) on a body without a type; that is the caller's mistake, so say 400.
+        if (typeof body !== 'object' || body === null || typeof (body as { type?: unknown }).type !== 'string') {
+          res.writeHead(400, { 'content-type': 'text/plain' }).end('not an activity');
+          return;
+        }
+        const request = { body: body as Record<string, unknown>, headers: req.headers, method: req.method };
+        await cloud.process(request, botResponse(res), (ctx) => teamsBot.run(ctx));
+      } catch (error) {
+        logger.error('Teams request failed', { error: String(error).slice(0, 300) });
+        if (!res.headersSent) res.writeHead(500).end();
+        else if (!res.writableEnded) res.end();
+      }
+    },
+  };
+}

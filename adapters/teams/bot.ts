@@ -1,0 +1,117 @@
+// Inbound Teams activities -> Bot.handle -> Adaptive Card replies. Commands come from mentions in channels and
+// group chats, from any message in a personal chat, and from the buttons on reminder cards.
+import { TeamsActivityHandler, TeamsInfo, TurnContext, type Activity, type ConversationReference } from 'botbuilder';
+import type { Bot } from '../../src/bot.js';
+import type { Incoming } from '../../src/commands/types.js';
+import type { Logger } from '../../src/ports.js';
+import type { Reply } from '../../src/replies/model.js';
+import { callerOf, inboundText, mentionsBot, teamsIdentity } from './mentions.js';
+import { replyActivity } from './render.js';
+
+/** Where a Teams conversation can be reached later: the conversation reference rides in `extras`. */
+export interface TeamsDestination {
+  platform: 'teams';
+  channel: string;
+  extras: { reference: Partial<ConversationReference> };
+}
+
+export interface TeamsBotOptions {
+  bot: Bot;
+  logger: Logger;
+  /** Called when a user's personal conversation is first seen by this process (or changes). */
+  recordReference(identity: string, destination: TeamsDestination): Promise<void>;
+}
+
+const MAX_COMMAND = 2_000;
+
+export function isPersonal(activity: Activity): boolean {
+  const type = activity.conversation?.conversationType;
+  return type === 'personal' || (type === undefined && !activity.conversation?.isGroup);
+}
+
+export function destinationOf(activity: Activity): TeamsDestination {
+  return { platform: 'teams', channel: activity.conversation.id, extras: { reference: TurnContext.getConversationReference(activity) } };
+}
+
+/** The command a card button carries (`Action.Submit` data `{ reformCommand }`), if this message is a click. */
+function clickedCommand(activity: Activity): string | undefined {
+  const value: unknown = activity.value;
+  if (typeof value !== 'object' || value === null) return undefined;
+  const command = (value as { reformCommand?: unknown }).reformCommand;
+  return typeof command === 'string' && command.trim() ? command.trim().slice(0, MAX_COMMAND) : undefined;
+}
+
+export function createTeamsBot(opts: TeamsBotOptions): TeamsActivityHandler {
+  const { bot, logger } = opts;
+  // identity -> conversation id already recorded by this process, so a chatty user does not rewrite the store.
+  const recorded = new Map<string, string>();
+
+  async function recordPersonal(activity: Activity): Promise<void> {
+    if (!isPersonal(activity) || !activity.from?.aadObjectId || !activity.conversation?.id) return;
+    const identity = teamsIdentity(activity.from);
+    if (recorded.get(identity) === activity.conversation.id) return;
+    try {
+      await opts.recordReference(identity, destinationOf(activity));
+      recorded.set(identity, activity.conversation.id);
+    } catch (error) {
+      logger.warn('could not record a Teams personal conversation', { identity, error: String(error) });
+    }
+  }
+
+  function incoming(ctx: TurnContext, text: string): Incoming {
+    const a = ctx.activity;
+    return { text: text.slice(0, MAX_COMMAND), user: callerOf(a), platform: 'teams', channel: a.conversation.id, extras: destinationOf(a).extras };
+  }
+
+  /** Mention entities often lack the AAD id; the roster has it. Failure falls back to the Teams user id. */
+  const aadLookup = (ctx: TurnContext) => async (userId: string) => (await TeamsInfo.getMember(ctx, userId)).aadObjectId;
+
+  async function onClick(ctx: TurnContext, command: string): Promise<void> {
+    const outcome = await bot.handle(incoming(ctx, command));
+    const cardId = ctx.activity.replyToId;
+    // A change replaces the card (so the buttons cannot be pressed twice); a refusal or question goes to the
+    // clicker as a new message and leaves the reminder as it was for everyone else.
+    if (outcome.tone !== 'change' || !cardId) {
+      await ctx.sendActivity(replyActivity(outcome));
+      return;
+    }
+    const updated: Reply = { ...outcome, footnotes: [...outcome.footnotes, [`Updated by ${callerOf(ctx.activity).name}.`]] };
+    try {
+      await ctx.updateActivity({ ...replyActivity(updated), id: cardId });
+    } catch (error) {
+      logger.warn('could not update a Teams card; replying instead', { error: String(error) });
+      await ctx.sendActivity(replyActivity(updated));
+    }
+  }
+
+  const handler = new TeamsActivityHandler();
+
+  handler.onMessage(async (ctx, next) => {
+    const activity = ctx.activity;
+    await recordPersonal(activity);
+    const command = clickedCommand(activity);
+    if (command) await onClick(ctx, command);
+    else if (isPersonal(activity) || mentionsBot(activity)) {
+      const text = await inboundText(activity, aadLookup(ctx));
+      await ctx.sendActivity(replyActivity(await bot.handle(incoming(ctx, text))));
+    }
+    await next();
+  });
+
+  handler.onConversationUpdate(async (ctx, next) => {
+    const activity = ctx.activity;
+    await recordPersonal(activity);
+    // Greet once, when the bot itself is added (Teams also sends installationUpdate, which only records).
+    if (activity.membersAdded?.some((m) => m.id === activity.recipient?.id)) {
+      await ctx.sendActivity(replyActivity(await bot.handle(incoming(ctx, 'help'))));
+    }
+    await next();
+  });
+
+  handler.onInstallationUpdateAdd(async (ctx, next) => {
+    await recordPersonal(ctx.activity);
+    await next();
+  });
+
+  return handler;
+}

@@ -1,0 +1,241 @@
+// A small fake Bot Connector (the Teams side of the Bot Framework REST API) on 127.0.0.1, so adapter tests run
+// the real botbuilder HTTP client end to end and assert on what Teams would have received. Below it, activities
+// shaped as Teams sends them and a harness running the real Teams adapter on a local node:http server.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createTeamsAdapter, type TeamsAdapter } from '../../adapters/teams/adapter.js';
+import type { Bot } from '../../src/bot.js';
+import type { Incoming } from '../../src/commands/types.js';
+import type { Logger } from '../../src/ports.js';
+import { testBot, type TestBot } from '../helpers.js';
+
+export interface ConnectorCall {
+  method: string;
+  /** `send` (POST .../activities), `reply` (POST .../activities/{id}), `update` (PUT .../activities/{id}), `member` (GET .../members/{id}). */
+  kind: 'send' | 'reply' | 'update' | 'member' | 'other';
+  path: string;
+  conversationId: string;
+  activityId?: string;
+  body: any;
+  authorization?: string;
+}
+
+/** A canned failure for the next activity request (send, reply or update). */
+export interface Failure {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Answer this late (a connector that hangs). */
+  delayMs?: number;
+}
+
+export interface FakeConnector {
+  /** The serviceUrl to put on inbound activities: `http://127.0.0.1:PORT/`. */
+  url: string;
+  calls: ConnectorCall[];
+  /** Members returned by GET /v3/conversations/{id}/members/{userId}, keyed by user id; others get 404. */
+  members: Record<string, { id: string; name: string; aadObjectId?: string }>;
+  /** Queue failures: each activity request takes the next one until the queue is empty. */
+  fail(...failures: Failure[]): void;
+  /** The first call matching `match`, waiting up to `timeoutMs` for it. */
+  waitFor(match: (call: ConnectorCall) => boolean, timeoutMs?: number): Promise<ConnectorCall>;
+  close(): Promise<void>;
+}
+
+const ROUTE = /^\/v3\/conversations\/([^/]+)\/(activities|members)(?:\/([^/?]+))?\/?(?:\?.*)?$/;
+
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(body === undefined ? '' : JSON.stringify(body));
+}
+
+export async function startFakeConnector(): Promise<FakeConnector> {
+  const calls: ConnectorCall[] = [];
+  const failures: Failure[] = [];
+  const members: FakeConnector['members'] = {};
+  let next = 1;
+
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      const body = await readBody(req);
+      const m = ROUTE.exec(req.url ?? '');
+      const method = req.method ?? 'GET';
+      const conversationId = m ? decodeURIComponent(m[1]!) : '';
+      const activityId = m?.[3] ? decodeURIComponent(m[3]) : undefined;
+      const kind: ConnectorCall['kind'] = !m
+        ? 'other'
+        : m[2] === 'members'
+          ? 'member'
+          : method === 'PUT'
+            ? 'update'
+            : activityId
+              ? 'reply'
+              : 'send';
+      calls.push({ method, kind, path: req.url ?? '', conversationId, activityId, body, authorization: req.headers.authorization });
+      if (kind === 'member') {
+        const member = activityId ? members[activityId] : undefined;
+        return member ? json(res, 200, member) : json(res, 404, { error: { code: 'MemberNotFound', message: 'no such member' } });
+      }
+      if (kind === 'other') return json(res, 404, { error: { code: 'NotFound', message: 'unknown route' } });
+      const failure = failures.shift();
+      if (failure?.delayMs) await new Promise((r) => setTimeout(r, failure.delayMs));
+      if (res.destroyed) return;
+      if (failure) return json(res, failure.status, failure.body, failure.headers);
+      return json(res, 200, { id: kind === 'update' ? activityId : `activity-${next++}` });
+    })();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    calls,
+    members,
+    fail: (...f) => void failures.push(...f),
+    async waitFor(match, timeoutMs = 5_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = calls.find(match);
+        if (found) return found;
+        if (Date.now() > deadline) throw new Error(`no matching connector call within ${timeoutMs} ms; saw: ${calls.map((c) => `${c.method} ${c.path}`).join(', ') || 'nothing'}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((e) => (e ? reject(e) : resolve()));
+      }),
+  };
+}
+
+// What Teams sends, and the real Teams adapter on a local server to send it to.
+
+export const BOT = { id: '28:bot', name: 'Reform' };
+export const ALICE = { id: '29:alice', name: 'Alice Smith', aadObjectId: 'aad-alice' };
+export const BOT_MENTION = { type: 'mention', text: '<at>Reform</at>', mentioned: BOT };
+export const CHANNEL = { id: '19:general@thread.tacv2;messageid=1700000000001', conversationType: 'channel', isGroup: true, tenantId: 'tenant-1' };
+export const GROUP_CHAT = { id: '19:planning@thread.v2', conversationType: 'groupChat', isGroup: true, tenantId: 'tenant-1' };
+export const PERSONAL = { id: 'a:1personal-alice', conversationType: 'personal', tenantId: 'tenant-1' };
+
+export interface MessageOptions {
+  text?: string;
+  conversation?: Record<string, unknown>;
+  from?: Record<string, unknown>;
+  entities?: unknown[];
+  value?: unknown;
+  replyToId?: string;
+  type?: string;
+  membersAdded?: unknown[];
+  action?: string;
+}
+
+let sequence = 0;
+
+/** An activity shaped like the ones Teams posts to /api/messages. */
+export function teamsActivity(serviceUrl: string, o: MessageOptions = {}): Record<string, unknown> {
+  const conversation = o.conversation ?? CHANNEL;
+  const inTeam = conversation.conversationType === 'channel';
+  return {
+    type: o.type ?? 'message',
+    id: `msg-${++sequence}`,
+    timestamp: new Date().toISOString(),
+    channelId: 'msteams',
+    serviceUrl,
+    from: o.from ?? ALICE,
+    conversation,
+    recipient: BOT,
+    locale: 'en-GB',
+    ...(o.type && o.type !== 'message' ? {} : { textFormat: 'plain', text: o.text ?? '' }),
+    ...(o.entities ? { entities: o.entities } : {}),
+    ...(o.value !== undefined ? { value: o.value } : {}),
+    ...(o.replyToId ? { replyToId: o.replyToId } : {}),
+    ...(o.membersAdded ? { membersAdded: o.membersAdded } : {}),
+    ...(o.action ? { action: o.action } : {}),
+    channelData: {
+      tenant: { id: 'tenant-1' },
+      ...(inTeam ? { team: { id: '19:team@thread.tacv2' }, channel: { id: '19:general@thread.tacv2' } } : {}),
+      ...(o.membersAdded && inTeam ? { eventType: 'teamMemberAdded' } : {}),
+    },
+  };
+}
+
+export interface TeamsHarness {
+  connector: FakeConnector;
+  teams: TeamsAdapter;
+  store: TestBot['store'];
+  /** Every message the adapter handed to Bot.handle, as the core saw it. */
+  incoming: Incoming[];
+  /** Warnings and errors the adapter logged. */
+  logs: string[];
+  /** POSTs to /api/messages; resolves with the HTTP status once the turn (and any reply) is done. */
+  post(activity: unknown, headers?: Record<string, string>, method?: string): Promise<number>;
+  /** A Teams message from Alice (by default) in the channel (by default). */
+  say(o: MessageOptions): Promise<number>;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  appId?: string;
+  appPassword?: string;
+  testBot?: TestBot;
+  sendTimeoutMs?: number;
+}
+
+export async function startTeams(o: HarnessOptions = {}): Promise<TeamsHarness> {
+  const connector = await startFakeConnector();
+  const tb = o.testBot ?? testBot();
+  const logs: string[] = [];
+  const logger: Logger = {
+    info() {},
+    warn: (m, c) => void logs.push(`${m} ${JSON.stringify(c ?? {})}`),
+    error: (m, c) => void logs.push(`${m} ${JSON.stringify(c ?? {})}`),
+  };
+  const incoming: Incoming[] = [];
+  const bot: Bot = { programme: tb.bot.programme, handle: (m) => (incoming.push(m), tb.bot.handle(m)) };
+  const teams = createTeamsAdapter({
+    bot,
+    store: tb.store,
+    logger,
+    config: { appId: o.appId, appPassword: o.appPassword, devNoAuth: !o.appId },
+    sendTimeoutMs: o.sendTimeoutMs,
+  });
+  const server = createServer((req, res) => {
+    if (req.url === '/api/messages') void teams.handler(req, res);
+    else res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/messages`;
+  const post = async (activity: unknown, headers: Record<string, string> = {}, method = 'POST'): Promise<number> => {
+    const body = method === 'POST' ? (typeof activity === 'string' ? activity : JSON.stringify(activity)) : undefined;
+    const res = await fetch(url, { method, body, headers: { 'content-type': 'application/json', ...headers }, signal: AbortSignal.timeout(10_000) });
+    await res.text();
+    return res.status;
+  };
+  return {
+    connector,
+    teams,
+    store: tb.store,
+    incoming,
+    logs,
+    post,
+    say: (m) => post(teamsActivity(connector.url, m)),
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await connector.close();
+    },
+  };
+}

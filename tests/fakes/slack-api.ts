@@ -1,0 +1,248 @@
+// A small fake of Slack's Web API and response_url endpoint on 127.0.0.1, for driving the real Bolt app in
+// tests. It records every call, answers like Slack does, and can be told to fail the next call of a method.
+// startHarness() runs the real adapter (Bolt's HTTPReceiver behind our one server) against it and sends
+// requests exactly as Slack does: form-encoded or JSON bodies, signed with the signing secret.
+import { createHmac } from 'node:crypto';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { memoryStore } from '../../adapters/store/memory.js';
+import { createSlackAdapter, type SlackAdapter } from '../../adapters/slack/app.js';
+import { startServer, type RunningServer } from '../../adapters/server.js';
+import type { Bot } from '../../src/bot.js';
+import type { Logger } from '../../src/ports.js';
+import { testBot } from '../helpers.js';
+
+export interface ApiCall {
+  method: string;
+  args: Record<string, any>;
+  authorization?: string;
+}
+
+export interface ResponsePost {
+  path: string;
+  body: Record<string, any>;
+}
+
+export interface Scripted {
+  status?: number;
+  headers?: Record<string, string>;
+  body?: Record<string, unknown>;
+}
+
+interface Posted {
+  ts: string;
+  text?: string;
+  blocks?: unknown;
+  metadata?: unknown;
+}
+
+export interface FakeSlackApi {
+  /** Pass as SLACK_API_URL / config.apiUrl. */
+  apiUrl: string;
+  /** A response_url that records what respond() posts to it. */
+  responseUrl(name: string): string;
+  calls: ApiCall[];
+  responses: ResponsePost[];
+  /** Answer the next call of `method` with this instead of the default. */
+  script(method: string, reply: Scripted): void;
+  /** Answer the next post to this response_url with HTTP 500 (an expired or broken response_url). */
+  failNextResponse(name: string): void;
+  /** What apps.connections.open hands out (the Socket Mode WebSocket URL). */
+  socketUrl?: string;
+  callsTo(method: string): ApiCall[];
+  close(): Promise<void>;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The Web API client form-encodes arguments and JSON-encodes the nested ones (blocks, metadata). */
+function parseArgs(raw: string, type: string | undefined): Record<string, any> {
+  if (type?.includes('application/json')) return raw ? JSON.parse(raw) : {};
+  const args: Record<string, any> = {};
+  for (const [key, value] of new URLSearchParams(raw)) {
+    args[key] = /^[[{]/.test(value) ? JSON.parse(value) : value;
+  }
+  return args;
+}
+
+const dmChannel = (channel: string): string => (/^[UW]/.test(channel) ? `D${channel.slice(1)}` : channel);
+
+export async function startFakeSlackApi(): Promise<FakeSlackApi> {
+  const calls: ApiCall[] = [];
+  const responses: ResponsePost[] = [];
+  const scripted = new Map<string, Scripted[]>();
+  const channels = new Map<string, Posted[]>();
+  const failing = new Set<string>();
+  let seq = 0;
+
+  function answer(method: string, args: Record<string, any>): Record<string, unknown> {
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, url: 'https://council.slack.com/', team: 'Council', user: 'reform', team_id: 'T1', user_id: 'UBOT', bot_id: 'BBOT' };
+      case 'chat.postMessage': {
+        const channel = dmChannel(String(args.channel));
+        const ts = `${1_700_000_000 + ++seq}.000100`;
+        const list = channels.get(channel) ?? [];
+        list.push({ ts, text: args.text, blocks: args.blocks, metadata: args.metadata });
+        channels.set(channel, list);
+        return { ok: true, channel, ts, message: { ts, text: args.text } };
+      }
+      case 'conversations.history': {
+        const list = [...(channels.get(String(args.channel)) ?? [])].reverse().slice(0, Number(args.limit ?? 100));
+        const withMetadata = String(args.include_all_metadata) === 'true';
+        return { ok: true, has_more: false, messages: list.map((m) => ({ type: 'message', ts: m.ts, text: m.text, ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}) })) };
+      }
+      case 'conversations.open':
+        return { ok: true, channel: { id: dmChannel(String(args.users)) } };
+      case 'apps.connections.open':
+        return fake.socketUrl ? { ok: true, url: fake.socketUrl } : { ok: false, error: 'invalid_auth' };
+      case 'chat.postEphemeral':
+        return { ok: true, message_ts: `${1_700_000_000 + ++seq}.000200` };
+      case 'chat.update':
+      case 'views.publish':
+        return { ok: true };
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  }
+
+  const server = createServer(async (req, res) => {
+    const raw = await readBody(req);
+    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    if (path.startsWith('/respond/') && failing.delete(path)) {
+      res.writeHead(500).end();
+      return;
+    }
+    if (path.startsWith('/respond/')) {
+      responses.push({ path, body: raw ? JSON.parse(raw) : {} });
+      res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok');
+      return;
+    }
+    const method = path.replace(/^\/api\//, '');
+    const args = parseArgs(raw, req.headers['content-type']);
+    calls.push({ method, args, authorization: req.headers.authorization });
+    const next = scripted.get(method)?.shift();
+    const body = next ? (next.body ?? { ok: false, error: 'scripted' }) : answer(method, args);
+    res.writeHead(next?.status ?? 200, { 'Content-Type': 'application/json', ...(next?.headers ?? {}) }).end(JSON.stringify(body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const fake: FakeSlackApi = {
+    apiUrl: `${base}/api/`,
+    responseUrl: (name) => `${base}/respond/${name}`,
+    calls,
+    responses,
+    script(method, reply) {
+      scripted.set(method, [...(scripted.get(method) ?? []), reply]);
+    },
+    failNextResponse: (name) => void failing.add(`/respond/${name}`),
+    callsTo: (method) => calls.filter((c) => c.method === method),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+  return fake;
+}
+
+/** Polls until `probe` returns something other than undefined, or fails after `ms`. */
+export async function waitFor<T>(probe: () => T | undefined, what: string, ms = 5000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** Slack's request signature: `v0=` + HMAC-SHA256 of `v0:<timestamp>:<body>` with the signing secret. */
+export function slackSignature(secret: string, timestamp: number, body: string): string {
+  return 'v0=' + createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex');
+}
+
+export const SECRET = 'test-secret';
+export const NOW = '2026-11-24T10:00:00Z';
+
+export interface Harness {
+  api: FakeSlackApi;
+  store: ReturnType<typeof memoryStore>;
+  bot: Bot;
+  slack: SlackAdapter;
+  server: RunningServer;
+  base: string;
+  logs: { level: string; message: string; context?: Record<string, unknown> }[];
+  /** POSTs to /slack/events, signed unless told otherwise. */
+  post(body: string, type: string, opts?: { timestamp?: number; signature?: string }): Promise<Response>;
+  /** A slash command body as Slack sends it; `respondTo` names the recorded response_url. */
+  slash(text: string, respondTo: string, user?: { id: string; name: string }): string;
+  close(): Promise<void>;
+}
+
+export async function startHarness(opts: { editors?: string[] } = {}): Promise<Harness> {
+  const api = await startFakeSlackApi();
+  const store = memoryStore();
+  const { bot } = testBot(undefined, NOW, { store, editors: opts.editors });
+  const logs: Harness['logs'] = [];
+  const logger: Logger = {
+    info: (message, context) => logs.push({ level: 'info', message, context }),
+    warn: (message, context) => logs.push({ level: 'warn', message, context }),
+    error: (message, context) => logs.push({ level: 'error', message, context }),
+  };
+  const slack = createSlackAdapter({ bot, config: { botToken: 'xoxb-test-token', signingSecret: SECRET, apiUrl: api.apiUrl }, logger });
+  await slack.start();
+  const server = await startServer({ port: 0, host: '127.0.0.1', slack, logger });
+  const base = `http://127.0.0.1:${server.port}`;
+  return {
+    api,
+    store,
+    bot,
+    slack,
+    server,
+    base,
+    logs,
+    post(body, type, o = {}) {
+      const timestamp = o.timestamp ?? Math.floor(Date.now() / 1000);
+      return fetch(`${base}/slack/events`, {
+        method: 'POST',
+        headers: {
+          'Content-Type': type,
+          'X-Slack-Request-Timestamp': String(timestamp),
+          'X-Slack-Signature': o.signature ?? slackSignature(SECRET, timestamp, body),
+        },
+        body,
+      });
+    },
+    slash(text, respondTo, user = { id: 'U1', name: 'bob' }) {
+      return new URLSearchParams({
+        token: 'legacy-verification-token',
+        team_id: 'T1',
+        team_domain: 'council',
+        channel_id: 'C1',
+        channel_name: 'reform',
+        user_id: user.id,
+        user_name: user.name,
+        command: '/reform',
+        text,
+        api_app_id: 'A1',
+        is_enterprise_install: 'false',
+        response_url: api.responseUrl(respondTo),
+        trigger_id: '1.2.3',
+      }).toString();
+    },
+    async close() {
+      await server.close();
+      await slack.stop();
+      await api.close();
+    },
+  };
+}
+
+export const FORM = 'application/x-www-form-urlencoded';
+export const JSON_TYPE = 'application/json';

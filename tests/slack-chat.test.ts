@@ -1,0 +1,110 @@
+// The scheduler's Slack Chat (chat.postMessage with the ledger key in metadata, errors as SendOutcomes) and the
+// start-up credential check, through the real Bolt app and Web API client against the fake Slack API.
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSlackAdapter, SlackStartupError } from '../adapters/slack/app.js';
+import { silentLogger } from '../src/ports.js';
+import { reply } from '../src/replies/model.js';
+import { startFakeSlackApi, startHarness, type FakeSlackApi, type Harness } from './fakes/slack-api.js';
+import { testBot } from './helpers.js';
+
+const nudge = reply('answer', 'Due soon: multi-agency-cp', [{ lines: [['Owner ', { owner: { id: 'slack:U123', name: 'alice' } }, ' please update <!channel>']] }]);
+
+let h: Harness | undefined;
+let api: FakeSlackApi | undefined;
+afterEach(async () => {
+  await h?.close();
+  await api?.close();
+  h = api = undefined;
+});
+
+describe('Slack Chat for nudges and digests', () => {
+  it('posts to the channel with the ledger key in metadata and returns the receipt', async () => {
+    h = await startHarness();
+    const outcome = await h.slack.chat.send({ platform: 'slack', channel: 'C9' }, nudge, { key: 'reminder:multi-agency-cp:2026-11-24' });
+    const [call] = h.api.callsTo('chat.postMessage');
+    expect(call!.args.metadata).toEqual({ event_type: 'reform_delivery', event_payload: { key: 'reminder:multi-agency-cp:2026-11-24' } });
+    expect(call!.args.channel).toBe('C9');
+    expect(call!.args.text).toContain('&lt;!channel&gt;');
+    expect(JSON.stringify(call!.args.blocks)).toContain('<@U123>');
+    expect(outcome).toEqual({ ok: true, receipt: { ts: expect.any(String), channel: 'C9', parts: 1 } });
+  });
+
+  it('honours a 429 by returning Retry-After as retryAfterMs, without retrying or sleeping itself', async () => {
+    h = await startHarness();
+    h.api.script('chat.postMessage', { status: 429, headers: { 'Retry-After': '7' }, body: { ok: false, error: 'ratelimited' } });
+    const started = Date.now();
+    const outcome = await h.slack.chat.send({ platform: 'slack', channel: 'C9' }, nudge, { key: 'k1' });
+    expect(outcome).toMatchObject({ ok: false, retryAfterMs: 7000 });
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(h.api.callsTo('chat.postMessage')).toHaveLength(1);
+  });
+
+  it('marks a channel that refuses posts as permanent, and a server error as worth retrying', async () => {
+    h = await startHarness();
+    for (const error of ['channel_not_found', 'not_in_channel', 'is_archived']) {
+      h.api.script('chat.postMessage', { body: { ok: false, error } });
+      expect(await h.slack.chat.send({ platform: 'slack', channel: 'C404' }, nudge, { key: 'k' })).toEqual({ ok: false, error, permanent: true });
+    }
+    h.api.script('chat.postMessage', { status: 503, body: { ok: false } });
+    const outcome = await h.slack.chat.send({ platform: 'slack', channel: 'C9' }, nudge, { key: 'k' });
+    expect(outcome).toMatchObject({ ok: false, error: 'http_503' });
+    expect(outcome).not.toHaveProperty('permanent');
+  });
+
+  it('alreadyDelivered finds the key in conversations.history metadata, also for an owner DM by user id', async () => {
+    h = await startHarness();
+    const chat = h.slack.chat;
+    await chat.send({ platform: 'slack', channel: 'C9' }, nudge, { key: 'digest:2026-W48' });
+    expect(await chat.alreadyDelivered!({ platform: 'slack', channel: 'C9' }, 'digest:2026-W48')).toBe(true);
+    expect(await chat.alreadyDelivered!({ platform: 'slack', channel: 'C9' }, 'digest:2026-W49')).toBe(false);
+    expect(h.api.callsTo('conversations.history')[0]!.args).toMatchObject({ channel: 'C9', include_all_metadata: 'true', limit: '100' });
+    const dm = chat.directDestination!('slack:U123');
+    expect(dm).toEqual({ platform: 'slack', channel: 'U123' });
+    expect(chat.directDestination!('console:alice')).toBeUndefined();
+    await chat.send(dm!, nudge, { key: 'owner:U123:1' });
+    expect(h.api.callsTo('chat.postMessage').at(-1)!.args.channel).toBe('U123');
+    expect(await chat.alreadyDelivered!({ platform: 'slack', channel: 'U123' }, 'owner:U123:1')).toBe(true);
+  });
+
+  it('treats an unreachable Slack as a temporary failure', async () => {
+    h = await startHarness();
+    await h.api.close();
+    const outcome = await h.slack.chat.send({ platform: 'slack', channel: 'C9' }, nudge, { key: 'k' });
+    expect(outcome).toMatchObject({ ok: false, error: expect.stringMatching(/^unreachable/) });
+    expect(outcome).not.toHaveProperty('permanent');
+  });
+});
+
+describe('start-up check', () => {
+  const adapter = (apiUrl: string, appToken?: string) =>
+    createSlackAdapter({ bot: testBot().bot, config: { botToken: 'xoxb-bad', signingSecret: 'test-secret', apiUrl, appToken }, logger: silentLogger, timeoutMs: 2000 });
+
+  it('calls auth.test once and starts', async () => {
+    h = await startHarness();
+    expect(h.api.callsTo('auth.test')).toHaveLength(1);
+  });
+
+  it('bad credentials give one clear line naming the variable', async () => {
+    api = await startFakeSlackApi();
+    api.script('auth.test', { body: { ok: false, error: 'invalid_auth' } });
+    const error = await adapter(api.apiUrl).start().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SlackStartupError);
+    expect((error as Error).message).toBe('Slack rejected SLACK_BOT_TOKEN (invalid_auth): check the token in your environment or .env');
+  });
+
+  it('an unreachable Slack gives one clear line naming the address', async () => {
+    api = await startFakeSlackApi();
+    const url = api.apiUrl;
+    await api.close();
+    const error = await adapter(url).start().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SlackStartupError);
+    expect((error as Error).message).toMatch(new RegExp(`^Cannot reach Slack at ${url.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} \\(.+\\): check`));
+    expect((error as Error).message).not.toContain('\n');
+  });
+
+  it('a rejected app token in Socket Mode names SLACK_APP_TOKEN', async () => {
+    api = await startFakeSlackApi(); // no socketUrl: apps.connections.open answers invalid_auth
+    const error = await adapter(api.apiUrl, 'xapp-bad').start().catch((e: unknown) => e);
+    expect((error as Error).message).toBe('Slack rejected SLACK_APP_TOKEN (invalid_auth): check the token in your environment or .env');
+  });
+});

@@ -1,0 +1,131 @@
+// Block Kit rendering and Slack text mapping: escaping, mentions both ways, and Slack's limits for any reply.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { responseType, stripBotMention, visibility } from '../adapters/slack/handlers.js';
+import { escapeMrkdwn, ownerMrkdwn, slackToCore } from '../adapters/slack/mentions.js';
+import { LIMITS, renderSlack, type SlackMessage } from '../adapters/slack/render.js';
+import { reply, type Reply, type ReplyItem } from '../src/replies/model.js';
+
+/** Every mrkdwn string in a message: the fallback, section and context texts. */
+function mrkdwnTexts(m: SlackMessage): string[] {
+  return [m.text, ...m.blocks.flatMap((b: any) => (b.type === 'header' ? [] : [b.text?.text, ...(b.elements ?? []).map((e: any) => (e.type === 'mrkdwn' ? e.text : undefined))]))].filter((t): t is string => typeof t === 'string');
+}
+
+/** Slack would act on any `<…>` that is not one of our own owner mentions, and shows a bare `&` wrongly. */
+function assertSafe(m: SlackMessage): void {
+  for (const text of mrkdwnTexts(m)) {
+    expect(text.replace(/<@[UW][A-Z0-9]+>/g, '')).not.toMatch(/[<>]/);
+    expect(text).not.toMatch(/&(?!amp;|lt;|gt;)/);
+  }
+}
+
+function assertWithinLimits(m: SlackMessage): void {
+  // A lone half of a surrogate pair is invalid UTF-8 once sent.
+  expect(JSON.stringify(m)).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
+  expect(m.blocks.length).toBeLessThanOrEqual(LIMITS.blocksPerMessage);
+  expect(m.text.length).toBeGreaterThan(0);
+  for (const b of m.blocks as any[]) {
+    if (b.type === 'header') expect(b.text.text.length).toBeLessThanOrEqual(150);
+    if (b.type === 'section') expect(b.text.text.trim().length).toBeGreaterThan(0);
+    if (b.type === 'section') expect(b.text.text.length).toBeLessThanOrEqual(3000);
+    if (b.type === 'context') for (const e of b.elements) expect(e.text.trim().length).toBeGreaterThan(0);
+    if (b.type === 'context') for (const e of b.elements) expect(e.text.length).toBeLessThanOrEqual(3000);
+    if (b.type === 'actions') expect(b.elements.length).toBeLessThanOrEqual(25);
+  }
+}
+
+const item = (id: string, note: string, children: ReplyItem[] = []): ReplyItem => ({
+  id, title: `Title of ${id}`, status: 'overdue', rag: 'red', fields: [{ label: 'note', value: [note] }], children,
+});
+
+describe('mentions', () => {
+  it('maps Slack user mentions to core tokens and the rest to what the user saw', () => {
+    expect(slackToCore('assign x <@U123|alice>')).toBe('assign x <@slack:U123|alice>');
+    expect(slackToCore('assign x <@W0ABC>')).toBe('assign x <@slack:W0ABC>');
+    expect(slackToCore('note x see <#C1|general> <!here> <http://a.example|a.example> &amp; &lt;b&gt;')).toBe('note x see #general @here a.example & <b>');
+  });
+
+  it('never turns text the user typed into an owner token', () => {
+    expect(slackToCore('assign x &lt;@teams:boss|boss&gt;')).not.toContain('<@teams:');
+  });
+
+  it('renders Slack owners as real mentions and every other owner as escaped text', () => {
+    expect(ownerMrkdwn({ id: 'slack:U123', name: 'alice' })).toBe('<@U123>');
+    expect(ownerMrkdwn({ id: 'console:bob', name: 'bob' })).toBe('@bob');
+    expect(ownerMrkdwn({ id: 'role:x', name: 'Head <!channel> & co' })).toBe('Head &lt;!channel&gt; &amp; co');
+  });
+
+  it('escapes &, <, > and breaks markdown links', () => {
+    expect(escapeMrkdwn('<!channel> & [x](http://evil)')).toBe('&lt;!channel&gt; &amp; [x]\u200B(http://evil)');
+  });
+});
+
+describe('slash command visibility', () => {
+  it('strips a trailing "share" from queries only, and shares successful changes', () => {
+    expect(visibility('status kinship share')).toEqual({ text: 'status kinship', changes: false, share: true });
+    expect(visibility('note x we will share')).toEqual({ text: 'note x we will share', changes: true, share: false });
+    expect(responseType(reply('answer', 'a'), { changes: false, share: false })).toBe('ephemeral');
+    expect(responseType(reply('change', 'c'), { changes: true, share: false })).toBe('in_channel');
+    expect(responseType(reply('problem', 'p'), { changes: true, share: true })).toBe('ephemeral');
+    expect(responseType(reply('help', 'h'), { changes: false, share: true })).toBe('ephemeral');
+  });
+
+  it('strips the bot mention in front of an @Reform message', () => {
+    expect(stripBotMention('<@UBOT> status kinship', 'UBOT')).toBe('status kinship');
+    expect(stripBotMention('<@UBOT|reform>: next 3', 'UBOT')).toBe('next 3');
+  });
+});
+
+describe('Block Kit rendering', () => {
+  it('shows status emoji, RAG, ids in code, and buttons carrying their command', () => {
+    const r: Reply = { ...reply('answer', 'Due soon', [{ items: [item('a-1', 'fine')] }]), buttons: [{ label: 'Mark done', command: 'done a-1' }] };
+    const [m] = renderSlack(r);
+    const json = JSON.stringify(m!.blocks);
+    expect(json).toContain(':red_circle: `a-1` *Title of a-1* · _overdue_ :large_red_square:');
+    expect(m!.blocks.at(-1)).toEqual({ type: 'actions', elements: [{ type: 'button', action_id: 'reform_cmd_0', text: { type: 'plain_text', text: 'Mark done', emoji: true }, value: 'done a-1' }] });
+    expect(m!.text).toContain('[Mark done: done a-1]');
+  });
+
+  it('splits hundreds of items into at most five messages and says what was left out', () => {
+    const items = Array.from({ length: 400 }, (_, i) => item(`m-${i}`, 'note'));
+    const messages = renderSlack({ ...reply('answer', 'Everything', [{ title: 'All', items }], [['footnote']]), buttons: [{ label: 'b', command: 'next' }] });
+    expect(messages).toHaveLength(LIMITS.parts);
+    messages.forEach(assertWithinLimits);
+    expect(messages[0]!.blocks[0]).toMatchObject({ text: { text: 'Everything (1 of 5)' } });
+    const last = JSON.stringify(messages.at(-1)!.blocks);
+    expect(last).toMatch(/…and \d+ more not shown here/);
+    expect(last).toContain('reform_cmd_0');
+    expect(JSON.stringify(messages[0]!.blocks)).not.toContain('reform_cmd_0');
+  });
+
+  it('cuts long text at safe points, never inside an escape or a mention', () => {
+    const note = '&<>'.repeat(2500) + ' <@U1> '.repeat(10);
+    const messages = renderSlack(reply('answer', 'x'.repeat(400), [{ items: [item('long', note, [item('long/1', note)])] }]));
+    messages.forEach(assertWithinLimits);
+    messages.forEach(assertSafe);
+  });
+
+  it('any reply, whatever its text, renders to valid, safe messages', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', ' ', '&', '<', '>', '!', '@', '`', '*', '[', ']', '(', ')', '\n', '😀', 'channel'), maxLength: 4000 });
+    const inline = fc.oneof(text, text.map((code) => ({ code })), text.map((strong) => ({ strong })), text.map((name) => ({ owner: { id: 'role:x', name } })));
+    const itemModel = { id: text, title: text, fields: fc.array(fc.record({ label: text, value: fc.array(inline, { maxLength: 3 }) }), { maxLength: 3 }) };
+    const anItem = fc.record(itemModel);
+    const aReply = fc.record({
+      tone: fc.constant('answer' as const),
+      heading: text,
+      sections: fc.array(fc.record({ title: fc.option(text, { nil: undefined }), lines: fc.array(fc.array(inline, { maxLength: 3 }), { maxLength: 5 }), items: fc.array(fc.record({ ...itemModel, children: fc.array(anItem, { maxLength: 3 }) }), { maxLength: 12 }) }), { maxLength: 4 }),
+      footnotes: fc.array(fc.array(inline, { maxLength: 2 }), { maxLength: 2 }),
+      buttons: fc.array(fc.record({ label: text, command: text }), { maxLength: 30 }),
+    });
+    fc.assert(
+      fc.property(aReply, (r) => {
+        const messages = renderSlack(r);
+        expect(messages.length).toBeGreaterThan(0);
+        expect(messages.length).toBeLessThanOrEqual(LIMITS.parts);
+        messages.forEach(assertWithinLimits);
+        messages.forEach(assertSafe);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

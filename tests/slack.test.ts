@@ -1,0 +1,215 @@
+// The Slack adapter through the real Bolt code over HTTP on 127.0.0.1: slash commands, signatures, buttons,
+// mentions, the Home tab and escaping, with a fake Slack Web API and response_url behind it.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { renderSlack } from '../adapters/slack/render.js';
+import { FORM, JSON_TYPE, startHarness, waitFor, type Harness } from './fakes/slack-api.js';
+
+let h: Harness;
+afterEach(async () => h?.close());
+
+/** Every text a message shows: block texts, context elements, button labels, and the fallback. */
+function blockTexts(message: { blocks?: any[] }): string[] {
+  return (message.blocks ?? []).flatMap((b) => [b.text?.text, ...(b.elements ?? []).map((e: any) => e.text?.text ?? e.text)]).filter((t) => typeof t === 'string');
+}
+
+const responseTo = (name: string) => waitFor(() => h.api.responses.find((r) => r.path === `/respond/${name}`)?.body, `a respond() to ${name}`);
+
+describe('slash command /reform over HTTP', () => {
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+
+  it('answers a query only to the asker, with Block Kit and a plain-text fallback', async () => {
+    const res = await h.post(h.slash('status kinship', 'q1'), FORM);
+    expect(res.status).toBe(200);
+    const body = await responseTo('q1');
+    expect(body.response_type).toBe('ephemeral');
+    expect(body.blocks[0]).toMatchObject({ type: 'header' });
+    expect(JSON.stringify(body.blocks)).toContain('`kinship-strategy`');
+    expect(JSON.stringify(body.blocks)).toContain(':white_check_mark:');
+    expect(body.text).toContain('kinship-strategy');
+    expect(body.text).toMatch(/^Theme "kinship": 4 milestones/);
+  });
+
+  it('shares a query with the channel when it ends with "share", and strips the word', async () => {
+    await h.post(h.slash('status kinship share', 'q2'), FORM);
+    const body = await responseTo('q2');
+    expect(body.response_type).toBe('in_channel');
+    expect(body.text).toMatch(/^Theme "kinship"/);
+  });
+
+  it('confirms a change in the channel, mentioning the new owner, who is stored as slack:U123', async () => {
+    await h.post(h.slash('assign kinship-strategy <@U123|alice>', 'c1'), FORM);
+    const body = await responseTo('c1');
+    expect(body.response_type).toBe('in_channel');
+    expect(blockTexts(body).join('\n')).toContain('<@U123>');
+    expect(h.store.snapshot().items['kinship-strategy']?.owner).toEqual({ id: 'slack:U123', name: 'alice' });
+  });
+
+  it('keeps usage and problems private even for commands that change things', async () => {
+    await h.post(h.slash('done no-such-thing', 'p1'), FORM);
+    expect((await responseTo('p1')).response_type).toBe('ephemeral');
+  });
+
+  it('rejects a forged signature and a request older than five minutes with 401, changing nothing', async () => {
+    const before = JSON.stringify(h.store.snapshot());
+    const forged = await h.post(h.slash('assign kinship-strategy <@U666|mallory>', 'f1'), FORM, { signature: 'v0=' + '0'.repeat(64) });
+    expect(forged.status).toBe(401);
+    const stale = await h.post(h.slash('assign kinship-strategy <@U666|mallory>', 'f2'), FORM, { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 });
+    expect(stale.status).toBe(401);
+    // A signed request sent afterwards is answered, so had the bad ones been accepted they would be recorded.
+    await h.post(h.slash('status kinship-strategy', 'after'), FORM);
+    await responseTo('after');
+    expect(h.api.responses.map((r) => r.path)).toEqual(['/respond/after']);
+    expect(JSON.stringify(h.store.snapshot())).toBe(before);
+  });
+
+  it('escapes user text so a note cannot ping the channel, mention someone or hide a link', async () => {
+    // Typed text arrives entity-encoded from Slack; the core must store what the user typed.
+    await h.post(h.slash('note kinship-strategy &lt;!channel&gt; &lt;!here&gt; &lt;@U999&gt; [x](http://evil) &amp; more', 'n1'), FORM);
+    const confirmation = await responseTo('n1');
+    expect(h.store.snapshot().items['kinship-strategy']?.notes[0]?.text).toContain('<!channel> <!here>');
+    await h.post(h.slash('status kinship-strategy', 'n2'), FORM);
+    for (const body of [confirmation, await responseTo('n2')]) {
+      const shown = [...blockTexts(body), body.text].join('\n');
+      expect(shown).toContain('&lt;!channel&gt; &lt;!here&gt;');
+      expect(shown).toContain('&amp; more');
+      for (const bad of ['<!channel>', '<!here>', '<@U999>', '](http']) expect(shown).not.toContain(bad);
+    }
+  });
+
+  it('splits a long reply into messages of at most 50 blocks and 3,000-character sections', async () => {
+    const as = (text: string) => h.bot.handle({ text, user: { id: 'console:setup', name: 'setup' }, platform: 'console', channel: 'setup' });
+    const longNote = 'Delayed by the ICB & partners <again>. '.repeat(90); // ~3,500 characters
+    for (let i = 1; i <= 70; i++) {
+      await as(`action add multi-agency-cp "Local action number ${i} with a deliberately long title to fill the section" due March 2026`);
+      if (i % 10 === 0) await as(`note multi-agency-cp/${i} ${longNote}`);
+    }
+    await h.post(h.slash('overdue', 'long'), FORM);
+    await waitFor(() => (h.api.responses.length >= 2 ? true : undefined), 'the parts of a long reply');
+    await new Promise((r) => setTimeout(r, 200));
+    const parts = h.api.responses.map((r) => r.body);
+    expect(parts.length).toBeGreaterThanOrEqual(2);
+    expect(parts.length).toBeLessThanOrEqual(5);
+    for (const part of parts) {
+      expect(part.blocks.length).toBeLessThanOrEqual(50);
+      expect(part.text.length).toBeGreaterThan(0);
+      for (const block of part.blocks) if (block.type === 'section') expect(block.text.text.length).toBeLessThanOrEqual(3000);
+      expect(part.blocks[0].text.text.length).toBeLessThanOrEqual(150);
+    }
+    const all = parts.map((p) => JSON.stringify(p.blocks)).join('');
+    for (const i of [1, 35, 70]) expect(all).toContain(`multi-agency-cp/${i}\``);
+  });
+});
+
+describe('buttons, mentions and the Home tab', () => {
+  it('a button runs its command as the clicker and updates the message to show the outcome', async () => {
+    h = await startHarness();
+    const [reminder] = renderSlack({ tone: 'answer', heading: 'Due soon: multi-agency-cp', sections: [], footnotes: [], buttons: [{ label: 'Mark done', command: 'done multi-agency-cp' }] });
+    const button = reminder!.blocks.find((b) => b.type === 'actions')! as any;
+    expect(button.elements[0]).toMatchObject({ action_id: 'reform_cmd_0', value: 'done multi-agency-cp' });
+    const payload = {
+      type: 'block_actions',
+      user: { id: 'U1', username: 'bob', name: 'bob', team_id: 'T1' },
+      api_app_id: 'A1',
+      token: 'legacy-verification-token',
+      container: { type: 'message', message_ts: '1700000000.000100', channel_id: 'C1', is_ephemeral: false },
+      trigger_id: '1.2.3',
+      team: { id: 'T1', domain: 'council' },
+      channel: { id: 'C1', name: 'reform' },
+      message: { type: 'message', ts: '1700000000.000100', text: reminder!.text, blocks: reminder!.blocks },
+      response_url: h.api.responseUrl('click'),
+      actions: [{ ...button.elements[0], block_id: 'b1', action_ts: '1700000001.000000' }],
+    };
+    const res = await h.post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), FORM);
+    expect(res.status).toBe(200);
+    const update = await responseTo('click');
+    expect(update.replace_original).toBe(true);
+    expect(update.blocks.some((b: any) => b.type === 'actions')).toBe(false);
+    expect(blockTexts(update).join('\n')).toContain('<@U1>: multi-agency-cp is done');
+    expect(h.store.snapshot().items['multi-agency-cp']?.done?.by).toBe('slack:U1');
+  });
+
+  it('a refused button click tells only the clicker and leaves the message and the store alone', async () => {
+    h = await startHarness({ editors: ['slack:UBOSS'] });
+    const payload = {
+      type: 'block_actions',
+      user: { id: 'U1', username: 'bob', team_id: 'T1' },
+      team: { id: 'T1', domain: 'council' },
+      channel: { id: 'C1', name: 'reform' },
+      container: { type: 'message', message_ts: '1.2', channel_id: 'C1' },
+      message: { type: 'message', ts: '1.2', text: 'x', blocks: [] },
+      response_url: h.api.responseUrl('refused'),
+      actions: [{ type: 'button', action_id: 'reform_cmd_0', block_id: 'b', value: 'done multi-agency-cp', action_ts: '1' }],
+    };
+    await h.post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), FORM);
+    const answer = await responseTo('refused');
+    expect(answer).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+    expect(answer.text).toContain("You can't change multi-agency-cp");
+    expect(h.store.snapshot().items['multi-agency-cp']?.done).toBeUndefined();
+  });
+
+  it('answers an @Reform mention in the thread with chat.postMessage', async () => {
+    h = await startHarness();
+    const event = {
+      token: 'legacy-verification-token',
+      team_id: 'T1',
+      api_app_id: 'A1',
+      type: 'event_callback',
+      event_id: 'Ev1',
+      event_time: 1_700_000_000,
+      authorizations: [{ team_id: 'T1', user_id: 'UBOT', is_bot: true }],
+      event: { type: 'app_mention', user: 'U1', text: '<@UBOT> status kinship', ts: '1700000000.000200', thread_ts: '1700000000.000100', channel: 'C1', event_ts: '1700000000.000200' },
+    };
+    const res = await h.post(JSON.stringify(event), JSON_TYPE);
+    expect(res.status).toBe(200);
+    const posted = await waitFor(() => h.api.callsTo('chat.postMessage')[0], 'chat.postMessage');
+    expect(posted.args).toMatchObject({ channel: 'C1', thread_ts: '1700000000.000100' });
+    expect(posted.args.text).toMatch(/^Theme "kinship"/);
+    expect(posted.authorization).toBe('Bearer xoxb-test-token');
+  });
+
+  it('publishes a Home tab with what the viewer owns, what is overdue and the next deadlines', async () => {
+    h = await startHarness();
+    await h.post(h.slash('assign phase-1-end me', 'own'), FORM);
+    await responseTo('own');
+    const event = { team_id: 'T1', api_app_id: 'A1', type: 'event_callback', event_id: 'Ev2', event_time: 1, authorizations: [{ team_id: 'T1', user_id: 'UBOT', is_bot: true }], event: { type: 'app_home_opened', user: 'U1', channel: 'D1', tab: 'home', event_ts: '1.1' } };
+    await h.post(JSON.stringify(event), JSON_TYPE);
+    const published = await waitFor(() => h.api.callsTo('views.publish')[0], 'views.publish');
+    expect(published.args.user_id).toBe('U1');
+    expect(published.args.view.type).toBe('home');
+    expect(published.args.view.blocks.length).toBeLessThanOrEqual(100);
+    const headers = published.args.view.blocks.filter((b: any) => b.type === 'header').map((b: any) => b.text.text);
+    expect(headers[0]).toMatch(/^What you own \(1\)/);
+    expect(headers.some((t: string) => /overdue/i.test(t))).toBe(true);
+    expect(JSON.stringify(published.args.view.blocks)).toContain('phase-1-end');
+  });
+
+  it('an unexpected failure is logged with context, never a token, and the user gets a short apology', async () => {
+    h = await startHarness();
+    h.api.failNextResponse('broken');
+    await h.post(h.slash('status kinship', 'broken'), FORM);
+    const apology = await responseTo('broken');
+    expect(apology).toEqual({ response_type: 'ephemeral', replace_original: false, text: expect.stringMatching(/^Sorry, something went wrong/) });
+    expect(apology.text).not.toMatch(/\n\s+at /);
+    h.api.script('chat.postMessage', { body: { ok: false, error: 'internal_error' } });
+    const mention = { team_id: 'T1', api_app_id: 'A1', type: 'event_callback', event_id: 'Ev3', event_time: 1, authorizations: [{ team_id: 'T1', user_id: 'UBOT', is_bot: true }], event: { type: 'app_mention', user: 'U1', text: '<@UBOT> next', ts: '1.5', channel: 'C1', event_ts: '1.5' } };
+    await h.post(JSON.stringify(mention), JSON_TYPE);
+    const ephemeral = await waitFor(() => h.api.callsTo('chat.postEphemeral')[0], 'the apology to the mentioner');
+    expect(ephemeral.args).toMatchObject({ channel: 'C1', user: 'U1', text: expect.stringMatching(/^Sorry/) });
+    const failures = h.logs.filter((l) => l.message === 'slack handler failed');
+    expect(failures.map((l) => l.context?.kind)).toEqual(['slash_command', 'app_mention']);
+    expect(failures[1]!.context).toMatchObject({ user: 'U1', channel: 'C1', error: expect.stringContaining('internal_error') });
+    const logged = JSON.stringify(h.logs);
+    for (const secret of ['xoxb-test-token', 'test-secret', 'legacy-verification-token']) expect(logged).not.toContain(secret);
+  });
+
+  it('answers 404 off the routes and reports its modes on /healthz', async () => {
+    h = await startHarness();
+    const health = await fetch(`${h.base}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ ok: true, slack: 'http', teams: 'off' });
+    expect((await fetch(`${h.base}/nope`)).status).toBe(404);
+    expect((await fetch(`${h.base}/api/messages`, { method: 'POST' })).status).toBe(404);
+  });
+});

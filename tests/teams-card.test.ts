@@ -1,0 +1,167 @@
+// The Adaptive Card rendering of the neutral reply model, and the Teams app package (manifest, icons, zip).
+import { readFileSync } from 'node:fs';
+import { crc32, inflateRawSync, inflateSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { escapeCardText, renderCard, replyActivity } from '../adapters/teams/render.js';
+import { reply, type Reply } from '../src/replies/model.js';
+import { teamsPackage } from '../scripts/teams-package.js';
+
+const BUTTONS = [
+  { label: 'Mark done', command: 'done kinship-strategy' },
+  { label: 'Assign to me', command: 'assign kinship-strategy me' },
+  { label: 'Snooze a week', command: 'snooze kinship-strategy 7d' },
+];
+
+function reminder(owner: { id: string; name: string }): Reply {
+  return {
+    ...reply('answer', 'Reminder: kinship-strategy is overdue', [
+      {
+        items: [
+          {
+            id: 'kinship-strategy',
+            title: 'Kinship strategy',
+            status: 'overdue',
+            rag: 'red',
+            fields: [
+              { label: 'owner', value: [{ owner }] },
+              { label: 'due', value: ['December 2023'] },
+            ],
+          },
+        ],
+      },
+    ]),
+    buttons: BUTTONS,
+  };
+}
+
+describe('Teams Adaptive Card rendering', () => {
+  it('renders buttons as Action.Submit carrying the command, and the plain text as summary and fallback', () => {
+    const r = reminder({ id: 'role:head of service', name: 'Head of Service' });
+    const card = renderCard(r);
+    expect(card.version).toMatch(/^1\.[45]$/);
+    expect(card.actions).toEqual(BUTTONS.map((b) => ({ type: 'Action.Submit', title: b.label, data: { reformCommand: b.command } })));
+    const activity = replyActivity(r);
+    expect(activity.summary).toContain('Reminder: kinship-strategy is overdue');
+    expect(activity.attachments?.[0]?.contentType).toBe('application/vnd.microsoft.card.adaptive');
+    expect((activity.attachments?.[0]?.content as { fallbackText: string }).fallbackText).toContain('[Mark done: done kinship-strategy]');
+  });
+
+  it('shows the id in monospace, the status and RAG in words and emoji, and fields as facts', () => {
+    const json = JSON.stringify(renderCard(reminder({ id: 'role:x', name: 'Head of Service' })));
+    expect(json).toContain('"text":"kinship-strategy","wrap":true,"fontType":"Monospace"');
+    expect(json).toContain('🔴 overdue');
+    expect(json).toContain('RAG red');
+    expect(json).toContain('{"title":"due","value":"December 2023"}');
+    expect(json).toContain('{"title":"owner","value":"Head of Service"}');
+  });
+
+  it('mentions a Teams owner with <at> and an msteams entity when notifying, and shows other owners as escaped text', () => {
+    const teams = renderCard(reminder({ id: 'teams:aad-bob', name: 'Bob Jones' }), { notify: true });
+    expect(teams.msteams).toEqual({ width: 'Full', entities: [{ type: 'mention', text: '<at>Bob Jones</at>', mentioned: { id: 'aad-bob', name: 'Bob Jones' } }] });
+    expect(JSON.stringify(teams.body)).toContain('"text":"owner: <at>Bob Jones</at>"');
+    // A query answer names the owner without pinging them; a change (assign) notifies by default.
+    const quiet = renderCard(reminder({ id: 'teams:aad-bob', name: 'Bob Jones' }));
+    expect(quiet.msteams).toEqual({ width: 'Full' });
+    expect(JSON.stringify(quiet.body)).toContain('{"title":"owner","value":"@Bob Jones"}');
+    expect(renderCard({ ...reminder({ id: 'teams:aad-bob', name: 'Bob Jones' }), tone: 'change' }).msteams).toHaveProperty('entities');
+    const slack = renderCard(reminder({ id: 'slack:U1', name: 'bob_*x*' }), { notify: true });
+    expect(slack.msteams).toEqual({ width: 'Full' });
+    expect(JSON.stringify(slack.body)).toContain('@bob\\\\_\\\\*x\\\\*');
+    // A name cannot smuggle markup into the mention it becomes.
+    const sneaky = renderCard(reminder({ id: 'teams:aad-eve', name: 'Eve</at> [x](http://evil)' }), { notify: true });
+    expect((sneaky.msteams as { entities: { text: string }[] }).entities[0]?.text).toMatch(/^<at>Eve[^<>[\]()*_]*<\/at>$/);
+  });
+
+  it('escapes markdown emphasis, links, mentions and line-start markers in typed text', () => {
+    expect(escapeCardText('[x](http://evil)')).toBe('\\[x\\](http\\://evil)');
+    expect(escapeCardText('<at>Boss</at>')).toBe('\\<at>Boss\\</at>');
+    expect(escapeCardText('**bold** _it_ ~s~ `c`')).toBe('\\*\\*bold\\*\\* \\_it\\_ \\~s\\~ \\`c\\`');
+    expect(escapeCardText('<https://evil>')).toBe('\\<https\\://evil>');
+    expect(escapeCardText('- item')).toBe('\\- item');
+    expect(escapeCardText('1. item')).toBe('1\\. item');
+    expect(escapeCardText('# title\nsecond')).toBe('\\# title second');
+    expect(escapeCardText('a\\*b')).toBe('a\\\\\\*b');
+    // Usage text such as `<id>` is not markup in a card, so it stays readable.
+    expect(escapeCardText('assign <id> <@person | me>')).toBe('assign <id> <@person | me>');
+  });
+});
+
+/** The entries of a zip: local headers checked against the central directory, data inflated, CRC checked. */
+function unzip(archive: Buffer): Map<string, Buffer> {
+  const end = archive.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const count = archive.readUInt16LE(end + 10);
+  let at = archive.readUInt32LE(end + 16);
+  const files = new Map<string, Buffer>();
+  for (let i = 0; i < count; i++) {
+    expect(archive.readUInt32LE(at)).toBe(0x02014b50);
+    const [crc, size, nameLength, local] = [archive.readUInt32LE(at + 16), archive.readUInt32LE(at + 20), archive.readUInt16LE(at + 28), archive.readUInt32LE(at + 42)];
+    const name = archive.subarray(at + 46, at + 46 + nameLength).toString('utf8');
+    expect(archive.readUInt32LE(local)).toBe(0x04034b50);
+    const start = local + 30 + archive.readUInt16LE(local + 26) + archive.readUInt16LE(local + 28);
+    const data = inflateRawSync(archive.subarray(start, start + size));
+    expect(crc32(data)).toBe(crc);
+    files.set(name, data);
+    at += 46 + nameLength;
+  }
+  return files;
+}
+
+/** Width, height and RGBA pixels of an 8-bit RGBA PNG with filter type 0 rows (what our icons are). */
+function pngPixels(png: Buffer): { width: number; height: number; pixels: number[][] } {
+  expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+  const width = png.readUInt32BE(16);
+  const height = png.readUInt32BE(20);
+  const idat: Buffer[] = [];
+  for (let at = 8; at < png.length; ) {
+    const length = png.readUInt32BE(at);
+    const type = png.subarray(at + 4, at + 8).toString('ascii');
+    expect(crc32(png.subarray(at + 4, at + 8 + length))).toBe(png.readUInt32BE(at + 8 + length));
+    if (type === 'IDAT') idat.push(png.subarray(at + 8, at + 8 + length));
+    at += 12 + length;
+  }
+  const raw = inflateSync(Buffer.concat(idat));
+  const pixels: number[][] = [];
+  for (let y = 0; y < height; y++) {
+    expect(raw[y * (width * 4 + 1)]).toBe(0);
+    for (let x = 0; x < width; x++) pixels.push([...raw.subarray(y * (width * 4 + 1) + 1 + x * 4, y * (width * 4 + 1) + 5 + x * 4)]);
+  }
+  return { width, height, pixels };
+}
+
+describe('Teams app package', () => {
+  const APP_ID = '11111111-2222-3333-4444-555555555555';
+
+  it('zips the manifest with the app id filled in and both icons', () => {
+    const files = unzip(teamsPackage(APP_ID));
+    expect([...files.keys()]).toEqual(['manifest.json', 'color.png', 'outline.png']);
+    const manifest = JSON.parse(files.get('manifest.json')!.toString('utf8'));
+    expect(manifest.id).toBe(APP_ID);
+    expect(manifest.bots[0].botId).toBe(APP_ID);
+    expect(JSON.stringify(manifest)).not.toContain('{{');
+    expect(files.get('color.png')).toEqual(readFileSync('adapters/teams/color.png'));
+  });
+
+  it('refuses an app id that is not a GUID', () => {
+    expect(() => teamsPackage('not-a-guid')).toThrow(/GUID/);
+  });
+
+  it('declares the bot in personal, team and group chat scopes with the command list', () => {
+    const manifest = JSON.parse(readFileSync('adapters/teams/manifest.json', 'utf8'));
+    expect(Number(manifest.manifestVersion)).toBeGreaterThanOrEqual(1.16);
+    const bot = manifest.bots[0];
+    expect(bot.scopes).toEqual(['personal', 'team', 'groupChat']);
+    const titles = bot.commandLists.flatMap((l: { commands: { title: string }[] }) => l.commands.map((c) => c.title));
+    expect(titles).toEqual(['status', 'next', 'overdue', 'mine', 'help', 'subscribe reminders', 'subscribe digest']);
+    for (const c of bot.commandLists[0].commands) expect(c.description.length).toBeLessThanOrEqual(128);
+    expect(manifest.description.short.length).toBeLessThanOrEqual(80);
+  });
+
+  it('has a 192x192 colour icon and a 32x32 outline icon in white and transparency only', () => {
+    const color = pngPixels(readFileSync('adapters/teams/color.png'));
+    expect([color.width, color.height]).toEqual([192, 192]);
+    const outline = pngPixels(readFileSync('adapters/teams/outline.png'));
+    expect([outline.width, outline.height]).toEqual([32, 32]);
+    for (const [r, g, b, a] of outline.pixels) expect(a === 0 || (r === 255 && g === 255 && b === 255)).toBe(true);
+    expect(outline.pixels.some(([, , , a]) => a === 255)).toBe(true);
+  });
+});
