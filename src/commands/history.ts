@@ -1,7 +1,6 @@
 // `history <id>`: the audit trail of a milestone or action, newest first, in London time.
-import { formatInstant } from '../programme/model.js';
+import { auditBy, auditChange, auditWhen } from '../replies/audit.js';
 import { reply, type Rich } from '../replies/model.js';
-import { DateTime } from 'luxon';
 import { usageReply } from './help.js';
 import { isReply, resolveItem } from './resolve.js';
 import type { Command } from './types.js';
@@ -21,11 +20,9 @@ export const history: Command = {
     if (isReply(item)) return item;
     const entries = state.audit.filter((e) => e.item === item.id).reverse();
     if (!entries.length) return reply('answer', `History of ${item.id}`, [{ lines: [['No changes recorded yet.']] }]);
-    const lines: Rich[] = entries.slice(0, MAX_ENTRIES).map((e) => {
-      const when = formatInstant(DateTime.fromISO(e.at, { setZone: true }), ctx.programme.timezone);
-      const change = e.from !== undefined ? `${e.change}: ${e.from} → ${e.to ?? ''}` : `${e.change}${e.to !== undefined ? `: ${e.to}` : ''}`;
-      return [`${when} — `, { owner: { id: e.by, name: e.byName ?? e.by.replace(/^[a-z]+:/, '') } }, ` ${change}`];
-    });
+    const lines: Rich[] = entries
+      .slice(0, MAX_ENTRIES)
+      .map((e) => [`${auditWhen(e, ctx.programme.timezone)} — `, auditBy(e), ` ${auditChange(e)}`]);
     const more = entries.length > MAX_ENTRIES ? [[`…and ${entries.length - MAX_ENTRIES} older changes.`]] : [];
     return reply('answer', `History of ${item.id} (${entries.length} change${entries.length === 1 ? '' : 's'})`, [{ lines }], more);
   },

@@ -193,11 +193,6 @@ function parseAbsolute(text: string): Extract<PhraseResult, { ok: true }> | unde
 
 const RELATIVE = /^(?:in|within|over the next|over|after) (\d{1,3}|[a-z-]+) (day|week|month|year)s?(?:'? time)?$/;
 
-/** True when the phrase is relative ("in two years") and so needs an anchor date. */
-export function isRelativePhrase(text: string): boolean {
-  return RELATIVE.test(normalise(text));
-}
-
 /**
  * Reads a deadline phrase. `anchor` (an ISO day) resolves relative phrases such as "in six months' time";
  * without one they fail with reason `needs-anchor`.

@@ -72,8 +72,3 @@ export function itemToReply(item: Item, now: DateTime, zone: string, view: ItemV
   const children = view.children?.map((c) => itemToReply(c, now, zone));
   return { id: item.id, title: item.title, status: item.status, rag: item.rag, fields, ...(children?.length ? { children } : {}) };
 }
-
-/** Whether a deadline-bearing item still needs attention. */
-export function isOpen(item: Item): boolean {
-  return !item.done;
-}

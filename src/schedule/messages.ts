@@ -2,6 +2,7 @@
 import { DateTime } from 'luxon';
 import { formatInstant, type Programme } from '../programme/model.js';
 import { daysLeft } from '../programme/status.js';
+import { auditBy, auditChange, auditWhen } from '../replies/audit.js';
 import { itemToReply } from '../replies/items.js';
 import { code, reply, type Reply, type Rich } from '../replies/model.js';
 import { allActionItems, allMilestoneItems, bySoonest, type Item } from '../tracking/items.js';
@@ -9,7 +10,7 @@ import type { AuditEntry, State } from '../tracking/state.js';
 import type { Slot } from './slots.js';
 
 /** A message more than this late says so. */
-const LATE_AFTER_MINUTES = 15;
+export const LATE_AFTER_MINUTES = 15;
 
 function lateLine(slot: Slot, now: DateTime, zone: string): Rich[] {
   return now.diff(slot.at, 'minutes').minutes > LATE_AFTER_MINUTES
@@ -37,9 +38,15 @@ export function reminderMessage(programme: Programme, item: Item, slot: Slot, no
 }
 
 function changeLine(e: AuditEntry, zone: string): Rich {
-  const when = formatInstant(DateTime.fromISO(e.at, { setZone: true }), zone);
-  const what = e.from !== undefined ? `${e.change}: ${e.from} → ${e.to ?? ''}` : `${e.change}${e.to !== undefined ? `: ${e.to}` : ''}`;
-  return [code(e.item), ` ${what} (`, { owner: { id: e.by, name: e.byName ?? e.by.replace(/^[a-z]+:/, '') } }, `, ${when})`];
+  return [code(e.item), ` ${auditChange(e)} (`, auditBy(e), `, ${auditWhen(e, zone)})`];
+}
+
+/** When the last digest went out (to one subscription, or to any), so the next lists changes since then. */
+export function lastDigestSent(state: State, subscription?: string): DateTime | undefined {
+  return Object.values(state.ledger)
+    .filter((l) => l.kind === 'digest' && l.state === 'sent' && (subscription === undefined || l.subscription === subscription))
+    .map((l) => DateTime.fromISO(l.sentAt ?? l.dueAt, { setZone: true }))
+    .sort((a, b) => b.toMillis() - a.toMillis())[0];
 }
 
 const MAX_CHANGES = 40;

@@ -9,7 +9,7 @@ import type { Reply } from '../replies/model.js';
 import { stampOf } from '../tracking/changes.js';
 import { allActionItems, allMilestoneItems, findItem, type Item } from '../tracking/items.js';
 import type { LedgerEntry, State, Subscription } from '../tracking/state.js';
-import { digestMessage, reminderMessage } from './messages.js';
+import { digestMessage, lastDigestSent, LATE_AFTER_MINUTES, reminderMessage } from './messages.js';
 import { digestSlot, latestDue, reminderSlots, type Slot } from './slots.js';
 
 export interface TickDeps {
@@ -46,7 +46,6 @@ export interface TickReport {
 const CLAIM_TIMEOUT_MINUTES = 10;
 const IN_TICK_RETRIES = 2;
 const MAX_IN_TICK_WAIT_MS = 10_000;
-const LATE_AFTER_MINUTES = 15;
 const RECORD_BATCH = 100;
 
 interface Target {
@@ -148,18 +147,14 @@ function delivery(e: LedgerEntry, target: Target | undefined, now: DateTime, err
 function messageFor(programme: Programme, state: State, e: LedgerEntry, now: DateTime): Reply | undefined {
   const slot: Slot = { name: e.slot, kind: e.kind, daysBefore: 0, at: instant(e.dueAt) };
   if (e.kind === 'digest') {
-    const previous = Object.values(state.ledger)
-      .filter((l) => l.subscription === e.subscription && l.kind === 'digest' && l.state === 'sent' && l.key !== e.key)
-      .map((l) => instant(l.sentAt ?? l.dueAt))
-      .sort((a, b) => b.toMillis() - a.toMillis())[0];
-    return digestMessage(programme, state, now, previous, slot);
+    return digestMessage(programme, state, now, lastDigestSent(state, e.subscription), slot);
   }
   const item = findItem(programme, state, e.item, now);
   return item ? reminderMessage(programme, item, slot, now) : undefined;
 }
 
 export async function tick(deps: TickDeps, now: DateTime): Promise<TickReport> {
-  const { programme, store, chats, logger } = deps;
+  const { programme, store, chats } = deps;
   const report: TickReport = { sent: [], pending: [], failing: [], superseded: 0 };
   const chatFor = (platform: string): Chat | undefined => chats.find((c) => c.platform === platform);
 

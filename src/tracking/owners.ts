@@ -21,7 +21,3 @@ export function parseOwner(text: string, caller: Caller): Owner | undefined {
   if (t.length > MAX_ROLE_LENGTH) return undefined;
   return { id: roleId(t), name: t };
 }
-
-export function sameOwner(a: Owner | undefined, b: Owner | undefined): boolean {
-  return a !== undefined && b !== undefined && a.id === b.id;
-}

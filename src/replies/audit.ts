@@ -1,0 +1,20 @@
+// How an audit entry reads, in `history` and in the digest's "changes since the last digest".
+import { DateTime } from 'luxon';
+import { formatInstant } from '../programme/model.js';
+import type { AuditEntry } from '../tracking/state.js';
+import type { Inline } from './model.js';
+
+/** "owner: nobody → @alice", "note: text". */
+export function auditChange(e: AuditEntry): string {
+  if (e.from !== undefined) return `${e.change}: ${e.from} → ${e.to ?? ''}`;
+  return `${e.change}${e.to !== undefined ? `: ${e.to}` : ''}`;
+}
+
+/** Who made the change, as an owner so platforms can mention them. */
+export function auditBy(e: AuditEntry): Inline {
+  return { owner: { id: e.by, name: e.byName ?? e.by.replace(/^[a-z]+:/, '') } };
+}
+
+export function auditWhen(e: AuditEntry, zone: string): string {
+  return formatInstant(DateTime.fromISO(e.at, { setZone: true }), zone);
+}
