@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DateTime } from 'luxon';
 import { fileStore } from '../adapters/store/file-store.js';
+import { benchSlack, benchStartup, benchTeams } from './platforms.js';
 import { memoryStore } from '../adapters/store/memory.js';
 import { loadProgramme } from '../src/programme/load.js';
 import type { Programme } from '../src/programme/model.js';
@@ -94,7 +95,25 @@ async function benchStore(): Promise<void> {
   results.storeWriteP50Ms = growth;
 }
 
+async function benchPlatforms(): Promise<void> {
+  const ratio = (a: number, b: number) => (a / b).toFixed(2);
+  for (const [name, run] of [['Slack (/reform status kinship, real Bolt HTTP)', benchSlack], ['Teams (@Reform status kinship, real botbuilder)', benchTeams]] as const) {
+    const r = await run(400);
+    rows.push({
+      measure: `${name}, 10 in flight: p50 / p99 (bare SDK app p50 / p99), p50 ratio`,
+      value: `${ms(r.reform.p50)} / ${ms(r.reform.p99)} (${ms(r.bare.p50)} / ${ms(r.bare.p99)}), ${ratio(r.reform.p50, r.bare.p50)}`,
+    });
+    results[name.startsWith('Slack') ? 'slack' : 'teams'] = { ...r, ratioP50: r.reform.p50 / r.bare.p50 };
+  }
+  const start = await benchStartup(3);
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  rows.push({ measure: 'npm start with Slack and Teams on: time to ready, median of 3', value: ms(median(start.readyMs)) });
+  rows.push({ measure: 'npm start with Slack and Teams on: resident memory when ready', value: `${median(start.rssMiB).toFixed(0)} MiB` });
+  results.startup = start;
+}
+
 const started = performance.now();
+await benchPlatforms();
 await benchTick();
 await benchStore();
 results.machine = { cpus: cpus().length, model: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
@@ -104,3 +123,5 @@ process.stdout.write(`${'measure'.padEnd(width)}  value\n${'-'.repeat(width)}  -
 for (const r of rows) process.stdout.write(`${r.measure.padEnd(width)}  ${r.value}\n`);
 writeFileSync('bench/results.json', JSON.stringify(results, null, 2) + '\n');
 process.stdout.write(`\nwrote bench/results.json (${(results.totalSeconds as number).toFixed(1)} s, ${cpus().length} × ${cpus()[0]?.model}, Node ${process.version})\n`);
+// Bolt and botbuilder keep HTTP agents alive; the measurements are done.
+process.exit(0);

@@ -34,9 +34,30 @@ export interface Programme {
   themes: string[];
 }
 
+// Time-zone arithmetic goes through Intl and is the costliest part of a status reply; days and zones repeat,
+// and DateTimes are immutable, so they are computed once.
+const startCache = new Map<string, DateTime>();
+const endCache = new Map<string, DateTime>();
+const MAX_CACHED = 50_000;
+
+function cached(cache: Map<string, DateTime>, key: string, make: () => DateTime): DateTime {
+  let value = cache.get(key);
+  if (!value) {
+    if (cache.size >= MAX_CACHED) cache.clear();
+    value = make();
+    cache.set(key, value);
+  }
+  return value;
+}
+
+/** The first instant of an ISO day in a zone. */
+export function startOfDay(day: string, zone: string): DateTime {
+  return cached(startCache, `${zone} ${day}`, () => DateTime.fromISO(day, { zone }));
+}
+
 /** The deadline of a span: the end of its last day in the programme's time zone. */
 export function endOfSpan(span: DaySpan, zone: string): DateTime {
-  return DateTime.fromISO(span.last, { zone }).endOf('day');
+  return cached(endCache, `${zone} ${span.last}`, () => DateTime.fromISO(span.last, { zone }).endOf('day'));
 }
 
 /** "11 May 2023": how dates are written to people. */

@@ -1,7 +1,7 @@
 // One view over milestones (from the programme file) and local actions (from the store), with their
 // tracking state merged in. Commands, the scheduler and the digest all read items through here.
-import { DateTime } from 'luxon';
-import { formatDay, type DatedPhrase, type Milestone, type Programme } from '../programme/model.js';
+import type { DateTime } from 'luxon';
+import { formatDay, startOfDay, type DatedPhrase, type Milestone, type Programme } from '../programme/model.js';
 import { deadlineOf, statusAt, type Status } from '../programme/status.js';
 import { itemState, type ActionRecord, type ItemState, type Note, type Owner, type Rag, type State } from './state.js';
 
@@ -33,7 +33,7 @@ export function milestoneItem(programme: Programme, state: State, m: Milestone, 
   const revisions = [...(m.revised ? [m.revised] : []), ...s.revisions];
   // A completion from the public record counts from its first day, so a past `now` sees the past.
   const completedInFile =
-    m.completed !== undefined && !s.reopened && now >= DateTime.fromISO(m.completed.span.first, { zone: programme.timezone });
+    m.completed !== undefined && !s.reopened && now >= startOfDay(m.completed.span.first, programme.timezone);
   const done = s.done !== undefined || completedInFile;
   const base = { due: m.due, revisions, done };
   return {
@@ -93,7 +93,8 @@ export function actionsOf(programme: Programme, state: State, milestoneId: strin
 export function findItem(programme: Programme, state: State, id: string, now: DateTime): Item | undefined {
   const m = programme.milestones.find((x) => x.id === id);
   if (m) return milestoneItem(programme, state, m, now);
-  const a = state.actions[id];
+  // Own keys only: an id such as `__proto__` or `constructor` must not find Object.prototype's members.
+  const a = Object.hasOwn(state.actions, id) ? state.actions[id] : undefined;
   return a ? actionItem(programme, state, a, now) : undefined;
 }
 

@@ -1,0 +1,248 @@
+// Status latency through the real Slack (Bolt) and Teams (botbuilder) paths, each against a bare SDK app
+// measured in the same run on the same machine: request in, reply received by the fake Slack response_url
+// or the fake Bot Connector. 10 requests in flight at a time.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import { ActivityHandler, CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import { createSlackAdapter } from '../adapters/slack/app.js';
+import { renderSlack } from '../adapters/slack/render.js';
+import { createTeamsAdapter } from '../adapters/teams/adapter.js';
+import { replyActivity } from '../adapters/teams/render.js';
+import { startServer } from '../adapters/server.js';
+import { silentLogger } from '../src/ports.js';
+import { slackSignature } from '../tests/fakes/slack-api.js';
+import { CHANNEL, teamsActivity } from '../tests/fakes/bot-connector.js';
+import { testBot } from '../tests/helpers.js';
+
+const SECRET = 'bench-secret';
+export const CONCURRENCY = 10;
+
+export interface Latency {
+  p50: number;
+  p99: number;
+  n: number;
+}
+
+function percentiles(samples: number[]): Latency {
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+  return { p50: at(0.5), p99: at(0.99), n: s.length };
+}
+
+async function body(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** A fake that resolves the waiter named in the path when a reply arrives (response_url or connector). */
+async function replySink(answer: (path: string) => unknown) {
+  const waiters = new Map<string, () => void>();
+  const server = createServer(async (req, res) => {
+    await body(req);
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer(path) ?? { ok: true }));
+    for (const [name, done] of waiters) {
+      if (path.includes(name)) {
+        waiters.delete(name);
+        done();
+      }
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    base,
+    wait: (name: string) => new Promise<void>((resolve) => waiters.set(name, resolve)),
+    close: () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))),
+  };
+}
+
+/** Runs `total` requests, 10 at a time, and returns their latencies in milliseconds. */
+async function measure(total: number, one: (i: number) => Promise<void>): Promise<number[]> {
+  const samples: number[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < total) {
+      const i = next++;
+      const t = performance.now();
+      await one(i);
+      samples.push(performance.now() - t);
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  return samples;
+}
+
+const ROUNDS = 4;
+
+/** Alternates the two apps in rounds, so background load falls on both alike; the first round warms up. */
+async function compare(total: number, bare: (n: number, round: number) => Promise<number[]>, reform: (n: number, round: number) => Promise<number[]>) {
+  const a: number[] = [];
+  const b: number[] = [];
+  await bare(50, -1);
+  await reform(50, -1);
+  for (let round = 0; round < ROUNDS; round++) {
+    a.push(...(await bare(Math.ceil(total / ROUNDS), round)));
+    b.push(...(await reform(Math.ceil(total / ROUNDS), round)));
+  }
+  return { bare: percentiles(a), reform: percentiles(b) };
+}
+
+function slashBody(text: string, responseUrl: string): string {
+  return new URLSearchParams({ token: 'x', team_id: 'T1', channel_id: 'C1', user_id: 'U1', user_name: 'alice', command: '/reform', text, response_url: responseUrl, trigger_id: 't' }).toString();
+}
+
+async function slackRequests(url: string, sinkBase: string, wait: (n: string) => Promise<void>, total: number, prefix: string): Promise<number[]> {
+  return measure(total, async (i) => {
+    const raw = slashBody('status kinship', `${sinkBase}/respond/${prefix}${i}x`);
+    const ts = Math.floor(Date.now() / 1000);
+    const arrived = wait(`/${prefix}${i}x`);
+    const res = await fetch(url, {
+      method: 'POST',
+      body: raw,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': slackSignature(SECRET, ts, raw) },
+    });
+    await res.text();
+    await arrived;
+  });
+}
+
+export async function benchSlack(total = 400): Promise<{ reform: Latency; bare: Latency }> {
+  const sink = await replySink((path) => (path.endsWith('auth.test') ? { ok: true, user_id: 'UBOT', team_id: 'T1', bot_id: 'B1' } : undefined));
+  const { bot } = testBot();
+  // The bare app answers with the very message ours sends (blocks and text), so only the work differs.
+  const sameSize = renderSlack(await bot.handle({ text: 'status kinship', user: { id: 'slack:U1', name: 'alice' }, platform: 'slack', channel: 'C1' }))[0]!;
+
+  const slack = createSlackAdapter({ bot, config: { botToken: 'xoxb-bench', signingSecret: SECRET, apiUrl: `${sink.base}/api/` }, logger: silentLogger });
+  await slack.start();
+  const server = await startServer({ port: 0, host: '127.0.0.1', slack, logger: silentLogger });
+
+  const receiver = new HTTPReceiver({ signingSecret: SECRET, endpoints: '/slack/events', logLevel: LogLevel.ERROR });
+  const bare = new App({ token: 'xoxb-bench', receiver, clientOptions: { slackApiUrl: `${sink.base}/api/` }, logLevel: LogLevel.ERROR });
+  bare.command('/reform', async ({ ack, respond }) => {
+    await ack();
+    await respond({ response_type: 'ephemeral', ...sameSize });
+  });
+  const bareServer = createServer(receiver.requestListener);
+  await new Promise<void>((r) => bareServer.listen(0, '127.0.0.1', r));
+
+  const ours = `http://127.0.0.1:${server.port}/slack/events`;
+  const theirs = `http://127.0.0.1:${(bareServer.address() as AddressInfo).port}/slack/events`;
+  const result = await compare(
+    total,
+    (n, round) => slackRequests(theirs, sink.base, sink.wait, n, `bare${round}-`),
+    (n, round) => slackRequests(ours, sink.base, sink.wait, n, `reform${round}-`),
+  );
+  await server.close();
+  await slack.stop();
+  bareServer.closeAllConnections();
+  await new Promise<void>((r) => bareServer.close(() => r()));
+  await sink.close();
+  return result;
+}
+
+async function teamsRequests(url: string, sinkBase: string, wait: (n: string) => Promise<void>, total: number, prefix: string): Promise<number[]> {
+  return measure(total, async (i) => {
+    const conversation = { ...CHANNEL, id: `${prefix}${i}z` };
+    const activity = teamsActivity(sinkBase, { text: '<at>Reform</at> status kinship', conversation, entities: [{ type: 'mention', text: '<at>Reform</at>', mentioned: { id: '28:bot', name: 'Reform' } }] });
+    const arrived = wait(`/${encodeURIComponent(conversation.id)}/`);
+    const res = await fetch(url, { method: 'POST', body: JSON.stringify(activity), headers: { 'content-type': 'application/json' } });
+    await res.text();
+    await arrived;
+  });
+}
+
+export async function benchTeams(total = 400): Promise<{ reform: Latency; bare: Latency }> {
+  const sink = await replySink(() => ({ id: 'activity-1' }));
+  const tb = testBot();
+  const sameSize = replyActivity(await tb.bot.handle({ text: 'status kinship', user: { id: 'teams:aad', name: 'Alice' }, platform: 'teams', channel: 'c' }), {});
+  const teams = createTeamsAdapter({ bot: tb.bot, store: tb.store, logger: silentLogger, config: { devNoAuth: true } });
+  const server = await startServer({ port: 0, host: '127.0.0.1', teams: (req, res) => teams.handler(req, res), logger: silentLogger });
+
+  // The bare echo bot: the same CloudAdapter, no auth, one sendActivity of the very card ours sends.
+  const cloud = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
+  const echo = new ActivityHandler();
+  echo.onMessage(async (ctx, next) => {
+    await ctx.sendActivity(sameSize);
+    await next();
+  });
+  const bareServer = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+    const parsed = JSON.parse(await body(req));
+    await cloud.process(
+      { body: parsed, headers: req.headers, method: 'POST' },
+      {
+        socket: res.socket,
+        status: (c: unknown) => void (res.statusCode = Number(c)),
+        header: (n: unknown, v: unknown) => void res.setHeader(String(n), String(v)),
+        send: (b: unknown) => void (b !== undefined && res.write(typeof b === 'string' ? b : JSON.stringify(b))),
+        end: () => void res.end(),
+      },
+      (ctx) => echo.run(ctx),
+    );
+  });
+  await new Promise<void>((r) => bareServer.listen(0, '127.0.0.1', r));
+
+  const ours = `http://127.0.0.1:${server.port}/api/messages`;
+  const theirs = `http://127.0.0.1:${(bareServer.address() as AddressInfo).port}/api/messages`;
+  const result = await compare(
+    total,
+    (n, round) => teamsRequests(theirs, sink.base, sink.wait, n, `bare${round}-`),
+    (n, round) => teamsRequests(ours, sink.base, sink.wait, n, `reform${round}-`),
+  );
+  await server.close();
+  bareServer.closeAllConnections();
+  await new Promise<void>((r) => bareServer.close(() => r()));
+  await sink.close();
+  return result;
+}
+
+/** `npm start` with both adapters on (Slack against a fake API, Teams in dev mode): time to ready and memory. */
+export async function benchStartup(runs = 3): Promise<{ readyMs: number[]; rssMiB: number[] }> {
+  const { spawn } = await import('node:child_process');
+  const { mkdtempSync, readFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const sink = await replySink((path) => (path.endsWith('auth.test') ? { ok: true, user_id: 'UBOT', team_id: 'T1', bot_id: 'B1' } : undefined));
+  const readyMs: number[] = [];
+  const rssMiB: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    const child = spawn(process.execPath, ['bin/reform.mjs', 'start'], {
+      env: {
+        PATH: process.env.PATH,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        REFORM_DB: join(mkdtempSync(join(tmpdir(), 'reform-start-')), 'reform.json'),
+        SLACK_BOT_TOKEN: 'xoxb-bench',
+        SLACK_SIGNING_SECRET: 'bench-secret',
+        SLACK_API_URL: `${sink.base}/api/`,
+        TEAMS_DEV_NO_AUTH: '1',
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('npm start was not ready within 30 s')), 30_000);
+        let seen = '';
+        child.stderr!.on('data', (d: Buffer) => {
+          seen += d.toString();
+          if (seen.includes('"message":"ready"')) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+        child.on('exit', (code) => reject(new Error(`npm start exited with ${code}: ${seen.slice(-300)}`)));
+      });
+      readyMs.push(performance.now() - started);
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      rssMiB.push(Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0) / 1024);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }
+  await sink.close();
+  return { readyMs, rssMiB };
+}
