@@ -7,7 +7,6 @@ import { performance } from 'node:perf_hooks';
 import { DateTime } from 'luxon';
 import { fileStore } from '../adapters/store/file-store.js';
 import { benchSlack, benchStartup, benchTeams } from './platforms.js';
-import { memoryStore } from '../adapters/store/memory.js';
 import { loadProgramme } from '../src/programme/load.js';
 import type { Programme } from '../src/programme/model.js';
 import { silentLogger, type Chat } from '../src/ports.js';
@@ -55,7 +54,9 @@ function ms(n: number): string {
 async function benchTick(): Promise<void> {
   const programme = programmeOf(5_000);
   const state = stateOf(programme, 5_000, 200);
-  const store = memoryStore(state);
+  const path = join(mkdtempSync(join(tmpdir(), 'reform-bench-')), 'reform.json');
+  writeFileSync(path, JSON.stringify(state));
+  const store = fileStore(path);
   const deps = { programme, store, chats: [quietChat], logger: silentLogger, sleep: async () => undefined, tickId: 'bench' };
   let t = performance.now();
   const first = await tick(deps, NOW);

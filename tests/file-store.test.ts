@@ -28,6 +28,25 @@ describe('file store', () => {
     expect(readdirSync(join(dir, 'nested')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('sees writes by another store on the same file, and drops a change that threw half-way', async () => {
+    const path = join(fresh(), 'reform.json');
+    const a = fileStore(path);
+    const b = fileStore(path);
+    await a.update((s) => void (s.items['x'] = { notes: [{ at: 't', by: 'a', text: 'from a' }], revisions: [] }));
+    expect((await a.read()).items['x']?.notes).toHaveLength(1);
+    await b.update((s) => void s.items['x']!.notes.push({ at: 't', by: 'b', text: 'from b' }));
+    expect((await a.read()).items['x']?.notes.map((n) => n.text)).toEqual(['from a', 'from b']);
+    await expect(
+      a.update((s) => {
+        s.items['x']!.notes.push({ at: 't', by: 'a', text: 'half' });
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect((await a.read()).items['x']?.notes.map((n) => n.text)).toEqual(['from a', 'from b']);
+    await a.update((s) => void s.items['x']!.notes.push({ at: 't', by: 'a', text: 'after' }));
+    expect((await fileStore(path).read()).items['x']?.notes.map((n) => n.text)).toEqual(['from a', 'from b', 'after']);
+  });
+
   it('writes nothing for a query or a refused change', async () => {
     const dir = fresh();
     const path = join(dir, 'reform.json');

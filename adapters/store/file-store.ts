@@ -27,16 +27,63 @@ function fsProblem(path: string, doing: string, error: unknown): StoreUnavailabl
 }
 
 /** The file operations the store uses; tests pass faulty ones (disk full, read-only). */
-export type StoreFs = Pick<typeof nodeFs, 'mkdir' | 'open' | 'readFile' | 'rename' | 'rm'>;
+export type StoreFs = Pick<typeof nodeFs, 'mkdir' | 'open' | 'readFile' | 'rename' | 'rm' | 'stat'>;
 
-/** lowdb adapter: durable atomic writes, strict reads. */
+/** What was last read or written, and which version of the file it was (a write renames a new inode in). */
+interface Cached {
+  version: string;
+  state: State;
+  text: string;
+}
+
+/**
+ * lowdb adapter: durable atomic writes, strict reads. The state last read or written is kept while the file is
+ * unchanged (same inode, size and mtime), so a busy process does not re-parse and re-validate it on every
+ * update; any write by another process renames a new file in and is read afresh.
+ */
 class DurableJsonFile implements Adapter<State> {
+  private cached: Cached | undefined;
+  /** Set by the store just before write(), so the text is not serialised twice. */
+  nextText: string | undefined;
+
   constructor(
     private readonly path: string,
     private readonly fs: StoreFs = nodeFs,
   ) {}
 
+  private async version(): Promise<string | undefined> {
+    try {
+      const st = await this.fs.stat(this.path);
+      return `${st.ino}:${st.size}:${st.mtimeMs}`;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw fsProblem(this.path, 'read', error);
+    }
+  }
+
+  /** The state's text as last read or written: an update that leaves it unchanged writes nothing. */
+  savedText(state: State): string {
+    return this.cached?.state === state ? this.cached.text : JSON.stringify(state, null, 1);
+  }
+
+  /** Forget the kept state (a change threw half-way through, or a write failed). */
+  forget(): void {
+    this.cached = undefined;
+  }
+
   async read(): Promise<State | null> {
+    const version = await this.version();
+    if (version === undefined) {
+      this.cached = undefined;
+      return null;
+    }
+    if (this.cached?.version === version) return this.cached.state;
+    const state = await this.readFresh();
+    if (state) this.cached = { version, state, text: JSON.stringify(state, null, 1) };
+    return state;
+  }
+
+  private async readFresh(): Promise<State | null> {
     let text: string;
     try {
       text = await this.fs.readFile(this.path, 'utf8');
@@ -70,10 +117,13 @@ class DurableJsonFile implements Adapter<State> {
 
   async write(data: State): Promise<void> {
     const tmp = `${this.path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    const text = this.nextText ?? JSON.stringify(data, null, 1);
+    this.nextText = undefined;
+    this.cached = undefined;
     try {
       const file = await this.fs.open(tmp, 'wx');
       try {
-        await file.writeFile(JSON.stringify(data, null, 1));
+        await file.writeFile(text);
         await file.sync();
       } finally {
         await file.close();
@@ -85,6 +135,8 @@ class DurableJsonFile implements Adapter<State> {
       } finally {
         await folder.close();
       }
+      const version = await this.version();
+      if (version) this.cached = { version, state: data, text };
     } catch (error) {
       await this.fs.rm(tmp, { force: true }).catch(() => undefined);
       throw fsProblem(this.path, 'write', error);
@@ -144,10 +196,21 @@ export function fileStore(path: string, options: FileStoreOptions = {}): Store {
       const run = queue.then(() =>
         locked(async () => {
           await db.read();
-          const before = JSON.stringify(db.data);
-          const result = change(db.data);
+          const before = file.savedText(db.data);
+          let result;
+          try {
+            result = change(db.data);
+          } catch (error) {
+            // The kept state may be half changed: read the file afresh next time.
+            file.forget();
+            throw error;
+          }
           // Refusals and unknown ids change nothing, so they write nothing.
-          if (JSON.stringify(db.data) !== before) await db.write();
+          const after = JSON.stringify(db.data, null, 1);
+          if (after !== before) {
+            file.nextText = after;
+            await db.write();
+          }
           return result;
         }),
       );

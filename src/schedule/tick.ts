@@ -55,7 +55,8 @@ interface Target {
   failing: boolean;
 }
 
-const instant = (iso: string): DateTime => DateTime.fromISO(iso, { setZone: true });
+// Ledger stamps are UTC (stampOf); reading them in UTC avoids a time-zone lookup per entry.
+const instant = (iso: string): DateTime => DateTime.fromISO(iso, { zone: 'utc' });
 
 function subscriptionTarget(s: Subscription): Target {
   return { id: s.id, destination: { platform: s.platform, channel: s.channel, extras: s.extras }, createdAt: instant(s.createdAt), failing: !!s.failing };
