@@ -33,6 +33,9 @@ export async function inboundText(activity: Activity, lookupAad?: AadLookup): Pr
   let text = activity.text ?? '';
   // removeRecipientMention strips by the entity's own text; done on a copy so the activity stays as received.
   text = TurnContext.removeRecipientMention({ ...activity, text } as Activity) ?? text;
+  // A `<@` typed as text is broken with a zero-width space (as the Slack adapter does), so nobody can forge a
+  // `<@platform:id|name>` owner token that would mention, and notify, someone.
+  text = text.replace(/<@/g, '<\u200B@');
   for (const m of TurnContext.getMentions(activity) as Mention[]) {
     if (!m.text || !m.mentioned?.id || m.mentioned.id === botId) continue;
     const raw = m.mentioned as { id: string; name?: string; aadObjectId?: string };

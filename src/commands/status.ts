@@ -38,7 +38,7 @@ export async function queryStatus(ctx: Context, query: string): Promise<Reply> {
   const state = await ctx.store.read();
   if (!query) return summary(ctx, state);
 
-  const exactAction = state.actions[query.trim()];
+  const exactAction = Object.hasOwn(state.actions, query.trim()) ? state.actions[query.trim()] : undefined;
   if (exactAction) {
     const item = findItem(programme, state, exactAction.id, now)!;
     return reply('answer', `${item.id}: ${item.title}`, [{ items: [itemToReply(item, now, zone, { detail: true })] }]);

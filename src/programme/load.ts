@@ -138,7 +138,16 @@ export function loadProgramme(text: string, file: string, defaultZone = 'Europe/
   }
   if (errors.length) return { ok: false, errors };
 
-  const raw: unknown = doc.toJS({ maxAliasCount: 50 });
+  // toJS throws on an alias to an anchor that is not set and on alias bombs; those are file errors too.
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 50 });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const alias = /: (\S+)$/.exec(message)?.[1];
+    const at = alias ? text.indexOf(`*${alias}`) : -1;
+    return { ok: false, errors: [{ file, line: at >= 0 ? counter.linePos(at).line : 1, path: '', message: `not valid YAML: ${message.split('\n')[0]}` }] };
+  }
   if (raw === null || raw === undefined) {
     return { ok: false, errors: [{ file, line: 1, path: '', message: 'the file is empty (it needs "programme:" and "milestones:")' }] };
   }

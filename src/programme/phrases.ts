@@ -32,6 +32,11 @@ const MIN_YEAR = 1900;
 const MAX_YEAR = 2200;
 const MAX_PHRASE_LENGTH = 120;
 
+/** A table entry by a typed word; own keys only, so `constructor` or `__proto__` is not a season or a number. */
+function lookup<T>(table: Record<string, T>, word: string): T | undefined {
+  return Object.hasOwn(table, word) ? table[word] : undefined;
+}
+
 function pad(n: number): string {
   return String(n).padStart(2, '0');
 }
@@ -142,9 +147,9 @@ function parseAbsolute(text: string): Extract<PhraseResult, { ok: true }> | unde
     if (year === undefined) return undefined;
     const month = monthNumber(m[1]!);
     if (month !== undefined) return { ok: true, kind: 'month', span: monthSpan(year, month, month) };
-    const season = SEASONS[m[1]!];
+    const season = lookup(SEASONS, m[1]!);
     if (season) return { ok: true, kind: 'season', span: monthSpan(year, season[0], season[1]) };
-    const part = PARTS_OF_YEAR[m[1]!];
+    const part = lookup(PARTS_OF_YEAR, m[1]!);
     if (part) return { ok: true, kind: 'part-year', span: monthSpan(year, part[0], part[1]) };
     return undefined;
   }
@@ -203,7 +208,7 @@ export function parsePhrase(input: string, anchor?: string): PhraseResult {
 
   const relative = text.match(RELATIVE);
   if (relative) {
-    const count = /^\d+$/.test(relative[1]!) ? Number(relative[1]) : NUMBER_WORDS[relative[1]!];
+    const count = /^\d+$/.test(relative[1]!) ? Number(relative[1]) : lookup(NUMBER_WORDS, relative[1]!);
     if (count === undefined || count < 1) return { ok: false, reason: 'unreadable' };
     if (anchor === undefined) return { ok: false, reason: 'needs-anchor' };
     const unit = relative[2]!;

@@ -17,7 +17,7 @@ export function stampOf(now: DateTime): string {
 
 /** The item's state, created if this is its first change. */
 export function editItem(state: State, id: string): ItemState {
-  const existing = state.items[id];
+  const existing = Object.hasOwn(state.items, id) ? state.items[id] : undefined;
   if (existing) return existing;
   const fresh = itemStateSchema.parse({});
   state.items[id] = fresh;

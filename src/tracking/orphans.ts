@@ -10,7 +10,7 @@ export interface Orphan {
 
 export function orphanedMilestones(programme: Programme, state: State): Orphan[] {
   const known = new Set(programme.milestones.map((m) => m.id));
-  const milestoneOf = (id: string): string => state.actions[id]?.milestoneId ?? id;
+  const milestoneOf = (id: string): string => (Object.hasOwn(state.actions, id) ? state.actions[id]?.milestoneId : undefined) ?? id;
   const ids = new Set([...Object.keys(state.items), ...state.audit.map((a) => a.item)].map(milestoneOf));
   return [...ids]
     .filter((id) => !known.has(id))

@@ -114,5 +114,5 @@ export function emptyState(): State {
 }
 
 export function itemState(state: State, id: string): ItemState {
-  return state.items[id] ?? itemStateSchema.parse({});
+  return (Object.hasOwn(state.items, id) ? state.items[id] : undefined) ?? itemStateSchema.parse({});
 }
