@@ -203,7 +203,7 @@ export async function tick(deps: TickDeps, now: DateTime): Promise<TickReport> {
   // 2. Send, outside the lock, one at a time; 3. record outcomes under the lock, a few at a time (one store
   // write per send would make a large catch-up quadratic). A crash before recording leaves the slot claimed;
   // the claim expires and the send is recovered (Slack checks the channel's history for the key first).
-  let outcomes: { job: Job; result: SendOutcome }[] = [];
+  let outcomes: { job: Job; result: SendOutcome | Unchecked }[] = [];
   const flush = async (): Promise<void> => {
     const batch = outcomes;
     outcomes = [];
@@ -217,10 +217,18 @@ export async function tick(deps: TickDeps, now: DateTime): Promise<TickReport> {
   return report;
 }
 
-async function deliver(job: Job, deps: TickDeps): Promise<SendOutcome> {
+/** A recovered send whose channel history could not be checked: it may have gone out, so it is not sent again yet. */
+type Unchecked = { ok: false; unchecked: true; error: string };
+
+async function deliver(job: Job, deps: TickDeps): Promise<SendOutcome | Unchecked> {
   const { entry: e, target, chat } = job;
   if (job.recovering && chat.alreadyDelivered) {
-    const delivered = await chat.alreadyDelivered(target.destination, e.key).catch(() => false);
+    let delivered: boolean;
+    try {
+      delivered = await chat.alreadyDelivered(target.destination, e.key);
+    } catch (error) {
+      return { ok: false, unchecked: true, error: `could not check whether it was already sent: ${error instanceof Error ? error.message : String(error)}` };
+    }
     if (delivered) return { ok: true, receipt: { recovered: true } };
   }
   let outcome: SendOutcome = { ok: false, error: 'not sent' };
@@ -234,10 +242,17 @@ async function deliver(job: Job, deps: TickDeps): Promise<SendOutcome> {
   return outcome;
 }
 
-function record(state: State, job: Job, result: SendOutcome, now: DateTime, deps: TickDeps, report: TickReport): void {
+function record(state: State, job: Job, result: SendOutcome | Unchecked, now: DateTime, deps: TickDeps, report: TickReport): void {
   const { entry: e, target } = job;
   const live = state.ledger[e.key];
   if (!live || live.claimedBy !== deps.tickId) return;
+  if ('unchecked' in result) {
+    // Still claimed (at `now`): the claim expires and the history is asked again before anything is sent.
+    live.lastError = result.error;
+    report.pending.push(delivery(live, target, now, result.error));
+    deps.logger.warn('could not check the channel for an earlier send; will check again', { channel: target.destination.channel, item: live.item, error: result.error });
+    return;
+  }
   live.attempts += 1;
   if (result.ok) {
     live.state = 'sent';
