@@ -177,6 +177,31 @@ describe('tick', () => {
     expect(h.chat.log).toHaveLength(2);
   });
 
+  it('checks the channel before resending after a failure that may have delivered, in the same tick and later', async () => {
+    const h = harness(programme);
+    await subscribe(h.store, programme, '2024-01-01T12:00:00Z');
+    // The platform stores the message but the answer is lost (a timeout): the send reports failure.
+    const delivered = new Set<string>();
+    let sends = 0;
+    let checks = 0;
+    h.chat.send = async (_to, _message, meta) => {
+      sends++;
+      delivered.add(meta.key);
+      return { ok: false, error: 'timeout' };
+    };
+    h.chat.alreadyDelivered = async (_to, key) => (checks++, delivered.has(key));
+    const report = await h.run('2024-03-08T09:00:00Z');
+    expect(report.sent.map((d) => d.item)).toEqual(['easter-thing']);
+    expect([sends, checks]).toEqual([1, 1]);
+    // A 429 is a refusal: it is retried without asking the channel, and stays pending, flagged as certain.
+    h.chat.send = async () => (sends++, { ok: false, error: 'HTTP 429', retryAfterMs: 1000 });
+    sends = checks = 0;
+    const refused = await h.run('2024-03-28T09:00:00Z');
+    expect(refused.pending).toHaveLength(1);
+    expect([sends, checks]).toEqual([3, 0]);
+    expect(Object.values((await h.store.read()).ledger).some((e) => e.uncertain)).toBe(false);
+  });
+
   it('holds messages for a channel that refuses posts, marks it failing, and delivers after it is fixed', async () => {
     const h = harness(programme);
     const bot = await subscribe(h.store, programme, '2024-01-01T12:00:00Z');

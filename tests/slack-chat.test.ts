@@ -57,7 +57,7 @@ describe('Slack Chat for nudges and digests', () => {
     await chat.send({ platform: 'slack', channel: 'C9' }, nudge, { key: 'digest:2026-W48' });
     expect(await chat.alreadyDelivered!({ platform: 'slack', channel: 'C9' }, 'digest:2026-W48')).toBe(true);
     expect(await chat.alreadyDelivered!({ platform: 'slack', channel: 'C9' }, 'digest:2026-W49')).toBe(false);
-    expect(h.api.callsTo('conversations.history')[0]!.args).toMatchObject({ channel: 'C9', include_all_metadata: 'true', limit: '100' });
+    expect(h.api.callsTo('conversations.history')[0]!.args).toMatchObject({ channel: 'C9', include_all_metadata: 'true', limit: '200' });
     const dm = chat.directDestination!('slack:U123');
     expect(dm).toEqual({ platform: 'slack', channel: 'U123' });
     expect(chat.directDestination!('console:alice')).toBeUndefined();
@@ -65,6 +65,16 @@ describe('Slack Chat for nudges and digests', () => {
     expect(h.api.callsTo('chat.postMessage').at(-1)!.args.channel).toBe('U123');
     expect(await chat.alreadyDelivered!({ platform: 'slack', channel: 'U123' }, 'owner:U123:1')).toBe(true);
   });
+
+  it('alreadyDelivered looks back past the first page of history', async () => {
+    h = await startHarness();
+    const chat = h.slack.chat;
+    const to = { platform: 'slack', channel: 'C7' };
+    await chat.send(to, nudge, { key: 'old-key' });
+    for (let i = 0; i < 450; i++) await h.slack.chat.send(to, { ...nudge, buttons: [] }, { key: `later-${i}` });
+    expect(await chat.alreadyDelivered!(to, 'old-key')).toBe(true);
+    expect(h.api.callsTo('conversations.history').filter((c) => c.args.channel === 'C7')).toHaveLength(3);
+  }, 30_000);
 
   it('treats an unreachable Slack as a temporary failure', async () => {
     h = await startHarness();

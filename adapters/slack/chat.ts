@@ -20,7 +20,9 @@ export const PERMANENT_ERRORS = new Set([
   'cannot_dm_bot',
 ]);
 
-export const DELIVERY_EVENT = 'reform_delivery';
+export /** Pages of channel history (200 messages each) searched for a ledger key when recovering a send. */
+const HISTORY_PAGES = 5;
+const DELIVERY_EVENT = 'reform_delivery';
 
 interface SlackError {
   code?: string;
@@ -96,11 +98,19 @@ export function slackChat(client: webApi.WebClient, logger: Logger): Chat {
     /** Rejects when Slack cannot be asked; the scheduler decides what an unknown answer means. */
     async alreadyDelivered(to: Destination, key: string): Promise<boolean> {
       const channel = await historyChannel(client, to.channel);
-      const history = await client.conversations.history({ channel, include_all_metadata: true, limit: 100 });
-      return (history.messages ?? []).some((m) => {
-        const metadata = (m as { metadata?: { event_type?: string; event_payload?: Record<string, unknown> } }).metadata;
-        return metadata?.event_type === DELIVERY_EVENT && metadata.event_payload?.key === key;
-      });
+      // A large catch-up can put many messages after the one in doubt: look back a few pages, not just one.
+      let cursor: string | undefined;
+      for (let page = 0; page < HISTORY_PAGES; page++) {
+        const history = await client.conversations.history({ channel, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) });
+        const found = (history.messages ?? []).some((m) => {
+          const metadata = (m as { metadata?: { event_type?: string; event_payload?: Record<string, unknown> } }).metadata;
+          return metadata?.event_type === DELIVERY_EVENT && metadata.event_payload?.key === key;
+        });
+        if (found) return true;
+        cursor = history.response_metadata?.next_cursor || undefined;
+        if (!history.has_more || !cursor) return false;
+      }
+      return false;
     },
   };
 }

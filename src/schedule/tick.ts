@@ -195,7 +195,7 @@ export async function tick(deps: TickDeps, now: DateTime): Promise<TickReport> {
       e.state = 'claimed';
       e.claimedAt = stampOf(now);
       e.claimedBy = deps.tickId;
-      claimed.push({ entry: { ...e }, target, chat, message, recovering: stale });
+      claimed.push({ entry: { ...e }, target, chat, message, recovering: stale || e.uncertain === true });
     }
     return claimed;
   });
@@ -220,21 +220,40 @@ export async function tick(deps: TickDeps, now: DateTime): Promise<TickReport> {
 /** A recovered send whose channel history could not be checked: it may have gone out, so it is not sent again yet. */
 type Unchecked = { ok: false; unchecked: true; error: string };
 
+/**
+ * A failure the platform did not clearly refuse (a timeout, a 5xx, a dropped connection) may still have
+ * delivered the message; a 429 or a permanent refusal did not.
+ */
+function mayHaveArrived(outcome: SendOutcome): boolean {
+  return !outcome.ok && !outcome.permanent && outcome.retryAfterMs === undefined;
+}
+
+/** Asks the platform whether the message already arrived; `undefined` when it cannot tell. */
+async function arrived(job: Job): Promise<boolean | 'unknown' | undefined> {
+  if (!job.chat.alreadyDelivered) return undefined;
+  try {
+    return await job.chat.alreadyDelivered(job.target.destination, job.entry.key);
+  } catch {
+    return 'unknown';
+  }
+}
+
+const UNCHECKED: Unchecked = { ok: false, unchecked: true, error: 'could not check whether it was already sent' };
+
 async function deliver(job: Job, deps: TickDeps): Promise<SendOutcome | Unchecked> {
   const { entry: e, target, chat } = job;
-  if (job.recovering && chat.alreadyDelivered) {
-    let delivered: boolean;
-    try {
-      delivered = await chat.alreadyDelivered(target.destination, e.key);
-    } catch (error) {
-      return { ok: false, unchecked: true, error: `could not check whether it was already sent: ${error instanceof Error ? error.message : String(error)}` };
-    }
-    if (delivered) return { ok: true, receipt: { recovered: true } };
-  }
+  // Recovering an expired claim, or retrying after a failure that may have delivered: look before sending.
+  let check = job.recovering;
   let outcome: SendOutcome = { ok: false, error: 'not sent' };
   for (let attempt = 0; attempt <= IN_TICK_RETRIES; attempt++) {
+    if (check) {
+      const seen = await arrived(job);
+      if (seen === 'unknown') return UNCHECKED;
+      if (seen === true) return { ok: true, receipt: { recovered: true } };
+    }
     outcome = await chat.send(target.destination, job.message, { key: e.key }).catch((error: unknown) => ({ ok: false as const, error: String(error) }));
     if (outcome.ok || outcome.permanent) break;
+    check = mayHaveArrived(outcome);
     const wait = outcome.retryAfterMs ?? 500 * 2 ** attempt;
     if (attempt === IN_TICK_RETRIES || wait > MAX_IN_TICK_WAIT_MS) break;
     await deps.sleep(wait);
@@ -257,6 +276,7 @@ function record(state: State, job: Job, result: SendOutcome | Unchecked, now: Da
   if (result.ok) {
     live.state = 'sent';
     live.sentAt = stampOf(now);
+    delete live.uncertain;
     if (result.receipt) live.receipt = result.receipt;
     delete live.lastError;
     delete live.nextAttemptAt;
@@ -265,6 +285,8 @@ function record(state: State, job: Job, result: SendOutcome | Unchecked, now: Da
   }
   live.state = 'pending';
   live.lastError = result.error;
+  if (mayHaveArrived(result)) live.uncertain = true;
+  else delete live.uncertain;
   if (result.permanent) {
     const sub = state.subscriptions.find((s) => s.id === live.subscription);
     if (sub) sub.failing = { at: stampOf(now), reason: result.error };

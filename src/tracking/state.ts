@@ -91,6 +91,8 @@ export const ledgerSchema = z.strictObject({
   nextAttemptAt: instant.optional(),
   sentAt: instant.optional(),
   lastError: z.string().optional(),
+  /** The last attempt failed in a way that may still have delivered it: check the channel before resending. */
+  uncertain: z.boolean().optional(),
   /** Platform data about the sent message (Slack ts), for updating it later. */
   receipt: z.record(z.string(), z.unknown()).optional(),
 });

@@ -92,9 +92,19 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
         return { ok: true, channel, ts, message: { ts, text: args.text } };
       }
       case 'conversations.history': {
-        const list = [...(channels.get(String(args.channel)) ?? [])].reverse().slice(0, Number(args.limit ?? 100));
+        // Newest first, a page at a time: the cursor is the offset of the next page.
+        const all = [...(channels.get(String(args.channel)) ?? [])].reverse();
+        const from = Number(args.cursor ?? 0);
+        const to = from + Number(args.limit ?? 100);
+        const list = all.slice(from, to);
         const withMetadata = String(args.include_all_metadata) === 'true';
-        return { ok: true, has_more: false, messages: list.map((m) => ({ type: 'message', ts: m.ts, text: m.text, ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}) })) };
+        const more = to < all.length;
+        return {
+          ok: true,
+          has_more: more,
+          ...(more ? { response_metadata: { next_cursor: String(to) } } : {}),
+          messages: list.map((m) => ({ type: 'message', ts: m.ts, text: m.text, ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}) })),
+        };
       }
       case 'conversations.open':
         return { ok: true, channel: { id: dmChannel(String(args.users)) } };
