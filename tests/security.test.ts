@@ -357,7 +357,7 @@ describe('secrets never reach a log line of the real bot process', () => {
     await waitFor(() => fake.responses.find((r) => r.path === '/respond/ok'), 'the answer to a signed command');
     expect((await post(slash('status kinship', 'forged'), FORM, 'v0=' + '0'.repeat(64))).status).toBe(401);
     // A reply whose send fails (the response_url answers 500), and a mention whose chat.postMessage is refused.
-    fake.failNextResponse('broken');
+    fake.failNextResponse('broken', { status: 500 }, { status: 500 }, { status: 500 });
     expect((await post(slash('next', 'broken'), FORM)).status).toBe(200);
     fake.script('chat.postMessage', { body: { ok: false, error: 'not_authed' } });
     const mention = { team_id: 'T1', api_app_id: 'A1', type: 'event_callback', event_id: 'Ev1', event_time: 1, authorizations: [{ team_id: 'T1', user_id: 'UBOT', is_bot: true }], event: { type: 'app_mention', user: 'U1', text: '<@UBOT> next', ts: '1.5', channel: 'C1', event_ts: '1.5' } };

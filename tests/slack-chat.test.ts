@@ -118,3 +118,17 @@ describe('start-up check', () => {
     expect((error as Error).message).toBe('Slack rejected SLACK_APP_TOKEN (invalid_auth): check the token in your environment or .env');
   });
 });
+
+describe('reply retries', () => {
+  it('retries passing troubles (429 with Retry-After, 5xx, network) and not refusals', async () => {
+    const { retryDelay, ResponseUrlError } = await import('../adapters/slack/retry.js');
+    expect(retryDelay(new ResponseUrlError(429, '3'), 0)).toBe(3000);
+    expect(retryDelay(new ResponseUrlError(502, null), 1)).toBe(1000);
+    expect(retryDelay(new ResponseUrlError(404, null), 0)).toBeUndefined();
+    expect(retryDelay(new TypeError('fetch failed'), 0)).toBe(500);
+    expect(retryDelay({ code: 'slack_webapi_platform_error', data: { error: 'internal_error' } }, 0)).toBe(500);
+    expect(retryDelay({ code: 'slack_webapi_platform_error', data: { error: 'invalid_blocks' } }, 0)).toBeUndefined();
+    expect(retryDelay({ code: 'slack_webapi_platform_error', data: { error: 'channel_not_found' } }, 0)).toBeUndefined();
+    expect(retryDelay({ code: 'slack_webapi_rate_limited_error', retryAfter: 4 }, 0)).toBe(4000);
+  });
+});

@@ -185,14 +185,29 @@ describe('buttons, mentions and the Home tab', () => {
     expect(JSON.stringify(published.args.view.blocks)).toContain('phase-1-end');
   });
 
+  it('retries a reply after a 500 or a 429 (honouring Retry-After), so the answer is not dropped', async () => {
+    h = await startHarness();
+    h.api.failNextResponse('flaky', { status: 500 }, { status: 429, headers: { 'Retry-After': '2' } });
+    expect((await h.post(h.slash('status kinship', 'flaky'), FORM)).status).toBe(200);
+    const body = await responseTo('flaky');
+    expect(body.text).toMatch(/^Theme "kinship"/);
+    expect(h.sleeps).toEqual([500, 2000]);
+    h.api.script('chat.postMessage', { status: 503, body: {} });
+    const mention = { team_id: 'T1', api_app_id: 'A1', type: 'event_callback', event_id: 'Ev9', event_time: 1, authorizations: [{ team_id: 'T1', user_id: 'UBOT', is_bot: true }], event: { type: 'app_mention', user: 'U1', text: '<@UBOT> status kinship', ts: '1.9', channel: 'C1', event_ts: '1.9' } };
+    await h.post(JSON.stringify(mention), JSON_TYPE);
+    const posted = await waitFor(() => h.api.callsTo('chat.postMessage').find((c) => String(c.args.text).startsWith('Theme "kinship"')), 'the retried mention reply');
+    expect(posted.args.channel).toBe('C1');
+    expect(h.api.callsTo('chat.postMessage').filter((c) => String(c.args.text).startsWith('Theme "kinship"'))).toHaveLength(2);
+  });
+
   it('an unexpected failure is logged with context, never a token, and the user gets a short apology', async () => {
     h = await startHarness();
-    h.api.failNextResponse('broken');
+    h.api.failNextResponse('broken', { status: 500 }, { status: 500 }, { status: 500 });
     await h.post(h.slash('status kinship', 'broken'), FORM);
     const apology = await responseTo('broken');
     expect(apology).toEqual({ response_type: 'ephemeral', replace_original: false, text: expect.stringMatching(/^Sorry, something went wrong/) });
     expect(apology.text).not.toMatch(/\n\s+at /);
-    h.api.script('chat.postMessage', { body: { ok: false, error: 'internal_error' } });
+    for (let i = 0; i < 3; i++) h.api.script('chat.postMessage', { body: { ok: false, error: 'internal_error' } });
     const mention = { team_id: 'T1', api_app_id: 'A1', type: 'event_callback', event_id: 'Ev3', event_time: 1, authorizations: [{ team_id: 'T1', user_id: 'UBOT', is_bot: true }], event: { type: 'app_mention', user: 'U1', text: '<@UBOT> next', ts: '1.5', channel: 'C1', event_ts: '1.5' } };
     await h.post(JSON.stringify(mention), JSON_TYPE);
     const ephemeral = await waitFor(() => h.api.callsTo('chat.postEphemeral')[0], 'the apology to the mentioner');

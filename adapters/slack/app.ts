@@ -9,6 +9,7 @@ import type { Config } from '../config.js';
 import { boltLogger } from './bolt-logger.js';
 import { slackChat } from './chat.js';
 import { registerHandlers } from './handlers.js';
+import type { Sleep } from './retry.js';
 
 export interface SlackAdapterOptions {
   bot: Bot;
@@ -18,6 +19,8 @@ export interface SlackAdapterOptions {
   timeoutMs?: number;
   /** How long Socket Mode may take to connect at start-up before giving up with a clear message. */
   connectTimeoutMs?: number;
+  /** Waits between reply retries; tests pass one that records instead of sleeping. */
+  sleep?: Sleep;
 }
 
 export interface SlackAdapter {
@@ -96,7 +99,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     deferInitialization: true,
     extendedErrorHandler: true,
   });
-  registerHandlers(app, bot, logger);
+  registerHandlers(app, bot, logger, opts.sleep);
 
   return {
     mode: socket ? 'socket' : 'http',

@@ -11,6 +11,7 @@ import { homeView } from './home.js';
 import { escapeMrkdwn, slackToCore } from './mentions.js';
 import { truncate } from './mrkdwn.js';
 import { LIMITS, renderSlack, type SlackMessage } from './render.js';
+import { realSleep, responder, withRetries, type Sleep } from './retry.js';
 
 type Block = types.KnownBlock;
 
@@ -34,8 +35,15 @@ export function responseType(reply: Reply, plan: { changes: boolean; share: bool
   return 'ephemeral';
 }
 
-async function respondAll(respond: RespondFn, parts: SlackMessage[], extra: Record<string, unknown>): Promise<void> {
-  for (const part of parts) await respond({ ...extra, ...part });
+type Respond = (message: Record<string, unknown>) => Promise<unknown>;
+
+/** Our own poster when Slack gave a response_url (it shows Retry-After); Bolt's respond() otherwise. */
+function replier(responseUrl: string | undefined, respond: RespondFn): Respond {
+  return responseUrl ? responder(responseUrl) : (message) => respond(message);
+}
+
+async function respondAll(respond: Respond, parts: SlackMessage[], extra: Record<string, unknown>, sleep: Sleep): Promise<void> {
+  for (const part of parts) await withRetries(() => respond({ ...extra, ...part }), sleep);
 }
 
 /** `<@UBOT> status kinship` -> `status kinship`. */
@@ -51,12 +59,12 @@ function outcomeBlocks(original: Block[], reply: Reply, userId: string): Block[]
   return [...kept, { type: 'context', elements: [{ type: 'mrkdwn', text: line }] }];
 }
 
-export function registerHandlers(app: App, bot: Bot, logger: Logger): void {
+export function registerHandlers(app: App, bot: Bot, logger: Logger, sleep: Sleep = realSleep): void {
   app.command('/reform', async ({ command, ack, respond }) => {
     await ack();
     const plan = visibility(slackToCore(command.text ?? '').trim());
     const reply = await bot.handle(incoming(plan.text, command.user_id, command.user_name, command.channel_id));
-    await respondAll(respond, renderSlack(reply), { response_type: responseType(reply, plan) });
+    await respondAll(replier(command.response_url, respond), renderSlack(reply), { response_type: responseType(reply, plan) }, sleep);
   });
 
   app.event('app_mention', async ({ event, context, say }) => {
@@ -65,12 +73,13 @@ export function registerHandlers(app: App, bot: Bot, logger: Logger): void {
     const name = event.user_profile?.display_name || event.user_profile?.name;
     const reply = await bot.handle(incoming(text, event.user, name, event.channel));
     for (const part of renderSlack(reply)) {
-      await say({ ...part, unfurl_links: false, unfurl_media: false, ...(event.thread_ts ? { thread_ts: event.thread_ts } : {}) });
+      await withRetries(() => say({ ...part, unfurl_links: false, unfurl_media: false, ...(event.thread_ts ? { thread_ts: event.thread_ts } : {}) }), sleep);
     }
   });
 
-  app.action<BlockAction>(/^reform_cmd_/, async ({ ack, body, action, respond, client }) => {
+  app.action<BlockAction>(/^reform_cmd_/, async ({ ack, body, action, respond: boltRespond, client }) => {
     await ack();
+    const respond = replier(body.response_url, boltRespond);
     if (action.type !== 'button' || !action.value) return;
     const channel = body.channel?.id ?? body.container?.channel_id ?? 'home';
     const user = body.user;
@@ -83,12 +92,12 @@ export function registerHandlers(app: App, bot: Bot, logger: Logger): void {
     const parts = renderSlack(reply);
     const original = body.message?.blocks as Block[] | undefined;
     if (reply.tone === 'change' && original?.length) {
-      await respond({ replace_original: true, text: parts[0]!.text, blocks: outcomeBlocks(original, reply, user.id) });
+      await withRetries(() => respond({ replace_original: true, text: parts[0]!.text, blocks: outcomeBlocks(original, reply, user.id) }), sleep);
     } else if (reply.tone === 'change') {
-      await respondAll(respond, parts, { replace_original: true });
+      await respondAll(respond, parts, { replace_original: true }, sleep);
     } else {
       // Refusals and "already done" go to the clicker only; the message stays as it was for everyone else.
-      await respondAll(respond, parts, { response_type: 'ephemeral', replace_original: false });
+      await respondAll(respond, parts, { response_type: 'ephemeral', replace_original: false }, sleep);
     }
   });
 

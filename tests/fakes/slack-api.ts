@@ -45,8 +45,8 @@ export interface FakeSlackApi {
   responses: ResponsePost[];
   /** Answer the next call of `method` with this instead of the default. */
   script(method: string, reply: Scripted): void;
-  /** Answer the next post to this response_url with HTTP 500 (an expired or broken response_url). */
-  failNextResponse(name: string): void;
+  /** Answer the next posts to this response_url with these statuses (default one HTTP 500). */
+  failNextResponse(name: string, ...failures: Scripted[]): void;
   /** What apps.connections.open hands out (the Socket Mode WebSocket URL). */
   socketUrl?: string;
   callsTo(method: string): ApiCall[];
@@ -76,7 +76,7 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
   const responses: ResponsePost[] = [];
   const scripted = new Map<string, Scripted[]>();
   const channels = new Map<string, Posted[]>();
-  const failing = new Set<string>();
+  const failing = new Map<string, Scripted[]>();
   let seq = 0;
 
   function answer(method: string, args: Record<string, any>): Record<string, unknown> {
@@ -123,8 +123,9 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
   const server = createServer(async (req, res) => {
     const raw = await readBody(req);
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
-    if (path.startsWith('/respond/') && failing.delete(path)) {
-      res.writeHead(500).end();
+    const failure = path.startsWith('/respond/') ? failing.get(path)?.shift() : undefined;
+    if (failure) {
+      res.writeHead(failure.status ?? 500, failure.headers ?? {}).end();
       return;
     }
     if (path.startsWith('/respond/')) {
@@ -150,7 +151,7 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
     script(method, reply) {
       scripted.set(method, [...(scripted.get(method) ?? []), reply]);
     },
-    failNextResponse: (name) => void failing.add(`/respond/${name}`),
+    failNextResponse: (name, ...failures) => void failing.set(`/respond/${name}`, failures.length ? failures : [{ status: 500 }]),
     callsTo: (method) => calls.filter((c) => c.method === method),
     close: () =>
       new Promise<void>((resolve) => {
@@ -188,6 +189,8 @@ export interface Harness {
   server: RunningServer;
   base: string;
   logs: { level: string; message: string; context?: Record<string, unknown> }[];
+  /** Waits the adapter asked for between reply retries (recorded, not slept). */
+  sleeps: number[];
   /** POSTs to /slack/events, signed unless told otherwise. */
   post(body: string, type: string, opts?: { timestamp?: number; signature?: string }): Promise<Response>;
   /** A slash command body as Slack sends it; `respondTo` names the recorded response_url. */
@@ -205,7 +208,13 @@ export async function startHarness(opts: { editors?: string[] } = {}): Promise<H
     warn: (message, context) => logs.push({ level: 'warn', message, context }),
     error: (message, context) => logs.push({ level: 'error', message, context }),
   };
-  const slack = createSlackAdapter({ bot, config: { botToken: 'xoxb-test-token', signingSecret: SECRET, apiUrl: api.apiUrl }, logger });
+  const sleeps: number[] = [];
+  const slack = createSlackAdapter({
+    bot,
+    config: { botToken: 'xoxb-test-token', signingSecret: SECRET, apiUrl: api.apiUrl },
+    logger,
+    sleep: async (ms) => void sleeps.push(ms),
+  });
   await slack.start();
   const server = await startServer({ port: 0, host: '127.0.0.1', slack, logger });
   const base = `http://127.0.0.1:${server.port}`;
@@ -217,6 +226,7 @@ export async function startHarness(opts: { editors?: string[] } = {}): Promise<H
     server,
     base,
     logs,
+    sleeps,
     post(body, type, o = {}) {
       const timestamp = o.timestamp ?? Math.floor(Date.now() / 1000);
       return fetch(`${base}/slack/events`, {
