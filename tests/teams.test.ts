@@ -149,6 +149,18 @@ describe('Teams: commands in channels, group chats and personal chats', () => {
     expect(h.logs.join('\n')).toMatch(/Teams turn failed.*card rejected/);
   });
 
+  it('retries a reply after a 500 and a 429 with Retry-After, so the answer still arrives once', async () => {
+    h = await startTeams();
+    h.connector.fail({ status: 500, body: { error: { code: 'ServiceError', message: 'try again' } } }, { status: 429, body: { error: { code: 'Throttled', message: 'slow down' } }, headers: { 'Retry-After': '1' } });
+    const started = Date.now();
+    expect(await h.say({ text: 'status kinship', conversation: PERSONAL })).toBe(200);
+    const answered = h.connector.calls.filter((c) => c.kind === 'reply' && JSON.stringify(c.body).includes('kinship-strategy'));
+    expect(answered.length).toBeGreaterThanOrEqual(3);
+    // The two refused attempts and the one accepted: the answer is delivered, and only once accepted.
+    expect(answered.filter((c) => c.status === 200)).toHaveLength(1);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+  });
+
   it('answers only POST with a JSON activity', async () => {
     h = await startTeams();
     expect(await h.post(undefined, {}, 'GET')).toBe(405);

@@ -18,6 +18,8 @@ export interface ConnectorCall {
   activityId?: string;
   body: any;
   authorization?: string;
+  /** The HTTP status the fake answered with. */
+  status?: number;
 }
 
 /** A canned failure for the next activity request (send, reply or update). */
@@ -83,7 +85,8 @@ export async function startFakeConnector(): Promise<FakeConnector> {
             : activityId
               ? 'reply'
               : 'send';
-      calls.push({ method, kind, path: req.url ?? '', conversationId, activityId, body, authorization: req.headers.authorization });
+      const call: ConnectorCall = { method, kind, path: req.url ?? '', conversationId, activityId, body, authorization: req.headers.authorization };
+      calls.push(call);
       if (kind === 'member') {
         const member = activityId ? members[activityId] : undefined;
         return member ? json(res, 200, member) : json(res, 404, { error: { code: 'MemberNotFound', message: 'no such member' } });
@@ -92,6 +95,7 @@ export async function startFakeConnector(): Promise<FakeConnector> {
       const failure = failures.shift();
       if (failure?.delayMs) await new Promise((r) => setTimeout(r, failure.delayMs));
       if (res.destroyed) return;
+      call.status = failure?.status ?? 200;
       if (failure) return json(res, failure.status, failure.body, failure.headers);
       return json(res, 200, { id: kind === 'update' ? activityId : `activity-${next++}` });
     })();
