@@ -6,6 +6,10 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import { ActivityHandler, CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileStore } from '../adapters/store/file-store.js';
 import { createSlackAdapter } from '../adapters/slack/app.js';
 import { renderSlack } from '../adapters/slack/render.js';
 import { createTeamsAdapter } from '../adapters/teams/adapter.js';
@@ -17,6 +21,11 @@ import { CHANNEL, teamsActivity } from '../tests/fakes/bot-connector.js';
 import { testBot } from '../tests/helpers.js';
 
 const SECRET = 'bench-secret';
+
+/** The real file store (empty, in a temporary folder), as `npm start` uses. */
+function benchStore() {
+  return fileStore(join(mkdtempSync(join(tmpdir(), 'reform-bench-')), 'reform.json'));
+}
 export const CONCURRENCY = 10;
 
 export interface Latency {
@@ -112,7 +121,7 @@ async function slackRequests(url: string, sinkBase: string, wait: (n: string) =>
 
 export async function benchSlack(total = 400): Promise<{ reform: Latency; bare: Latency }> {
   const sink = await replySink((path) => (path.endsWith('auth.test') ? { ok: true, user_id: 'UBOT', team_id: 'T1', bot_id: 'B1' } : undefined));
-  const { bot } = testBot();
+  const { bot } = testBot(undefined, undefined, { store: benchStore() });
   // The bare app answers with the very message ours sends (blocks and text), so only the work differs.
   const sameSize = renderSlack(await bot.handle({ text: 'status kinship', user: { id: 'slack:U1', name: 'alice' }, platform: 'slack', channel: 'C1' }))[0]!;
 
@@ -157,7 +166,7 @@ async function teamsRequests(url: string, sinkBase: string, wait: (n: string) =>
 
 export async function benchTeams(total = 400): Promise<{ reform: Latency; bare: Latency }> {
   const sink = await replySink(() => ({ id: 'activity-1' }));
-  const tb = testBot();
+  const tb = testBot(undefined, undefined, { store: benchStore() });
   const sameSize = replyActivity(await tb.bot.handle({ text: 'status kinship', user: { id: 'teams:aad', name: 'Alice' }, platform: 'teams', channel: 'c' }), {});
   const teams = createTeamsAdapter({ bot: tb.bot, store: tb.store, logger: silentLogger, config: { devNoAuth: true } });
   const server = await startServer({ port: 0, host: '127.0.0.1', teams: (req, res) => teams.handler(req, res), logger: silentLogger });
@@ -202,9 +211,7 @@ export async function benchTeams(total = 400): Promise<{ reform: Latency; bare: 
 /** `npm start` with both adapters on (Slack against a fake API, Teams in dev mode): time to ready and memory. */
 export async function benchStartup(runs = 3): Promise<{ readyMs: number[]; rssMiB: number[] }> {
   const { spawn } = await import('node:child_process');
-  const { mkdtempSync, readFileSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const { join } = await import('node:path');
+  const { readFileSync } = await import('node:fs');
   const sink = await replySink((path) => (path.endsWith('auth.test') ? { ok: true, user_id: 'UBOT', team_id: 'T1', bot_id: 'B1' } : undefined));
   const readyMs: number[] = [];
   const rssMiB: number[] = [];

@@ -24,28 +24,52 @@ function words(text: string): string[] {
 
 const STOP_WORDS = new Set(['the', 'a', 'an', 'of', 'and', 'for', 'on', 'in', 'to', 'by', 'with', 'is', 'what', 'whats', 'status']);
 
-function haystack(m: Milestone): Set<string> {
-  return new Set([...words(m.id), ...words(m.title), ...m.themes.flatMap(words), ...m.aliases.flatMap(words)]);
+/** A milestone's searchable words, normalised once: the programme is read-only while the bot runs. */
+interface Indexed {
+  id: string;
+  themes: string[];
+  aliases: string[];
+  words: Set<string>;
+}
+
+const indexes = new WeakMap<Milestone, Indexed>();
+
+function indexOf(m: Milestone): Indexed {
+  let index = indexes.get(m);
+  if (!index) {
+    index = {
+      id: normaliseQuery(m.id),
+      themes: m.themes.map(normaliseQuery),
+      aliases: m.aliases.map(normaliseQuery),
+      words: new Set([...words(m.id), ...words(m.title), ...m.themes.flatMap(words), ...m.aliases.flatMap(words)]),
+    };
+    indexes.set(m, index);
+  }
+  return index;
 }
 
 function matchTerm(programme: Programme, term: string): Omit<Extract<SearchResult, { kind: 'matches' }>, 'term'> | undefined {
-  const byId = programme.milestones.filter((m) => normaliseQuery(m.id) === term);
+  const byId = programme.milestones.filter((m) => indexOf(m).id === term);
   if (byId.length === 1) return { milestones: byId, matchedBy: 'words', kind: 'matches' };
-  const byTheme = programme.milestones.filter((m) => m.themes.some((t) => normaliseQuery(t) === term));
+  const byTheme = programme.milestones.filter((m) => indexOf(m).themes.includes(term));
   if (byTheme.length) return { kind: 'matches', milestones: byTheme, matchedBy: 'theme' };
-  const byAlias = programme.milestones.filter((m) => m.aliases.some((a) => normaliseQuery(a) === term));
+  const byAlias = programme.milestones.filter((m) => indexOf(m).aliases.includes(term));
   if (byAlias.length) return { kind: 'matches', milestones: byAlias, matchedBy: 'alias' };
   const wanted = words(term).filter((w) => !STOP_WORDS.has(w));
   if (!wanted.length) return undefined;
   const byWords = programme.milestones.filter((m) => {
-    const hay = haystack(m);
+    const hay = indexOf(m).words;
     return wanted.every((w) => hay.has(w) || [...hay].some((h) => w.length >= 4 && h.startsWith(w)));
   });
   return byWords.length ? { kind: 'matches', milestones: byWords, matchedBy: 'words' } : undefined;
 }
 
 /** Every term a query may be corrected to: ids, themes, aliases and title words. */
+const vocabularies = new WeakMap<Programme, string[]>();
+
 function vocabulary(programme: Programme): string[] {
+  const known = vocabularies.get(programme);
+  if (known) return known;
   const terms = new Set<string>();
   for (const m of programme.milestones) {
     terms.add(normaliseQuery(m.id));
@@ -54,7 +78,9 @@ function vocabulary(programme: Programme): string[] {
     for (const w of words(m.title)) if (w.length >= 4 && !STOP_WORDS.has(w)) terms.add(w);
   }
   terms.delete('');
-  return [...terms];
+  const list = [...terms];
+  vocabularies.set(programme, list);
+  return list;
 }
 
 /** The nearest terms to `term`, close enough to be a typo of it. */
