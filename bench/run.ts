@@ -99,7 +99,7 @@ async function benchStore(): Promise<void> {
 async function benchPlatforms(): Promise<void> {
   const ratio = (a: number, b: number) => (a / b).toFixed(2);
   for (const [name, run] of [['Slack (/reform status kinship, real Bolt HTTP)', benchSlack], ['Teams (@Reform status kinship, real botbuilder)', benchTeams]] as const) {
-    const r = await run(400);
+    const r = await run(800);
     rows.push({
       measure: `${name}, 10 in flight: p50 / p99 (bare SDK app p50 / p99), p50 ratio`,
       value: `${ms(r.reform.p50)} / ${ms(r.reform.p99)} (${ms(r.bare.p50)} / ${ms(r.bare.p99)}), ${ratio(r.reform.p50, r.bare.p50)}`,

@@ -5,6 +5,7 @@ import { outcomeOf } from './chat.js';
 
 const ATTEMPTS = 3;
 const MAX_WAIT_MS = 10_000;
+const RESPONSE_TIMEOUT_MS = 10_000;
 const TRANSIENT = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited']);
 
 export type Sleep = (ms: number) => Promise<void>;
@@ -26,9 +27,16 @@ export class ResponseUrlError extends Error {
  */
 export function responder(url: string): (message: Record<string, unknown>) => Promise<void> {
   return async (message) => {
-    const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(message), signal: AbortSignal.timeout(10_000) });
-    await res.arrayBuffer().catch(() => undefined);
-    if (!res.ok) throw new ResponseUrlError(res.status, res.headers.get('retry-after'));
+    // A plain timer, cleared on answer: AbortSignal.timeout() costs measurably more per request on Node 20.
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), RESPONSE_TIMEOUT_MS);
+    try {
+      const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(message), signal: abort.signal });
+      await res.arrayBuffer().catch(() => undefined);
+      if (!res.ok) throw new ResponseUrlError(res.status, res.headers.get('retry-after'));
+    } finally {
+      clearTimeout(timer);
+    }
   };
 }
 

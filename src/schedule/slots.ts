@@ -20,8 +20,23 @@ function atTime(day: string, time: string, zone: string): DateTime {
   return DateTime.fromISO(day, { zone }).set({ hour, minute, second: 0, millisecond: 0 });
 }
 
+// Many items share a deadline day, and every tick asks again: slots are computed once per day, policy and zone.
+const slotCache = new Map<string, Slot[]>();
+const MAX_CACHED = 20_000;
+
 /** Every nudge slot for a deadline day (ISO date), earliest first. */
 export function reminderSlots(deadlineDay: string, policy: ReminderPolicy, zone: string): Slot[] {
+  const key = `${zone}|${deadlineDay}|${policy.days_before.join(',')}|${policy.overdue}|${policy.at}`;
+  let slots = slotCache.get(key);
+  if (!slots) {
+    if (slotCache.size >= MAX_CACHED) slotCache.clear();
+    slots = computeSlots(deadlineDay, policy, zone);
+    slotCache.set(key, slots);
+  }
+  return slots;
+}
+
+function computeSlots(deadlineDay: string, policy: ReminderPolicy, zone: string): Slot[] {
   const slots: Slot[] = [...new Set(policy.days_before)]
     .sort((a, b) => b - a)
     .map((n) => ({
