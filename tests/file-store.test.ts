@@ -9,11 +9,16 @@ import { describe, expect, it } from 'vitest';
 import { fileStore, type StoreFs } from '../adapters/store/file-store.js';
 import { openStore } from '../adapters/store/open.js';
 import { StoreUnavailable } from '../src/ports.js';
+import { emptyState, STATE_VERSION, stateSchema } from '../src/tracking/state.js';
 import { defaultProgramme, testBot } from './helpers.js';
 
 const fresh = (): string => mkdtempSync(join(tmpdir(), 'reform-store-'));
 
 describe('file store', () => {
+  it('starts from the same empty state the schema describes', () => {
+    expect(emptyState()).toEqual(stateSchema.parse({ version: STATE_VERSION }));
+  });
+
   it('creates the folder and file on first write and keeps state across restarts', async () => {
     const dir = fresh();
     const path = join(dir, 'nested', 'reform.json');
