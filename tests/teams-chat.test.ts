@@ -119,12 +119,15 @@ describe('Teams: scheduled messages', () => {
 });
 
 describe('Teams: authentication', () => {
-  it('with MicrosoftAppId set, answers 401 to an activity without a token and sends nothing', async () => {
+  it('with MicrosoftAppId set, answers 401 to an activity without a token or with a malformed one, and sends nothing', async () => {
     h = await startTeams({ appId: '00000000-0000-0000-0000-000000000001', appPassword: 'not-a-real-password' });
     const status = await h.post(teamsActivity(h.connector.url, { text: 'status', conversation: PERSONAL }));
     expect(status).toBe(401);
+    // A token that is not a JWT is refused before any signing key would be fetched (no network needed).
+    const bad = await h.post(teamsActivity(h.connector.url, { text: 'assign kinship-strategy me', conversation: PERSONAL }), { authorization: 'Bearer not-a-jwt' });
+    expect(bad).toBe(401);
     expect(h.connector.calls).toEqual([]);
-    expect(await h.store.read()).toMatchObject({ directChannels: {} });
+    expect(await h.store.read()).toMatchObject({ directChannels: {}, items: {} });
   });
 
   it('refuses to start without an app id unless TEAMS_DEV_NO_AUTH is set, and then warns loudly', () => {
