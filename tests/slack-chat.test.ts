@@ -1,5 +1,7 @@
 // The scheduler's Slack Chat (chat.postMessage with the ledger key in metadata, errors as SendOutcomes) and the
 // start-up credential check, through the real Bolt app and Web API client against the fake Slack API.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSlackAdapter, SlackStartupError } from '../adapters/slack/app.js';
 import { silentLogger } from '../src/ports.js';
@@ -82,6 +84,23 @@ describe('Slack Chat for nudges and digests', () => {
     const outcome = await h.slack.chat.send({ platform: 'slack', channel: 'C9' }, nudge, { key: 'k' });
     expect(outcome).toMatchObject({ ok: false, error: expect.stringMatching(/^unreachable/) });
     expect(outcome).not.toHaveProperty('permanent');
+  });
+
+  it('gives up on a Slack that does not answer, as a temporary failure, within the timeout', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    try {
+      const apiUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/api/`;
+      const slack = createSlackAdapter({ bot: testBot().bot, config: { botToken: 'xoxb-t', signingSecret: 's', apiUrl }, logger: silentLogger, timeoutMs: 300 });
+      const started = Date.now();
+      const outcome = await slack.chat.send({ platform: 'slack', channel: 'C9' }, nudge, { key: 'k' });
+      expect(outcome).toMatchObject({ ok: false, error: expect.stringMatching(/^unreachable: timed out/) });
+      expect(outcome).not.toHaveProperty('permanent');
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise<void>((r) => silent.close(() => r()));
+    }
   });
 });
 
