@@ -57,6 +57,9 @@ describe('slash command /reform over HTTP', () => {
     expect(forged.status).toBe(401);
     const stale = await h.post(h.slash('assign kinship-strategy <@U666|mallory>', 'f2'), FORM, { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 });
     expect(stale.status).toBe(401);
+    // No timestamp or signature headers at all.
+    const bare = await fetch(`${h.base}/slack/events`, { method: 'POST', headers: { 'Content-Type': FORM }, body: h.slash('assign kinship-strategy <@U666|mallory>', 'f3') });
+    expect(bare.status).toBe(401);
     // A signed request sent afterwards is answered, so had the bad ones been accepted they would be recorded.
     await h.post(h.slash('status kinship-strategy', 'after'), FORM);
     await responseTo('after');
