@@ -55,8 +55,9 @@ class DurableJsonFile implements Adapter<State> {
   private async version(): Promise<string | undefined> {
     try {
       // A local stat takes microseconds; the synchronous call saves a thread-pool round trip on every query.
-      const st = this.fs === nodeFs ? statSync(this.path) : await this.fs.stat(this.path);
-      return `${st.ino}:${st.size}:${st.mtimeMs}`;
+      // No file yet (a new install) is an ordinary answer, not an exception with a stack trace to build.
+      const st = this.fs === nodeFs ? statSync(this.path, { throwIfNoEntry: false }) : await this.fs.stat(this.path);
+      return st ? `${st.ino}:${st.size}:${st.mtimeMs}` : undefined;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw fsProblem(this.path, 'read', error);
