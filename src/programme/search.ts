@@ -26,41 +26,54 @@ const STOP_WORDS = new Set(['the', 'a', 'an', 'of', 'and', 'for', 'on', 'in', 't
 
 /** A milestone's searchable words, normalised once: the programme is read-only while the bot runs. */
 interface Indexed {
-  id: string;
-  themes: string[];
-  aliases: string[];
+  milestone: Milestone;
   words: Set<string>;
 }
 
-const indexes = new WeakMap<Milestone, Indexed>();
+/** The programme's ids, themes and aliases as normalised terms, each to its milestones in file order. */
+interface ProgrammeIndex {
+  byId: Map<string, Milestone[]>;
+  byTheme: Map<string, Milestone[]>;
+  byAlias: Map<string, Milestone[]>;
+  milestones: Indexed[];
+}
 
-function indexOf(m: Milestone): Indexed {
-  let index = indexes.get(m);
+const indexes = new WeakMap<Programme, ProgrammeIndex>();
+
+function add(map: Map<string, Milestone[]>, term: string, m: Milestone): void {
+  const list = map.get(term);
+  if (!list) map.set(term, [m]);
+  else if (list.at(-1) !== m) list.push(m);
+}
+
+function indexOf(programme: Programme): ProgrammeIndex {
+  let index = indexes.get(programme);
   if (!index) {
-    index = {
-      id: normaliseQuery(m.id),
-      themes: m.themes.map(normaliseQuery),
-      aliases: m.aliases.map(normaliseQuery),
-      words: new Set([...words(m.id), ...words(m.title), ...m.themes.flatMap(words), ...m.aliases.flatMap(words)]),
-    };
-    indexes.set(m, index);
+    index = { byId: new Map(), byTheme: new Map(), byAlias: new Map(), milestones: [] };
+    for (const m of programme.milestones) {
+      add(index.byId, normaliseQuery(m.id), m);
+      for (const t of m.themes) add(index.byTheme, normaliseQuery(t), m);
+      for (const a of m.aliases) add(index.byAlias, normaliseQuery(a), m);
+      index.milestones.push({ milestone: m, words: new Set([...words(m.id), ...words(m.title), ...m.themes.flatMap(words), ...m.aliases.flatMap(words)]) });
+    }
+    indexes.set(programme, index);
   }
   return index;
 }
 
 function matchTerm(programme: Programme, term: string): Omit<Extract<SearchResult, { kind: 'matches' }>, 'term'> | undefined {
-  const byId = programme.milestones.filter((m) => indexOf(m).id === term);
-  if (byId.length === 1) return { milestones: byId, matchedBy: 'words', kind: 'matches' };
-  const byTheme = programme.milestones.filter((m) => indexOf(m).themes.includes(term));
-  if (byTheme.length) return { kind: 'matches', milestones: byTheme, matchedBy: 'theme' };
-  const byAlias = programme.milestones.filter((m) => indexOf(m).aliases.includes(term));
-  if (byAlias.length) return { kind: 'matches', milestones: byAlias, matchedBy: 'alias' };
+  const index = indexOf(programme);
+  const byId = index.byId.get(term);
+  if (byId?.length === 1) return { milestones: [...byId], matchedBy: 'words', kind: 'matches' };
+  const byTheme = index.byTheme.get(term);
+  if (byTheme) return { kind: 'matches', milestones: [...byTheme], matchedBy: 'theme' };
+  const byAlias = index.byAlias.get(term);
+  if (byAlias) return { kind: 'matches', milestones: [...byAlias], matchedBy: 'alias' };
   const wanted = words(term).filter((w) => !STOP_WORDS.has(w));
   if (!wanted.length) return undefined;
-  const byWords = programme.milestones.filter((m) => {
-    const hay = indexOf(m).words;
-    return wanted.every((w) => hay.has(w) || [...hay].some((h) => w.length >= 4 && h.startsWith(w)));
-  });
+  const byWords = index.milestones
+    .filter(({ words: hay }) => wanted.every((w) => hay.has(w) || [...hay].some((h) => w.length >= 4 && h.startsWith(w))))
+    .map((i) => i.milestone);
   return byWords.length ? { kind: 'matches', milestones: byWords, matchedBy: 'words' } : undefined;
 }
 
