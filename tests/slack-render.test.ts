@@ -2,8 +2,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { responseType, stripBotMention, visibility } from '../adapters/slack/handlers.js';
-import { escapeMrkdwn, ownerMrkdwn, slackToCore } from '../adapters/slack/mentions.js';
-import { LIMITS, renderSlack, type SlackMessage } from '../adapters/slack/render.js';
+import { escapeEveryMarker, escapeMrkdwn, ownerMrkdwn, slackToCore } from '../adapters/slack/mentions.js';
+import { LIMITS, renderSlack, splitSlack, type SlackMessage } from '../adapters/slack/render.js';
 import { reply, type Reply, type ReplyItem } from '../src/replies/model.js';
 
 /** Every mrkdwn string in a message: the fallback, section and context texts. */
@@ -105,6 +105,13 @@ describe('Block Kit rendering', () => {
     messages.forEach(assertSafe);
   });
 
+  it('escaping skips only text it would not change', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', ' ', '&', '<', '>', ']', '(', '[', ')', 'amp;', '😀'), maxLength: 40 });
+    fc.assert(fc.property(text, (t) => {
+      expect(escapeMrkdwn(t)).toBe(escapeEveryMarker(t));
+    }), { numRuns: 2000 });
+  });
+
   it('any reply, whatever its text, renders to valid, safe messages', () => {
     const text = fc.string({ unit: fc.constantFrom('a', ' ', '&', '<', '>', '!', '@', '`', '*', '[', ']', '(', ')', '\n', '😀', 'channel'), maxLength: 4000 });
     const inline = fc.oneof(text, text.map((code) => ({ code })), text.map((strong) => ({ strong })), text.map((name) => ({ owner: { id: 'role:x', name } })));
@@ -124,6 +131,8 @@ describe('Block Kit rendering', () => {
         expect(messages.length).toBeLessThanOrEqual(LIMITS.parts);
         messages.forEach(assertWithinLimits);
         messages.forEach(assertSafe);
+        // A reply that fits is rendered once, without the splitter; it must be what the splitter makes of it.
+        expect(messages).toEqual(splitSlack(r));
       }),
       { numRuns: 300 },
     );

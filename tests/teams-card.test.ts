@@ -1,8 +1,9 @@
 // The Adaptive Card rendering of the neutral reply model, and the Teams app package (manifest, icons, zip).
 import { readFileSync } from 'node:fs';
 import { crc32, inflateRawSync, inflateSync } from 'node:zlib';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { escapeCardText, renderCard, replyActivity } from '../adapters/teams/render.js';
+import { escapeCardText, escapeEveryMarker, renderCard, replyActivity } from '../adapters/teams/render.js';
 import { reply, type Reply } from '../src/replies/model.js';
 import { teamsPackage } from '../scripts/teams-package.js';
 
@@ -83,6 +84,14 @@ describe('Teams Adaptive Card rendering', () => {
     expect(escapeCardText('a\\*b')).toBe('a\\\\\\*b');
     // Usage text such as `<id>` is not markup in a card, so it stays readable.
     expect(escapeCardText('assign <id> <@person | me>')).toBe('assign <id> <@person | me>');
+    expect(escapeCardText('plain words, 3 of them')).toBe('plain words, 3 of them');
+  });
+
+  it('escaping skips only text it would not change', () => {
+    const unit = fc.constantFrom('a', '1', ' ', '\n', '\r', '\\', '`', '*', '_', '~', '[', ']', '<', 'at', '-', '+', '#', '>', '.', ')', ':', '/', 'http', '😀');
+    fc.assert(fc.property(fc.string({ unit, maxLength: 30 }), (t) => {
+      expect(escapeCardText(t)).toBe(escapeEveryMarker(t));
+    }), { numRuns: 3000 });
   });
 });
 

@@ -8,6 +8,7 @@ const SLACK_USER = /^[UW][A-Z0-9]{2,}$/;
 /** Everything Slack wraps in angle brackets: users, channels, specials (`!here`), links. */
 const SLACK_TOKEN = /<([@#!]?)([^<>|]*)(?:\|([^<>]*))?>/g;
 const ZERO_WIDTH_SPACE = '\u200B';
+const NEEDS_ESCAPE = /[&<>]|\]\(/;
 
 function decodeEntities(text: string): string {
   return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
@@ -19,6 +20,8 @@ function decodeEntities(text: string): string {
  * with a zero-width space, so nobody can forge a `<@platform:id>` owner token through plain text.
  */
 export function slackToCore(text: string): string {
+  // Most commands carry no token and no entity, and then there is nothing to translate.
+  if (!text.includes('<') && !text.includes('&')) return text;
   let out = '';
   let last = 0;
   for (const m of text.matchAll(SLACK_TOKEN)) {
@@ -45,6 +48,11 @@ function plainPart(text: string): string {
  * read Markdown.
  */
 export function escapeMrkdwn(text: string): string {
+  return NEEDS_ESCAPE.test(text) ? escapeEveryMarker(text) : text;
+}
+
+/** escapeMrkdwn's work, pattern by pattern; a property test holds the shortcut above to it. */
+export function escapeEveryMarker(text: string): string {
   return text
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

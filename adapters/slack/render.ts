@@ -178,8 +178,22 @@ function countItems(units: Unit[]): number {
  * when more than LIMITS.parts would be needed, the last part says how many items were left out.
  */
 export function renderSlack(reply: Reply): SlackMessage[] {
-  const footer = 1 /* footnotes */ + 1 /* buttons */ + 1 /* "not shown" note */;
-  const budget = LIMITS.blocksPerMessage - 1 /* header */ - footer;
+  // Most replies fit one message: rendered once, they are exactly what the splitter would make of them
+  // (a property test holds the two equal). The splitter drops empty sections, so they are dropped here too.
+  const shown = reply.sections.every(hasContent) ? reply : { ...reply, sections: reply.sections.filter(hasContent) };
+  const whole = renderBlocks(shown);
+  if (whole.length <= BUDGET) return [{ text: fallbackText(shown), blocks: whole }];
+  return splitSlack(reply);
+}
+
+const hasContent = (s: Section): boolean => Boolean(s.title || s.lines?.length || s.items?.length);
+
+/** Blocks for a part's content: a message less its header and footer (footnotes, buttons, "not shown" note). */
+const BUDGET = LIMITS.blocksPerMessage - 1 - 3;
+
+/** The reply split into parts at item boundaries, each within the limits; renderSlack's general case. */
+export function splitSlack(reply: Reply): SlackMessage[] {
+  const budget = BUDGET;
   const parts: Unit[][] = [[]];
   let used = 0;
   for (const unit of unitsOf(reply)) {

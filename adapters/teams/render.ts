@@ -15,12 +15,20 @@ const MAX_SUMMARY = 1_000;
 const STATUS_EMOJI: Record<Status, string> = { done: '✅', overdue: '🔴', 'due-soon': '🟠', upcoming: '⚪' };
 const RAG_EMOJI = { red: '🔴', amber: '🟠', green: '🟢' } as const;
 
+/** Matches wherever any of escapeCardText's patterns could: text without a match is returned as it is. */
+const MAY_NEED_ESCAPE = /[\r\n\\`*_~[\]<]|^\s*[-+#>]|^\s*\d+[.)]|\w:\/\//;
+
 /**
  * Backslash-escapes what Teams' card markdown would interpret in typed text: emphasis, link brackets, `<at>`
  * tags and `<scheme:…>` autolinks anywhere, list, heading and quote markers at the start. Other `<…>` (usage
  * such as `<id>`) stays as it is: cards render no HTML. Newlines become spaces, so no marker starts mid-block.
  */
 export function escapeCardText(text: string): string {
+  return MAY_NEED_ESCAPE.test(text) ? escapeEveryMarker(text) : text;
+}
+
+/** escapeCardText's work, pattern by pattern; a property test holds the shortcut above to it. */
+export function escapeEveryMarker(text: string): string {
   return text
     .replace(/[\r\n]+/g, ' ')
     .replace(/[\\`*_~[\]]/g, '\\$&')
