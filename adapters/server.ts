@@ -39,7 +39,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const health = { ok: true, slack: slack ? slack.mode : 'off', teams: teams ? 'on' : 'off' };
 
   const server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    // The path without its query; the routes are fixed strings, so nothing needs decoding.
+    const url = req.url ?? '/';
+    const query = url.indexOf('?');
+    const path = query < 0 ? url : url.slice(0, query);
     const fail = (where: string) => (error: unknown) => {
       logger.error('http handler failed', { path: where, error: error instanceof Error ? error.message : String(error) });
       send(res, 500);
