@@ -219,8 +219,8 @@ describe('injection: user text is shown as text in Slack and Teams, never a ping
       slack = await startHarness();
       const h = slack;
       // Slack entity-encodes typed angle brackets; only a real mention arrives as <@U…>.
-      await h.post(h.slash('assign multi-agency-cp &lt;@slack:U999|boss&gt;', 'forge'), FORM);
-      const body = await waitFor(() => h.api.responses.find((r) => r.path === '/respond/forge')?.body, 'the reply');
+      const body = (await h.command('assign multi-agency-cp &lt;@slack:U999|boss&gt;', 'forge')).ack!;
+      expect(body.text).toContain('multi-agency-cp');
       expect(h.store.snapshot().items[ITEM]?.owner?.id).not.toBe('slack:U999');
       expect(JSON.stringify(body)).not.toContain('<@U999>');
     });
@@ -353,12 +353,18 @@ describe('secrets never reach a log line of the real bot process', () => {
     };
     const slash = (text: string, name: string) => new URLSearchParams({ token: 'legacy', team_id: 'T1', channel_id: 'C1', user_id: 'U1', user_name: 'bob', command: '/reform', text, response_url: fake.responseUrl(name), trigger_id: '1' }).toString();
 
-    expect((await post(slash('status kinship', 'ok'), FORM)).status).toBe(200);
-    await waitFor(() => fake.responses.find((r) => r.path === '/respond/ok'), 'the answer to a signed command');
+    const ok = await post(slash('status kinship', 'ok'), FORM);
+    expect(ok.status).toBe(200);
+    expect(((await ok.json()) as { text: string }).text).toContain('kinship-strategy');
     expect((await post(slash('status kinship', 'forged'), FORM, 'v0=' + '0'.repeat(64))).status).toBe(401);
-    // A reply whose send fails (the response_url answers 500), and a mention whose chat.postMessage is refused.
+    // A button reply whose send fails (the response_url answers 500), and a mention whose chat.postMessage is refused.
     fake.failNextResponse('broken', { status: 500 }, { status: 500 }, { status: 500 });
-    expect((await post(slash('next', 'broken'), FORM)).status).toBe(200);
+    const click = {
+      type: 'block_actions', user: { id: 'U1', username: 'bob', team_id: 'T1' }, team: { id: 'T1', domain: 'council' }, channel: { id: 'C1', name: 'reform' },
+      container: { type: 'message', message_ts: '1.2', channel_id: 'C1' }, message: { type: 'message', ts: '1.2', text: 'x', blocks: [] }, response_url: fake.responseUrl('broken'),
+      actions: [{ type: 'button', action_id: 'reform_cmd_0', block_id: 'b', value: 'status kinship', action_ts: '1' }],
+    };
+    expect((await post(new URLSearchParams({ payload: JSON.stringify(click) }).toString(), FORM)).status).toBe(200);
     fake.script('chat.postMessage', { body: { ok: false, error: 'not_authed' } });
     const mention = { team_id: 'T1', api_app_id: 'A1', type: 'event_callback', event_id: 'Ev1', event_time: 1, authorizations: [{ team_id: 'T1', user_id: 'UBOT', is_bot: true }], event: { type: 'app_mention', user: 'U1', text: '<@UBOT> next', ts: '1.5', channel: 'C1', event_ts: '1.5' } };
     expect((await post(JSON.stringify(mention), JSON_TYPE)).status).toBe(200);

@@ -1,5 +1,6 @@
 // The Slack adapter through the real Bolt code over HTTP on 127.0.0.1: slash commands, signatures, buttons,
-// mentions, the Home tab and escaping, with a fake Slack Web API and response_url behind it.
+// mentions, the Home tab and escaping, with a fake Slack Web API and response_url behind it. A slash command's
+// answer comes back in the HTTP answer to the command (the ack) when it is ready in time, as Slack allows.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderSlack } from '../adapters/slack/render.js';
 import { FORM, JSON_TYPE, startHarness, waitFor, type Harness } from './fakes/slack-api.js';
@@ -19,36 +20,64 @@ describe('slash command /reform over HTTP', () => {
     h = await startHarness();
   });
 
-  it('answers a query only to the asker, with Block Kit and a plain-text fallback', async () => {
-    const res = await h.post(h.slash('status kinship', 'q1'), FORM);
-    expect(res.status).toBe(200);
-    const body = await responseTo('q1');
-    expect(body.response_type).toBe('ephemeral');
-    expect(body.blocks[0]).toMatchObject({ type: 'header' });
-    expect(JSON.stringify(body.blocks)).toContain('`kinship-strategy`');
-    expect(JSON.stringify(body.blocks)).toContain(':white_check_mark:');
-    expect(body.text).toContain('kinship-strategy');
-    expect(body.text).toMatch(/^Theme "kinship": 4 milestones/);
+  it('answers a query in the ack, only to the asker, with Block Kit and a plain-text fallback', async () => {
+    const { status, ack: body } = await h.command('status kinship', 'q1');
+    expect(status).toBe(200);
+    expect(body!.response_type).toBe('ephemeral');
+    expect(body!.blocks[0]).toMatchObject({ type: 'header' });
+    expect(JSON.stringify(body!.blocks)).toContain('`kinship-strategy`');
+    expect(JSON.stringify(body!.blocks)).toContain(':white_check_mark:');
+    expect(body!.text).toContain('kinship-strategy');
+    expect(body!.text).toMatch(/^Theme "kinship": 4 milestones/);
+    // One round trip: nothing was sent to the response_url as well.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(h.api.responses).toEqual([]);
   });
 
-  it('shares a query with the channel when it ends with "share", and strips the word', async () => {
-    await h.post(h.slash('status kinship share', 'q2'), FORM);
-    const body = await responseTo('q2');
+  it('acks at once when the work is slow, then answers at the response_url', async () => {
+    await h.close();
+    let release = () => {};
+    h = await startHarness({ holdUntil: new Promise<void>((r) => (release = r)), answerInAckMs: 20 });
+    // The command is held until after the ack has arrived, so the ack cannot have waited for it.
+    const { status, ack } = await h.command('status kinship share', 'slow');
+    expect(status).toBe(200);
+    expect(ack).toBeUndefined();
+    expect(h.api.responses).toEqual([]);
+    release();
+    const body = await responseTo('slow');
     expect(body.response_type).toBe('in_channel');
     expect(body.text).toMatch(/^Theme "kinship"/);
   });
 
+  it('still acks in time when a command fails before the ack, then apologises at the response_url', async () => {
+    await h.close();
+    const failure = Promise.reject(new Error('boom'));
+    failure.catch(() => undefined);
+    h = await startHarness({ holdUntil: failure });
+    const { status, ack } = await h.command('status kinship', 'early-failure');
+    expect(status).toBe(200);
+    expect(ack).toBeUndefined();
+    expect((await responseTo('early-failure')).text).toMatch(/^Sorry, something went wrong/);
+    expect(h.logs.find((l) => l.message === 'slack handler failed')?.context).toMatchObject({ kind: 'slash_command', error: 'boom' });
+  });
+
+  it('shares a query with the channel when it ends with "share", and strips the word', async () => {
+    const { ack: body } = await h.command('status kinship share', 'q2');
+    expect(body!.response_type).toBe('in_channel');
+    expect(body!.text).toMatch(/^Theme "kinship"/);
+  });
+
   it('confirms a change in the channel, mentioning the new owner, who is stored as slack:U123', async () => {
-    await h.post(h.slash('assign kinship-strategy <@U123|alice>', 'c1'), FORM);
-    const body = await responseTo('c1');
-    expect(body.response_type).toBe('in_channel');
-    expect(blockTexts(body).join('\n')).toContain('<@U123>');
+    const { ack: body } = await h.command('assign kinship-strategy <@U123|alice>', 'c1');
+    expect(body!.response_type).toBe('in_channel');
+    expect(blockTexts(body!).join('\n')).toContain('<@U123>');
     expect(h.store.snapshot().items['kinship-strategy']?.owner).toEqual({ id: 'slack:U123', name: 'alice' });
   });
 
   it('keeps usage and problems private even for commands that change things', async () => {
-    await h.post(h.slash('done no-such-thing', 'p1'), FORM);
-    expect((await responseTo('p1')).response_type).toBe('ephemeral');
+    const { ack } = await h.command('done no-such-thing', 'p1');
+    expect(ack!.response_type).toBe('ephemeral');
+    expect(ack!.text).toContain('no-such-thing');
   });
 
   it('rejects a forged signature and a request older than five minutes with 401, changing nothing', async () => {
@@ -60,20 +89,18 @@ describe('slash command /reform over HTTP', () => {
     // No timestamp or signature headers at all.
     const bare = await fetch(`${h.base}/slack/events`, { method: 'POST', headers: { 'Content-Type': FORM }, body: h.slash('assign kinship-strategy <@U666|mallory>', 'f3') });
     expect(bare.status).toBe(401);
-    // A signed request sent afterwards is answered, so had the bad ones been accepted they would be recorded.
-    await h.post(h.slash('status kinship-strategy', 'after'), FORM);
-    await responseTo('after');
-    expect(h.api.responses.map((r) => r.path)).toEqual(['/respond/after']);
+    for (const refused of [forged, stale, bare]) expect(await refused.text()).not.toContain('kinship-strategy');
+    // A signed request sent afterwards is answered, so had the bad ones been accepted they would have changed it.
+    expect((await h.command('status kinship-strategy', 'after')).ack!.text).toContain('kinship-strategy');
+    expect(h.api.responses).toEqual([]);
     expect(JSON.stringify(h.store.snapshot())).toBe(before);
   });
 
   it('escapes user text so a note cannot ping the channel, mention someone or hide a link', async () => {
     // Typed text arrives entity-encoded from Slack; the core must store what the user typed.
-    await h.post(h.slash('note kinship-strategy &lt;!channel&gt; &lt;!here&gt; &lt;@U999&gt; [x](http://evil) &amp; more', 'n1'), FORM);
-    const confirmation = await responseTo('n1');
+    const confirmation = (await h.command('note kinship-strategy &lt;!channel&gt; &lt;!here&gt; &lt;@U999&gt; [x](http://evil) &amp; more', 'n1')).ack!;
     expect(h.store.snapshot().items['kinship-strategy']?.notes[0]?.text).toContain('<!channel> <!here>');
-    await h.post(h.slash('status kinship-strategy', 'n2'), FORM);
-    for (const body of [confirmation, await responseTo('n2')]) {
+    for (const body of [confirmation, (await h.command('status kinship-strategy', 'n2')).ack!]) {
       const shown = [...blockTexts(body), body.text].join('\n');
       expect(shown).toContain('&lt;!channel&gt; &lt;!here&gt;');
       expect(shown).toContain('&amp; more');
@@ -88,10 +115,13 @@ describe('slash command /reform over HTTP', () => {
       await as(`action add multi-agency-cp "Local action number ${i} with a deliberately long title to fill the section" due March 2026`);
       if (i % 10 === 0) await as(`note multi-agency-cp/${i} ${longNote}`);
     }
-    await h.post(h.slash('overdue', 'long'), FORM);
-    await waitFor(() => (h.api.responses.length >= 2 ? true : undefined), 'the parts of a long reply');
+    // The first part rides in the ack; the others follow at the response_url.
+    const { ack: first } = await h.command('overdue', 'long');
+    await waitFor(() => (h.api.responses.length >= 1 ? true : undefined), 'the later parts of a long reply');
     await new Promise((r) => setTimeout(r, 200));
-    const parts = h.api.responses.map((r) => r.body);
+    const parts = [first!, ...h.api.responses.map((r) => r.body)];
+    expect(first!.blocks[0].text.text).toMatch(/\(1 of \d\)$/);
+    expect(parts.every((p) => p.response_type === 'ephemeral')).toBe(true);
     expect(parts.length).toBeGreaterThanOrEqual(2);
     expect(parts.length).toBeLessThanOrEqual(5);
     for (const part of parts) {
@@ -174,8 +204,7 @@ describe('buttons, mentions and the Home tab', () => {
 
   it('publishes a Home tab with what the viewer owns, what is overdue and the next deadlines', async () => {
     h = await startHarness();
-    await h.post(h.slash('assign phase-1-end me', 'own'), FORM);
-    await responseTo('own');
+    expect((await h.command('assign phase-1-end me', 'own')).ack!.response_type).toBe('in_channel');
     const event = { team_id: 'T1', api_app_id: 'A1', type: 'event_callback', event_id: 'Ev2', event_time: 1, authorizations: [{ team_id: 'T1', user_id: 'UBOT', is_bot: true }], event: { type: 'app_home_opened', user: 'U1', channel: 'D1', tab: 'home', event_ts: '1.1' } };
     await h.post(JSON.stringify(event), JSON_TYPE);
     const published = await waitFor(() => h.api.callsTo('views.publish')[0], 'views.publish');
@@ -189,7 +218,7 @@ describe('buttons, mentions and the Home tab', () => {
   });
 
   it('retries a reply after a 500 or a 429 (honouring Retry-After), so the answer is not dropped', async () => {
-    h = await startHarness();
+    h = await startHarness({ handleDelayMs: 50, answerInAckMs: 10 });
     h.api.failNextResponse('flaky', { status: 500 }, { status: 429, headers: { 'Retry-After': '2' } });
     expect((await h.post(h.slash('status kinship', 'flaky'), FORM)).status).toBe(200);
     const body = await responseTo('flaky');
@@ -204,7 +233,7 @@ describe('buttons, mentions and the Home tab', () => {
   });
 
   it('an unexpected failure is logged with context, never a token, and the user gets a short apology', async () => {
-    h = await startHarness();
+    h = await startHarness({ handleDelayMs: 50, answerInAckMs: 10 });
     h.api.failNextResponse('broken', { status: 500 }, { status: 500 }, { status: 500 });
     await h.post(h.slash('status kinship', 'broken'), FORM);
     const apology = await responseTo('broken');

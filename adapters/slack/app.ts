@@ -21,6 +21,8 @@ export interface SlackAdapterOptions {
   connectTimeoutMs?: number;
   /** Waits between reply retries; tests pass one that records instead of sleeping. */
   sleep?: Sleep;
+  /** How long a slash command may work before its ack (default ANSWER_IN_ACK_MS). */
+  answerInAckMs?: number;
 }
 
 export interface SlackAdapter {
@@ -98,8 +100,10 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     // auth.test runs in start(), where a failure becomes one clear line instead of an unhandled rejection.
     deferInitialization: true,
     extendedErrorHandler: true,
+    // No handler keeps per-conversation state in Bolt; the store is ours. One middleware less per request.
+    convoStore: false,
   });
-  registerHandlers(app, bot, logger, opts.sleep);
+  registerHandlers(app, bot, logger, { sleep: opts.sleep, answerInAckMs: opts.answerInAckMs });
 
   return {
     mode: socket ? 'socket' : 'http',

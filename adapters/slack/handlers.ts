@@ -1,5 +1,6 @@
-// What the bot does with each kind of Slack input. Every handler acks first (Slack allows 3 seconds), then
-// runs the command through the core and answers through respond(), say() or views.publish.
+// What the bot does with each kind of Slack input. A slash command answers in its ack when the answer is ready
+// in time (Slack allows 3 seconds) and through respond() after the ack when it is not; the other handlers ack
+// first, then answer through respond(), say() or views.publish.
 import type { App, BlockAction, CodedError, RespondFn, types } from '@slack/bolt';
 import { APOLOGY, type Bot } from '../../src/bot.js';
 import { parseCommand } from '../../src/commands/index.js';
@@ -59,12 +60,53 @@ function outcomeBlocks(original: Block[], reply: Reply, userId: string): Block[]
   return [...kept, { type: 'context', elements: [{ type: 'mrkdwn', text: line }] }];
 }
 
-export function registerHandlers(app: App, bot: Bot, logger: Logger, sleep: Sleep = realSleep): void {
+/** How long a slash command may work before its ack. Slack waits 3 seconds for the ack, network included. */
+export const ANSWER_IN_ACK_MS = 1_500;
+
+/** The work's result if it settles within `ms`, else undefined (the work goes on). A failure is thrown. */
+export async function settledWithin<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export interface HandlerOptions {
+  /** Waits between reply retries; tests pass one that records instead of sleeping. */
+  sleep?: Sleep;
+  /** A slash command's answer ready within this goes in the ack; a later one follows at the response_url. */
+  answerInAckMs?: number;
+}
+
+export function registerHandlers(app: App, bot: Bot, logger: Logger, opts: HandlerOptions = {}): void {
+  const { sleep = realSleep, answerInAckMs = ANSWER_IN_ACK_MS } = opts;
   app.command('/reform', async ({ command, ack, respond }) => {
-    await ack();
-    const plan = visibility(slackToCore(command.text ?? '').trim());
-    const reply = await bot.handle(incoming(plan.text, command.user_id, command.user_name, command.channel_id));
-    await respondAll(replier(command.response_url, respond), renderSlack(reply), { response_type: responseType(reply, plan) }, sleep);
+    let acked = false;
+    try {
+      const plan = visibility(slackToCore(command.text ?? '').trim());
+      const work = bot.handle(incoming(plan.text, command.user_id, command.user_name, command.channel_id));
+      // A reply ready in time rides in the ack itself: one round trip, and nothing left to deliver or retry.
+      // Later parts of a long reply, and slow work, follow through the response_url.
+      let reply = await settledWithin(work, answerInAckMs);
+      if (reply === undefined) {
+        acked = true;
+        await ack();
+        reply = await work;
+      }
+      const parts = renderSlack(reply);
+      const extra = { response_type: responseType(reply, plan) };
+      if (!acked) {
+        acked = true;
+        await ack({ ...extra, ...parts.shift()! });
+      }
+      await respondAll(replier(command.response_url, respond), parts, extra, sleep);
+    } finally {
+      // Whatever failed, Slack still gets its ack in time; app.error then sends the apology.
+      if (!acked) await ack();
+    }
   });
 
   app.event('app_mention', async ({ event, context, say }) => {
@@ -134,3 +176,4 @@ export function registerHandlers(app: App, bot: Bot, logger: Logger, sleep: Slee
     }
   });
 }
+

@@ -195,13 +195,30 @@ export interface Harness {
   post(body: string, type: string, opts?: { timestamp?: number; signature?: string }): Promise<Response>;
   /** A slash command body as Slack sends it; `respondTo` names the recorded response_url. */
   slash(text: string, respondTo: string, user?: { id: string; name: string }): string;
+  /** Sends a signed slash command; `ack` is the message in the HTTP answer (undefined for an empty ack). */
+  command(text: string, respondTo: string, user?: { id: string; name: string }): Promise<{ status: number; ack?: Record<string, any> }>;
   close(): Promise<void>;
 }
 
-export async function startHarness(opts: { editors?: string[] } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  editors?: string[];
+  /** Makes every command take this long, to drive the ack-now, answer-later path. */
+  handleDelayMs?: number;
+  /** Holds every command until this settles. */
+  holdUntil?: Promise<unknown>;
+  answerInAckMs?: number;
+}
+
+export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const api = await startFakeSlackApi();
   const store = memoryStore();
-  const { bot } = testBot(undefined, NOW, { store, editors: opts.editors });
+  const { bot: quick } = testBot(undefined, NOW, { store, editors: opts.editors });
+  const { handleDelayMs: delay, holdUntil } = opts;
+  const slow = async () => {
+    if (delay) await new Promise((r) => setTimeout(r, delay));
+    await holdUntil;
+  };
+  const bot: Bot = delay || holdUntil ? { programme: quick.programme, handle: async (m) => (await slow(), quick.handle(m)) } : quick;
   const logs: Harness['logs'] = [];
   const logger: Logger = {
     info: (message, context) => logs.push({ level: 'info', message, context }),
@@ -214,11 +231,12 @@ export async function startHarness(opts: { editors?: string[] } = {}): Promise<H
     config: { botToken: 'xoxb-test-token', signingSecret: SECRET, apiUrl: api.apiUrl },
     logger,
     sleep: async (ms) => void sleeps.push(ms),
+    answerInAckMs: opts.answerInAckMs,
   });
   await slack.start();
   const server = await startServer({ port: 0, host: '127.0.0.1', slack, logger });
   const base = `http://127.0.0.1:${server.port}`;
-  return {
+  const harness: Harness = {
     api,
     store,
     bot,
@@ -256,12 +274,18 @@ export async function startHarness(opts: { editors?: string[] } = {}): Promise<H
         trigger_id: '1.2.3',
       }).toString();
     },
+    async command(text, respondTo, user) {
+      const res = await harness.post(harness.slash(text, respondTo, user), FORM);
+      const raw = await res.text();
+      return { status: res.status, ...(raw ? { ack: JSON.parse(raw) } : {}) };
+    },
     async close() {
       await server.close();
       await slack.stop();
       await api.close();
     },
   };
+  return harness;
 }
 
 export const FORM = 'application/x-www-form-urlencoded';
