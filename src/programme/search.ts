@@ -108,7 +108,8 @@ export function nearestTerms(term: string, candidates: string[], limit = 3, allo
 
 export function searchMilestones(programme: Programme, query: string): SearchResult {
   const raw = query.trim().toLowerCase();
-  const exact = programme.milestones.find((m) => m.id === raw || m.id === raw.replace(/\s+/g, '-'));
+  const hyphened = raw.replace(/\s+/g, '-');
+  const exact = programme.milestones.find((m) => m.id === raw || m.id === hyphened);
   if (exact) return { kind: 'id', milestone: exact };
 
   const term = normaliseQuery(query);
