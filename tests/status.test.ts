@@ -1,4 +1,8 @@
+import fc from 'fast-check';
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
+import { formatDay } from '../src/programme/model.js';
+import { daysLeft, statusAt } from '../src/programme/status.js';
 import { milestoneItem } from '../src/tracking/items.js';
 import { emptyState } from '../src/tracking/state.js';
 import { at, programmeFrom } from './helpers.js';
@@ -50,5 +54,53 @@ describe('status at an instant', () => {
   it('counts a completion from its date, so the past stays the past', () => {
     expect(statusOf('done-thing', '2023-11-01T12:00:00Z')).toBe('overdue');
     expect(statusOf('done-thing', '2023-12-15T00:00:00Z')).toBe('done');
+  });
+});
+
+describe('date arithmetic done without Intl agrees with luxon', () => {
+  // Instants from 2020 to 2031, in zones with an hour's, half an hour's and a whole day's clock changes.
+  const ZONES = ['Europe/London', 'Australia/Lord_Howe', 'Pacific/Apia', 'America/St_Johns', 'UTC'];
+  const instant = fc.integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2031, 0, 1) }).map((ms) => DateTime.fromMillis(ms, { zone: 'UTC' }));
+  const zone = fc.constantFrom(...ZONES);
+
+  it('formatDay writes the day an instant falls on in the zone, as "11 May 2023"', () => {
+    fc.assert(
+      fc.property(instant, zone, (t, z) => {
+        expect(formatDay(t, z)).toBe(t.setZone(z).toFormat('d LLLL yyyy'));
+        const iso = t.toISODate()!;
+        expect(formatDay(iso, z)).toBe(DateTime.fromISO(iso, { zone: z }).toFormat('d LLLL yyyy'));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('daysLeft counts calendar days in the zone, across clock changes', () => {
+    fc.assert(
+      fc.property(instant, instant, zone, (deadline, now, z) => {
+        const exact = Math.round(deadline.setZone(z).startOf('day').diff(now.setZone(z).startOf('day'), 'days').days);
+        expect(daysLeft(deadline, now, z)).toBe(exact);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('statusAt marks due-soon exactly as luxon counts days, also within hours of the threshold', () => {
+    const hour = 3_600_000;
+    // Most deadlines within two hours of the threshold, where a clock change decides; some within three days.
+    const jitter = fc.oneof(fc.integer({ min: -2 * hour, max: 2 * hour }), fc.integer({ min: -72 * hour, max: 72 * hour }));
+    const near = fc.tuple(instant, fc.integer({ min: 0, max: 60 }), jitter, zone, fc.boolean());
+    fc.assert(
+      fc.property(near, ([deadlineAt, soon, offset, z, nowInZone]) => {
+        // The deadline is a day's end in the zone; `now` sits `soon` days (give or take the offset) before it,
+        // in UTC or in the zone (luxon counts calendar days when both are in the zone).
+        const deadline = deadlineAt.setZone(z).endOf('day');
+        const now = DateTime.fromMillis(deadline.toMillis() - soon * 86_400_000 + offset, { zone: nowInZone ? z : 'UTC' });
+        const day = deadline.toISODate()!;
+        const item = { due: { phrase: day, span: { first: day, last: day } }, revisions: [], done: false };
+        const expected = now > deadline ? 'overdue' : deadline.diff(now, 'days').days <= soon ? 'due-soon' : 'upcoming';
+        expect(statusAt(item, now, z, soon)).toBe(expected);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -60,10 +60,30 @@ export function endOfSpan(span: DaySpan, zone: string): DateTime {
   return cached(endCache, `${zone} ${span.last}`, () => DateTime.fromISO(span.last, { zone }).endOf('day'));
 }
 
-/** "11 May 2023": how dates are written to people. */
+/** The calendar day (ISO, "2023-05-11") an instant falls on in a zone. Remembered per DateTime and zone. */
+export function dayIn(instant: DateTime, zone: string): string {
+  const known = dayCache.get(instant);
+  if (known?.zone === zone) return known.day;
+  const day = instant.setZone(zone).toISODate() ?? instant.toISODate() ?? '';
+  dayCache.set(instant, { zone, day });
+  return day;
+}
+
+const dayCache = new WeakMap<DateTime, { zone: string; day: string }>();
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/**
+ * "11 May 2023": how dates are written to people. A string is an ISO day, written as it is; an instant is
+ * written as its day in `zone`. Done by hand because it is on every status line, and Intl formatting is not.
+ */
 export function formatDay(day: DateTime | string, zone: string): string {
-  const dt = typeof day === 'string' ? DateTime.fromISO(day, { zone }) : day.setZone(zone);
-  return dt.toFormat('d LLLL yyyy');
+  const iso = typeof day === 'string' ? day : dayIn(day, zone);
+  const parts = ISO_DAY.exec(iso);
+  const month = parts ? MONTHS[Number(parts[2]) - 1] : undefined;
+  if (!parts || !month) return DateTime.fromISO(iso, { zone }).toFormat('d LLLL yyyy');
+  return `${Number(parts[3])} ${month} ${parts[1]}`;
 }
 
 /** "11 May 2023, 09:00": an instant in the programme's time zone. */

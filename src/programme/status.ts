@@ -1,7 +1,7 @@
 // Where a milestone stands at an instant. Revisions (the file's, then local re-baselines) replace the
 // stated deadline for status; the stated phrase is always kept for display.
 import type { DateTime } from 'luxon';
-import { endOfSpan, type DatedPhrase } from './model.js';
+import { dayIn, endOfSpan, type DatedPhrase } from './model.js';
 
 export type Status = 'done' | 'overdue' | 'due-soon' | 'upcoming';
 
@@ -35,13 +35,18 @@ export function statusAt(item: Deadlined, now: DateTime, zone: string, dueSoonDa
   const deadline = deadlineOf(item, zone);
   if (!deadline) return 'upcoming';
   if (now > deadline) return 'overdue';
-  if (deadline.diff(now, 'days').days <= dueSoonDays) return 'due-soon';
-  return 'upcoming';
+  // Luxon counts calendar days in the zone, which differ from elapsed days only by what clock changes add or
+  // take away (an hour in London). Only deadlines near the threshold need its slower, exact count.
+  const elapsed = (deadline.toMillis() - now.toMillis()) / DAY_MS;
+  if (elapsed > dueSoonDays + 2) return 'upcoming';
+  if (elapsed < dueSoonDays - 2) return 'due-soon';
+  return deadline.diff(now, 'days').days <= dueSoonDays ? 'due-soon' : 'upcoming';
 }
+
+const DAY_MS = 86_400_000;
 
 /** Whole calendar days from `now` to the deadline day, in the programme's zone (negative when overdue). */
 export function daysLeft(deadline: DateTime, now: DateTime, zone: string): number {
-  const today = now.setZone(zone).startOf('day');
-  const day = deadline.setZone(zone).startOf('day');
-  return Math.round(day.diff(today, 'days').days);
+  // Calendar days between two ISO days: UTC midnights are whole days apart, whatever the zone's clocks did.
+  return Math.round((Date.parse(dayIn(deadline, zone)) - Date.parse(dayIn(now, zone))) / 86_400_000);
 }
