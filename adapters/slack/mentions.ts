@@ -9,6 +9,8 @@ const SLACK_USER = /^[UW][A-Z0-9]{2,}$/;
 const SLACK_TOKEN = /<([@#!]?)([^<>|]*)(?:\|([^<>]*))?>/g;
 const ZERO_WIDTH_SPACE = '\u200B';
 const NEEDS_ESCAPE = /[&<>]|\]\(/;
+const ESCAPE_ALL = new RegExp(NEEDS_ESCAPE.source, 'g');
+const ESCAPED: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '](': `]${ZERO_WIDTH_SPACE}(` };
 
 function decodeEntities(text: string): string {
   return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
@@ -48,16 +50,7 @@ function plainPart(text: string): string {
  * read Markdown.
  */
 export function escapeMrkdwn(text: string): string {
-  return NEEDS_ESCAPE.test(text) ? escapeEveryMarker(text) : text;
-}
-
-/** escapeMrkdwn's work, pattern by pattern; a property test holds the shortcut above to it. */
-export function escapeEveryMarker(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\]\(/g, `]${ZERO_WIDTH_SPACE}(`);
+  return NEEDS_ESCAPE.test(text) ? text.replace(ESCAPE_ALL, (marker) => ESCAPED[marker]!) : text;
 }
 
 /** The Slack user id of an owner, when the owner is a Slack user. */
