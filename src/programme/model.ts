@@ -57,8 +57,15 @@ export function startOfDay(day: string, zone: string): DateTime {
 
 /** The deadline of a span: the end of its last day in the programme's time zone. */
 export function endOfSpan(span: DaySpan, zone: string): DateTime {
-  return cached(endCache, `${zone} ${span.last}`, () => DateTime.fromISO(span.last, { zone }).endOf('day'));
+  // Spans are long-lived (the programme's, the store's): the object itself is the quickest key.
+  const known = spanEnds.get(span);
+  if (known?.zone === zone) return known.end;
+  const end = cached(endCache, `${zone} ${span.last}`, () => DateTime.fromISO(span.last, { zone }).endOf('day'));
+  spanEnds.set(span, { zone, end });
+  return end;
 }
+
+const spanEnds = new WeakMap<DaySpan, { zone: string; end: DateTime }>();
 
 /** The calendar day (ISO, "2023-05-11") an instant falls on in a zone. Remembered per DateTime and zone. */
 export function dayIn(instant: DateTime, zone: string): string {
