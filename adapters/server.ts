@@ -33,6 +33,11 @@ function send(res: ServerResponse, status: number, body?: unknown): void {
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
 }
 
+function failed(logger: Logger, res: ServerResponse, path: string, error: unknown): void {
+  logger.error('http handler failed', { path, error: error instanceof Error ? error.message : String(error) });
+  send(res, 500);
+}
+
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const { slack, teams, logger } = opts;
   const slackListener = slack?.mode === 'http' ? slack.requestListener : undefined;
@@ -43,24 +48,20 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const url = req.url ?? '/';
     const query = url.indexOf('?');
     const path = query < 0 ? url : url.slice(0, query);
-    const fail = (where: string) => (error: unknown) => {
-      logger.error('http handler failed', { path: where, error: error instanceof Error ? error.message : String(error) });
-      send(res, 500);
-    };
     if (req.method === 'GET' && path === '/healthz') return send(res, 200, health);
     if (req.method === 'POST' && path === '/slack/events' && slackListener) {
       try {
         // Bolt answers 401 to bad signatures and stale timestamps, and acks within Slack's 3 seconds.
         return void slackListener(req, res);
       } catch (error) {
-        return fail(path)(error);
+        return failed(logger, res, path, error);
       }
     }
     if (req.method === 'POST' && path === '/api/messages' && teams) {
       try {
-        return void Promise.resolve(teams(req, res)).catch(fail(path));
+        return void Promise.resolve(teams(req, res)).catch((error: unknown) => failed(logger, res, path, error));
       } catch (error) {
-        return fail(path)(error);
+        return failed(logger, res, path, error);
       }
     }
     send(res, 404, { ok: false, error: 'not found' });
