@@ -113,6 +113,17 @@ describe('authorization matrix: every changing verb, with REFORM_EDITORS set', (
     expect(await snapshot()).not.toBe(before);
   });
 
+  it('no read-only command answers with the tone of a change (Slack posts changes to the whole channel)', async () => {
+    const tb = testBot();
+    const readOnly = COMMANDS.filter((c) => !c.changes).map((c) => c.name);
+    expect(readOnly.length).toBeGreaterThan(5);
+    for (const verb of readOnly) {
+      for (const text of [verb, `${verb} ${ITEM}`, `${verb} kinship`, `${verb} me`, `${verb} 3`]) {
+        expect((await tb.bot.handle(consoleMessage(text, 'editor'))).tone, text).not.toBe('change');
+      }
+    }
+  });
+
   it('the owner of a milestone may change the actions under it; owning one item gives no rights on another', async () => {
     const { as } = await matrixBot('note', ITEM);
     expect((await as('editor', `action add ${ITEM} "Someone else's action" owner @zed`)).tone).toBe('change');

@@ -22,16 +22,19 @@ function incoming(text: string, userId: string, name: string | undefined, channe
 
 /**
  * Queries answer only the asker unless they end with `share`; successful changes are confirmed to the channel
- * so the team sees them; usage and problems always stay private.
+ * so the team sees them; usage and problems always stay private. A trailing "share" is only stripped from
+ * queries: in a change it is part of what was typed ("note x we will share").
  */
-export function visibility(text: string): { text: string; changes: boolean; share: boolean } {
-  const changes = parseCommand(text)?.command.changes === true;
-  if (changes || !/(^|\s)share\s*$/i.test(text)) return { text, changes, share: false };
-  return { text: text.replace(/(^|\s+)share\s*$/i, '').trim(), changes, share: true };
+export function visibility(text: string): { text: string; share: boolean } {
+  if (!SHARE.test(text) || parseCommand(text)?.command.changes === true) return { text, share: false };
+  return { text: text.replace(SHARE, '').trim(), share: true };
 }
 
-export function responseType(reply: Reply, plan: { changes: boolean; share: boolean }): 'in_channel' | 'ephemeral' {
-  if (plan.changes && reply.tone === 'change') return 'in_channel';
+const SHARE = /(^|\s+)share\s*$/i;
+
+/** Only changing commands answer with the tone 'change', so a change is confirmed in the channel. */
+export function responseType(reply: Reply, plan: { share: boolean }): 'in_channel' | 'ephemeral' {
+  if (reply.tone === 'change') return 'in_channel';
   if (plan.share && reply.tone === 'answer') return 'in_channel';
   return 'ephemeral';
 }
