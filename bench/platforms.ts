@@ -147,10 +147,16 @@ async function slackRequests(url: string, sink: Sink, total: number, prefix: str
   });
 }
 
-export async function benchSlack(total = 400): Promise<{ reform: Latency; bare: Latency }> {
+/** `tracked`: the store holds a council's tracking (the default); otherwise a store nobody has written yet. */
+export interface StatusBench {
+  total?: number;
+  tracked?: boolean;
+}
+
+export async function benchSlack({ total = 400, tracked = true }: StatusBench = {}): Promise<{ reform: Latency; bare: Latency }> {
   const sink = await replySink((path) => (path.endsWith('auth.test') ? { ok: true, user_id: 'UBOT', team_id: 'T1', bot_id: 'B1' } : undefined));
   const { bot } = testBot(undefined, undefined, { store: benchStore() });
-  await seed(bot);
+  if (tracked) await seed(bot);
   // The bare app only acks, with the very message ours answers with (blocks and text): only the work differs.
   const sameSize = renderSlack(await bot.handle({ text: 'status kinship', user: { id: 'slack:U1', name: 'alice' }, platform: 'slack', channel: 'C1' }))[0]!;
 
@@ -192,10 +198,10 @@ async function teamsRequests(url: string, sink: Sink, total: number, prefix: str
   });
 }
 
-export async function benchTeams(total = 400): Promise<{ reform: Latency; bare: Latency }> {
+export async function benchTeams({ total = 400, tracked = true }: StatusBench = {}): Promise<{ reform: Latency; bare: Latency }> {
   const sink = await replySink(() => ({ id: 'activity-1' }));
   const tb = testBot(undefined, undefined, { store: benchStore() });
-  await seed(tb.bot);
+  if (tracked) await seed(tb.bot);
   const sameSize = replyActivity(await tb.bot.handle({ text: 'status kinship', user: { id: 'teams:aad', name: 'Alice' }, platform: 'teams', channel: 'c' }), {});
   const teams = createTeamsAdapter({ bot: tb.bot, store: tb.store, logger: silentLogger, config: { devNoAuth: true } });
   const server = await startServer({ port: 0, host: '127.0.0.1', teams: (req, res) => teams.handler(req, res), logger: silentLogger });

@@ -98,13 +98,20 @@ async function benchStore(): Promise<void> {
 
 async function benchPlatforms(): Promise<void> {
   const ratio = (a: number, b: number) => (a / b).toFixed(2);
-  for (const [name, run] of [['Slack (/reform status kinship, real Bolt HTTP)', benchSlack], ['Teams (@Reform status kinship, real botbuilder)', benchTeams]] as const) {
-    const r = await run(800);
-    rows.push({
-      measure: `${name}, 10 in flight: p50 / p99 (bare SDK app p50 / p99), p50 ratio`,
-      value: `${ms(r.reform.p50)} / ${ms(r.reform.p99)} (${ms(r.bare.p50)} / ${ms(r.bare.p99)}), ${ratio(r.reform.p50, r.bare.p50)}`,
-    });
-    results[name.startsWith('Slack') ? 'slack' : 'teams'] = { ...r, ratioP50: r.reform.p50 / r.bare.p50 };
+  const platforms = [
+    ['slack', 'Slack (/reform status kinship, real Bolt HTTP)', benchSlack],
+    ['teams', 'Teams (@Reform status kinship, real botbuilder)', benchTeams],
+  ] as const;
+  for (const [key, name, run] of platforms) {
+    for (const tracked of [true, false]) {
+      const r = await run({ total: 800, tracked });
+      const store = tracked ? "store with a council's tracking" : 'store not yet written';
+      rows.push({
+        measure: `${name}, ${store}, 10 in flight: p50 / p99 (bare SDK app p50 / p99), p50 ratio`,
+        value: `${ms(r.reform.p50)} / ${ms(r.reform.p99)} (${ms(r.bare.p50)} / ${ms(r.bare.p99)}), ${ratio(r.reform.p50, r.bare.p50)}`,
+      });
+      results[tracked ? key : `${key}FreshStore`] = { ...r, ratioP50: r.reform.p50 / r.bare.p50 };
+    }
   }
   const start = await benchStartup(3);
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
