@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { formatDay } from '../src/programme/model.js';
+import { dayIn, formatDay } from '../src/programme/model.js';
 import { daysLeft, statusAt } from '../src/programme/status.js';
 import { milestoneItem } from '../src/tracking/items.js';
 import { emptyState } from '../src/tracking/state.js';
@@ -71,6 +71,30 @@ describe('date arithmetic done without Intl agrees with luxon', () => {
         expect(formatDay(iso, z)).toBe(DateTime.fromISO(iso, { zone: z }).toFormat('d LLLL yyyy'));
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it('dayIn follows a clock moving on through days and clock changes', () => {
+    // Days 23 or 25 hours long (London) or 23½ or 24½ (Lord Howe): the clock starts up to six hours before one
+    // ends, then moves on in steps of up to three hours.
+    const short = [['Europe/London', '2024-03-31'], ['Europe/London', '2024-10-27'], ['Australia/Lord_Howe', '2024-04-07'], ['Australia/Lord_Howe', '2024-10-06']] as const;
+    const nearChange = fc.tuple(fc.constantFrom(...short), fc.integer({ min: 0, max: 6 * 3_600_000 })).map(([[z, day], back]) => ({
+      z,
+      start: DateTime.fromMillis(DateTime.fromISO(day, { zone: z }).endOf('day').toMillis() - back, { zone: 'UTC' }),
+    }));
+    const anywhere = fc.tuple(instant, zone).map(([start, z]) => ({ z, start }));
+    const steps = fc.array(fc.integer({ min: 60_000, max: 3 * 3_600_000 }), { minLength: 1, maxLength: 30 });
+    fc.assert(
+      fc.property(fc.oneof(nearChange, anywhere), steps, ({ z, start }, moves) => {
+        let ms = start.toMillis();
+        for (const move of [0, ...moves]) {
+          ms += move;
+          // A new DateTime each time, as the system clock gives.
+          const t = DateTime.fromMillis(ms, { zone: 'UTC' });
+          expect(dayIn(t, z)).toBe(t.setZone(z).toISODate());
+        }
+      }),
+      { numRuns: 400 },
     );
   });
 

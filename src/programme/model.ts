@@ -67,16 +67,29 @@ export function endOfSpan(span: DaySpan, zone: string): DateTime {
 
 const spanEnds = new WeakMap<DaySpan, { zone: string; end: DateTime }>();
 
-/** The calendar day (ISO, "2023-05-11") an instant falls on in a zone. Remembered per DateTime and zone. */
+/**
+ * The calendar day (ISO, "2023-05-11") an instant falls on in a zone. Remembered per DateTime, and per zone
+ * as the span of the last day asked about, so a clock that moves on within the day costs no Intl call.
+ */
 export function dayIn(instant: DateTime, zone: string): string {
   const known = dayCache.get(instant);
   if (known?.zone === zone) return known.day;
-  const day = instant.setZone(zone).toISODate() ?? instant.toISODate() ?? '';
+  const ms = instant.toMillis();
+  const recent = recentDays.get(zone);
+  let day: string;
+  if (recent && ms >= recent.from && ms < recent.to) day = recent.day;
+  else {
+    const start = instant.setZone(zone).startOf('day');
+    day = start.toISODate() ?? instant.toISODate() ?? '';
+    if (start.isValid) recentDays.set(zone, { day, from: start.toMillis(), to: start.plus({ days: 1 }).toMillis() });
+  }
   dayCache.set(instant, { zone, day });
   return day;
 }
 
 const dayCache = new WeakMap<DateTime, { zone: string; day: string }>();
+/** Per zone: the last day computed, as the instants it starts and the next day starts. */
+const recentDays = new Map<string, { day: string; from: number; to: number }>();
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
