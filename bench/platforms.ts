@@ -15,17 +15,27 @@ import { renderSlack } from '../adapters/slack/render.js';
 import { createTeamsAdapter } from '../adapters/teams/adapter.js';
 import { replyActivity } from '../adapters/teams/render.js';
 import { startServer } from '../adapters/server.js';
-import type { Bot } from '../src/bot.js';
-import { silentLogger } from '../src/ports.js';
+import { DateTime } from 'luxon';
+import { createBot, type Bot } from '../src/bot.js';
+import { silentLogger, type Store } from '../src/ports.js';
 import { slackSignature } from '../tests/fakes/slack-api.js';
 import { CHANNEL, teamsActivity } from '../tests/fakes/bot-connector.js';
-import { testBot } from '../tests/helpers.js';
+import { defaultProgramme } from '../tests/helpers.js';
 
 const SECRET = 'bench-secret';
 
 /** The real file store, as `npm start` uses, in a temporary folder. */
 function benchStore() {
   return fileStore(join(mkdtempSync(join(tmpdir(), 'reform-bench-')), 'reform.json'));
+}
+
+/** A bot on the default programme over a real file store, with a clock that moves on like the system's. */
+function benchBot(): { bot: Bot; store: Store } {
+  const store = benchStore();
+  const anchor = Date.parse('2026-11-24T10:00:00Z');
+  const started = performance.now();
+  const clock = { now: () => DateTime.fromMillis(anchor + (performance.now() - started)) };
+  return { bot: createBot({ programme: defaultProgramme(), store, clock, logger: silentLogger }), store };
 }
 
 /** A council's tracking on the kinship milestones: owners, RAG, notes and local actions, as the status shows. */
@@ -155,7 +165,7 @@ export interface StatusBench {
 
 export async function benchSlack({ total = 400, tracked = true }: StatusBench = {}): Promise<{ reform: Latency; bare: Latency }> {
   const sink = await replySink((path) => (path.endsWith('auth.test') ? { ok: true, user_id: 'UBOT', team_id: 'T1', bot_id: 'B1' } : undefined));
-  const { bot } = testBot(undefined, undefined, { store: benchStore() });
+  const { bot } = benchBot();
   if (tracked) await seed(bot);
   // The bare app only acks, with the very message ours answers with (blocks and text): only the work differs.
   const sameSize = renderSlack(await bot.handle({ text: 'status kinship', user: { id: 'slack:U1', name: 'alice' }, platform: 'slack', channel: 'C1' }))[0]!;
@@ -200,7 +210,7 @@ async function teamsRequests(url: string, sink: Sink, total: number, prefix: str
 
 export async function benchTeams({ total = 400, tracked = true }: StatusBench = {}): Promise<{ reform: Latency; bare: Latency }> {
   const sink = await replySink(() => ({ id: 'activity-1' }));
-  const tb = testBot(undefined, undefined, { store: benchStore() });
+  const tb = benchBot();
   if (tracked) await seed(tb.bot);
   const sameSize = replyActivity(await tb.bot.handle({ text: 'status kinship', user: { id: 'teams:aad', name: 'Alice' }, platform: 'teams', channel: 'c' }), {});
   const teams = createTeamsAdapter({ bot: tb.bot, store: tb.store, logger: silentLogger, config: { devNoAuth: true } });
