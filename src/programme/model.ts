@@ -51,9 +51,20 @@ function cached(cache: Map<string, DateTime>, key: string, make: () => DateTime)
 }
 
 /** The first instant of an ISO day in a zone. */
-export function startOfDay(day: string, zone: string): DateTime {
+function startOfDay(day: string, zone: string): DateTime {
   return cached(startCache, `${zone} ${day}`, () => DateTime.fromISO(day, { zone }));
 }
+
+/** The first instant of a span's first day in a zone, remembered on the span like its deadline. */
+export function startOfSpan(span: DaySpan, zone: string): DateTime {
+  const known = spanStarts.get(span);
+  if (known?.zone === zone) return known.start;
+  const start = startOfDay(span.first, zone);
+  spanStarts.set(span, { zone, start });
+  return start;
+}
+
+const spanStarts = new WeakMap<DaySpan, { zone: string; start: DateTime }>();
 
 /** The deadline of a span: the end of its last day in the programme's time zone. */
 export function endOfSpan(span: DaySpan, zone: string): DateTime {

@@ -8,11 +8,13 @@ export type SearchResult =
   | { kind: 'matches'; milestones: Milestone[]; matchedBy: 'theme' | 'alias' | 'words'; correctedFrom?: string; term: string }
   | { kind: 'none'; suggestions: string[] };
 
+const ASCII = /^[\x00-\x7f]*$/;
+
 export function normaliseQuery(text: string): string {
-  return text
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
+  const lower = text.toLowerCase();
+  // Plain ASCII has no accents to take off: NFKD would leave it as it is.
+  const plain = ASCII.test(lower) ? lower : lower.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
+  return plain
     .replace(/[\u2018\u2019']/g, '')
     .replace(/[^a-z0-9£]+/g, ' ')
     .trim();

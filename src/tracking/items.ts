@@ -1,7 +1,7 @@
 // One view over milestones (from the programme file) and local actions (from the store), with their
 // tracking state merged in. Commands, the scheduler and the digest all read items through here.
 import type { DateTime } from 'luxon';
-import { formatDay, startOfDay, type DatedPhrase, type Milestone, type Programme } from '../programme/model.js';
+import { formatDay, startOfSpan, type DatedPhrase, type Milestone, type Programme } from '../programme/model.js';
 import { deadlineOf, statusAt, type Status } from '../programme/status.js';
 import { itemState, type ActionRecord, type ItemState, type Note, type Owner, type Rag, type State } from './state.js';
 
@@ -30,10 +30,11 @@ export interface Item {
 
 export function milestoneItem(programme: Programme, state: State, m: Milestone, now: DateTime): Item {
   const s = itemState(state, m.id);
-  const revisions = [...(m.revised ? [m.revised] : []), ...s.revisions];
+  // Read-only, like an action's: the store's own list is shared when the file has no revision.
+  const revisions = m.revised ? [m.revised, ...s.revisions] : s.revisions;
   // A completion from the public record counts from its first day, so a past `now` sees the past.
   const completedInFile =
-    m.completed !== undefined && !s.reopened && now >= startOfDay(m.completed.span.first, programme.timezone);
+    m.completed !== undefined && !s.reopened && now >= startOfSpan(m.completed.span, programme.timezone);
   const done = s.done !== undefined || completedInFile;
   const base = { due: m.due, revisions, done };
   return {
