@@ -109,7 +109,7 @@ export interface CardOptions {
 const notifies = (reply: Reply, o: CardOptions): boolean => o.notify ?? reply.tone === 'change';
 
 /** The Adaptive Card for a reply, including `msteams.entities` for the owners it mentions. */
-export function renderCard(reply: Reply, o: CardOptions = {}): Element {
+export function renderCard(reply: Reply, o: CardOptions = {}, plain = renderPlain(reply)): Element {
   const t = new CardText(notifies(reply, o));
   const body: Element[] = [
     textBlock(escapeCardText(reply.heading), { size: 'Medium', weight: 'Bolder', ...(reply.tone === 'problem' ? { color: 'Attention' } : {}) }),
@@ -125,7 +125,7 @@ export function renderCard(reply: Reply, o: CardOptions = {}): Element {
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
     version: CARD_VERSION,
-    fallbackText: renderPlain(reply),
+    fallbackText: plain,
     body,
     ...(actions.length ? { actions } : {}),
     msteams: { width: 'Full', ...(t.mentions.length ? { entities: t.mentions } : {}) },
@@ -141,5 +141,5 @@ export function replyActivity(reply: Reply, o: CardOptions = {}): Partial<Activi
   // Teams refuses activities over about 28 KB; the card's fallbackText keeps the whole text, so the summary
   // (a notification preview) is capped rather than carried a second time in full.
   const summary = plain.length > MAX_SUMMARY ? `${plain.slice(0, MAX_SUMMARY - 1)}…` : plain;
-  return { type: 'message', summary, attachments: [CardFactory.adaptiveCard(renderCard(reply, o))] };
+  return { type: 'message', summary, attachments: [CardFactory.adaptiveCard(renderCard(reply, o, plain))] };
 }
