@@ -53,19 +53,40 @@ function authentication(config: TeamsAdapterOptions['config']): ConfigurationBot
   }
 }
 
-async function readJson(req: IncomingMessage): Promise<{ ok: true; value: unknown } | { ok: false; status: number; message: string }> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return { ok: false, status: 413, message: 'activity too large' };
-    chunks.push(chunk as Buffer);
-  }
-  try {
-    return { ok: true, value: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
-  } catch {
-    return { ok: false, status: 400, message: 'body is not JSON' };
-  }
+type BodyRead = { ok: true; value: unknown } | { ok: false; status: number; message: string };
+
+/** The request body as JSON; past MAX_BODY_BYTES it stops reading and answers 413. */
+function readJson(req: IncomingMessage): Promise<BodyRead> {
+  // Stream events rather than `for await`: an async iterator costs more per request than the rest of a reply.
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const settle = (result: BodyRead) => {
+      settled = true;
+      resolve(result);
+    };
+    req.on('data', (chunk: Buffer) => {
+      if (settled) return;
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) settle({ ok: false, status: 413, message: 'activity too large' });
+      else chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (settled) return;
+      try {
+        settle({ ok: true, value: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+      } catch {
+        settle({ ok: false, status: 400, message: 'body is not JSON' });
+      }
+    });
+    req.on('error', (error) => {
+      if (!settled) {
+        settled = true;
+        reject(error);
+      }
+    });
+  });
 }
 
 /** The Express-like response object CloudAdapter.process writes to, over a plain node:http response. */
