@@ -92,7 +92,8 @@ export function dayIn(instant: DateTime, zone: string): string {
   else {
     const start = instant.setZone(zone).startOf('day');
     day = start.toISODate() ?? instant.toISODate() ?? '';
-    if (start.isValid) recentDays.set(zone, { day, from: start.toMillis(), to: start.plus({ days: 1 }).toMillis() });
+    // The next day's own start: where a clock change skips midnight, a day starts at 01:00, the next at 00:00.
+    if (start.isValid) recentDays.set(zone, { day, from: start.toMillis(), to: start.plus({ days: 1 }).startOf('day').toMillis() });
   }
   dayCache.set(instant, { zone, day });
   return day;
@@ -101,6 +102,12 @@ export function dayIn(instant: DateTime, zone: string): string {
 const dayCache = new WeakMap<DateTime, { zone: string; day: string }>();
 /** Per zone: the last day computed, as the instants it starts and the next day starts. */
 const recentDays = new Map<string, { day: string; from: number; to: number }>();
+
+function isCalendarDay(year: number, month: number, day: number): boolean {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const days = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+  return month >= 1 && month <= 12 && day >= 1 && day <= days;
+}
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -112,12 +119,14 @@ const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 export function formatDay(day: DateTime | string, zone: string): string {
   const iso = typeof day === 'string' ? day : dayIn(day, zone);
   const parts = ISO_DAY.exec(iso);
-  const month = parts ? MONTHS[Number(parts[2]) - 1] : undefined;
-  if (!parts || !month) return DateTime.fromISO(iso, { zone }).toFormat('d LLLL yyyy');
-  return `${Number(parts[3])} ${month} ${parts[1]}`;
+  if (parts && isCalendarDay(Number(parts[1]), Number(parts[2]), Number(parts[3]))) {
+    return `${Number(parts[3])} ${MONTHS[Number(parts[2]) - 1]} ${parts[1]}`;
+  }
+  // Not a real day ("2023-02-30"): luxon says so, as it always has.
+  return DateTime.fromISO(iso, { zone }).toFormat('d LLLL yyyy', { locale: 'en-GB' });
 }
 
 /** "11 May 2023, 09:00": an instant in the programme's time zone. */
 export function formatInstant(instant: DateTime, zone: string): string {
-  return instant.setZone(zone).toFormat('d LLLL yyyy, HH:mm');
+  return instant.setZone(zone).toFormat('d LLLL yyyy, HH:mm', { locale: 'en-GB' });
 }
