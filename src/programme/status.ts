@@ -16,7 +16,7 @@ export const STATUS_LABEL: Record<Status, string> = {
 export interface Deadlined {
   due?: DatedPhrase;
   /** Newest last. */
-  revisions: DatedPhrase[];
+  revisions: readonly DatedPhrase[];
   done: boolean;
 }
 
