@@ -1,5 +1,6 @@
 // `status`, `status <anything>`: where the programme, a milestone, a theme or an alias stands.
 import type { DateTime } from 'luxon';
+import { formatInstant } from '../programme/model.js';
 import { searchMilestones } from '../programme/search.js';
 import { STATUS_LABEL, type Status } from '../programme/status.js';
 import { itemToReply } from '../replies/items.js';
@@ -28,7 +29,7 @@ function summary(ctx: Context, state: State): Reply {
       { title: overdue.length ? `Overdue (${overdue.length})` : 'Overdue', ...(overdue.length ? { items: overdue.map(withActions) } : { lines: [['Nothing is overdue.']] }) },
       { title: 'Next deadlines', ...(next.length ? { items: next.map(withActions) } : { lines: [['No open deadlines ahead.']] }) },
     ],
-    [['Ask about one thing: ', code('status kinship'), ', ', code('status agency-compliance'), ', ', code('status SGO'), `. As at ${now.setZone(zone).toFormat('d LLLL yyyy, HH:mm')}.`]],
+    [['Ask about one thing: ', code('status kinship'), ', ', code('status agency-compliance'), ', ', code('status SGO'), `. As at ${formatInstant(now, zone)}.`]],
   );
 }
 

@@ -67,7 +67,7 @@ export function digestMessage(programme: Programme, state: State, now: DateTime,
   const show = (list: Item[]) => list.map((i) => itemToReply(i, now, zone));
   return reply(
     'answer',
-    `Weekly digest: ${programme.name}, week of ${now.setZone(zone).startOf('week').toFormat('d LLLL yyyy')}`,
+    `Weekly digest: ${programme.name}, week of ${now.setZone(zone).startOf('week').toFormat('d LLLL yyyy', { locale: 'en-GB' })}`,
     [
       { lines: [[`${overdue.length} overdue · ${dueSoon.length} due in the next ${programme.digest.horizon_weeks} weeks · ${changes.length} change${changes.length === 1 ? '' : 's'} since ${formatInstant(start, zone)}`], ...(late ? lateLine(late, now, zone) : [])] },
       { title: `Overdue (${overdue.length})`, ...(overdue.length ? { items: show(overdue) } : { lines: [['Nothing is overdue.']] }) },
