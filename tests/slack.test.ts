@@ -1,6 +1,7 @@
 // The Slack adapter through the real Bolt code over HTTP on 127.0.0.1: slash commands, signatures, buttons,
 // mentions, the Home tab and escaping, with a fake Slack Web API and response_url behind it. A slash command's
 // answer comes back in the HTTP answer to the command (the ack) when it is ready in time, as Slack allows.
+import { get } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderSlack } from '../adapters/slack/render.js';
 import { FORM, JSON_TYPE, startHarness, waitFor, type Harness } from './fakes/slack-api.js';
@@ -48,6 +49,20 @@ describe('slash command /reform over HTTP', () => {
     expect(body.response_type).toBe('in_channel');
     expect(body.text).toMatch(/^Theme "kinship"/);
   });
+
+  it('answers at the response_url when Bolt has already answered a stalled command itself', async () => {
+    await h.close();
+    // Work that outlasts Bolt's own 3-second wait, as in a process stalled by something else.
+    h = await startHarness({ handleDelayMs: 3_200, answerInAckMs: 5_000 });
+    const { status, ack } = await h.command('assign kinship-strategy <@U123|alice>', 'stalled');
+    expect(status).not.toBe(200);
+    expect(ack).toBeUndefined();
+    const body = await responseTo('stalled');
+    expect(body.response_type).toBe('in_channel');
+    expect(body.text).toContain('kinship-strategy is now owned by');
+    expect(h.logs.some((l) => l.message === 'slack ack failed; answering at the response_url')).toBe(true);
+    expect(h.logs.filter((l) => l.message === 'slack handler failed')).toEqual([]);
+  }, 10_000);
 
   it('still acks in time when a command fails before the ack, then apologises at the response_url', async () => {
     await h.close();
@@ -115,12 +130,13 @@ describe('slash command /reform over HTTP', () => {
       await as(`action add multi-agency-cp "Local action number ${i} with a deliberately long title to fill the section" due March 2026`);
       if (i % 10 === 0) await as(`note multi-agency-cp/${i} ${longNote}`);
     }
-    // The first part rides in the ack; the others follow at the response_url.
-    const { ack: first } = await h.command('overdue', 'long');
-    await waitFor(() => (h.api.responses.length >= 1 ? true : undefined), 'the later parts of a long reply');
+    // A reply in parts goes to the response_url, one part after another, so they arrive in order.
+    const { ack } = await h.command('overdue', 'long');
+    expect(ack).toBeUndefined();
+    await waitFor(() => (h.api.responses.length >= 2 ? true : undefined), 'the parts of a long reply');
     await new Promise((r) => setTimeout(r, 200));
-    const parts = [first!, ...h.api.responses.map((r) => r.body)];
-    expect(first!.blocks[0].text.text).toMatch(/\(1 of \d\)$/);
+    const parts = h.api.responses.map((r) => r.body);
+    expect(parts.map((p) => p.blocks[0].text.text.match(/\((\d) of (\d)\)$/)?.slice(1).join('/'))).toEqual(parts.map((_, i) => `${i + 1}/${parts.length}`));
     expect(parts.every((p) => p.response_type === 'ephemeral')).toBe(true);
     expect(parts.length).toBeGreaterThanOrEqual(2);
     expect(parts.length).toBeLessThanOrEqual(5);
@@ -259,6 +275,11 @@ describe('buttons, mentions and the Home tab', () => {
     const health = await fetch(`${h.base}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ ok: true, slack: 'http', teams: 'off' });
+    expect((await fetch(`${h.base}/healthz?probe=1`)).status).toBe(200);
+    // fetch and URLs would tidy the path first; node:http with a `path` option sends it as written.
+    const port = Number(new URL(h.base).port);
+    const raw = await new Promise<number>((resolve, reject) => get({ host: '127.0.0.1', port, path: '/x/../healthz' }, (res) => (res.resume(), resolve(res.statusCode ?? 0))).on('error', reject));
+    expect(raw).toBe(200);
     expect((await fetch(`${h.base}/nope`)).status).toBe(404);
     expect((await fetch(`${h.base}/api/messages`, { method: 'POST' })).status).toBe(404);
   });

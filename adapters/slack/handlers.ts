@@ -88,27 +88,37 @@ export function registerHandlers(app: App, bot: Bot, logger: Logger, opts: Handl
   const { sleep = realSleep, answerInAckMs = ANSWER_IN_ACK_MS } = opts;
   app.command('/reform', async ({ command, ack, respond }) => {
     let acked = false;
+    /** Acks once. A failed ack (Bolt already answered a stalled request) is logged; the answer then goes on. */
+    const ackOnce = async (message?: Parameters<typeof ack>[0]): Promise<boolean> => {
+      if (acked) return false;
+      acked = true;
+      try {
+        await ack(message);
+        return true;
+      } catch (error) {
+        logger.warn('slack ack failed; answering at the response_url', { error: String(error) });
+        return false;
+      }
+    };
     try {
       const plan = visibility(slackToCore(command.text ?? '').trim());
       const work = bot.handle(incoming(plan.text, command.user_id, command.user_name, command.channel_id));
-      // A reply ready in time rides in the ack itself: one round trip, and nothing left to deliver or retry.
-      // Later parts of a long reply, and slow work, follow through the response_url.
+      // An answer ready in time, in one message, rides in the ack itself: one round trip, and nothing left to
+      // deliver or retry. Slow work, a reply split into parts (kept in order) and a failed ack go to the
+      // response_url, so an answer, perhaps to a change already made, is not lost.
       let reply = await settledWithin(work, answerInAckMs);
       if (reply === undefined) {
-        acked = true;
-        await ack();
+        await ackOnce();
         reply = await work;
       }
       const parts = renderSlack(reply);
       const extra = { response_type: responseType(reply, plan) };
-      if (!acked) {
-        acked = true;
-        await ack({ ...extra, ...parts.shift()! });
-      }
+      if (parts.length === 1 && (await ackOnce({ ...extra, ...parts[0]! }))) return;
+      await ackOnce();
       await respondAll(replier(command.response_url, respond), parts, extra, sleep);
     } finally {
       // Whatever failed, Slack still gets its ack in time; app.error then sends the apology.
-      if (!acked) await ack();
+      await ackOnce();
     }
   });
 
