@@ -166,7 +166,7 @@ describe('Teams: commands in channels, group chats and personal chats', () => {
     expect(await h.post(undefined, {}, 'GET')).toBe(405);
     expect(await h.post('{not json')).toBe(400);
     expect(await h.post({ text: 'no type' })).toBe(400);
-    // Over a megabyte is refused without being read to the end.
+    // Over a megabyte is refused, and the bot is not asked.
     expect(await h.post({ type: 'message', text: `status ${'x'.repeat(1024 * 1024)}` })).toBe(413);
     expect(h.connector.calls).toEqual([]);
     // The server still answers afterwards.

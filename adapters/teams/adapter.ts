@@ -55,7 +55,7 @@ function authentication(config: TeamsAdapterOptions['config']): ConfigurationBot
 
 type BodyRead = { ok: true; value: unknown } | { ok: false; status: number; message: string };
 
-/** The request body as JSON; past MAX_BODY_BYTES it stops reading and answers 413. */
+/** The request body as JSON. Past MAX_BODY_BYTES it answers 413 at once, and drops the rest as it arrives. */
 function readJson(req: IncomingMessage): Promise<BodyRead> {
   // Stream events rather than `for await`: an async iterator costs more per request than the rest of a reply.
   return new Promise((resolve, reject) => {
@@ -85,6 +85,10 @@ function readJson(req: IncomingMessage): Promise<BodyRead> {
         settled = true;
         reject(error);
       }
+    });
+    // Closed before its end without an error (a client gone): nothing to answer, but nothing left waiting.
+    req.on('close', () => {
+      if (!settled) settle({ ok: false, status: 400, message: 'request closed before its end' });
     });
   });
 }
