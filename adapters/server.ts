@@ -33,6 +33,16 @@ function send(res: ServerResponse, status: number, body?: unknown): void {
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
 }
 
+/**
+ * The path without its query. A plain origin-form target (`/slack/events?x`) is cut as it is; anything URL would
+ * read differently (absolute form, `//`, dot segments) goes through URL.
+ */
+function pathOf(url: string): string {
+  if (!url.startsWith('/') || url.startsWith('//') || url.includes('/.')) return new URL(url, 'http://localhost').pathname;
+  const query = url.indexOf('?');
+  return query < 0 ? url : url.slice(0, query);
+}
+
 function failed(logger: Logger, res: ServerResponse, path: string, error: unknown): void {
   logger.error('http handler failed', { path, error: error instanceof Error ? error.message : String(error) });
   send(res, 500);
@@ -44,10 +54,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const health = { ok: true, slack: slack ? slack.mode : 'off', teams: teams ? 'on' : 'off' };
 
   const server = createServer((req, res) => {
-    // The path without its query; the routes are fixed strings, so nothing needs decoding.
-    const url = req.url ?? '/';
-    const query = url.indexOf('?');
-    const path = query < 0 ? url : url.slice(0, query);
+    const path = pathOf(req.url ?? '/');
     if (req.method === 'GET' && path === '/healthz') return send(res, 200, health);
     if (req.method === 'POST' && path === '/slack/events' && slackListener) {
       try {
