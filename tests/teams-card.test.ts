@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { crc32, inflateRawSync, inflateSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { escapeCardText, escapeEveryMarker, renderCard, replyActivity } from '../adapters/teams/render.js';
-import { reply, type Reply } from '../src/replies/model.js';
+import { escapeCardText, escapeEveryMarker, MAX_ACTIVITY_BYTES, renderCard, replyActivity } from '../adapters/teams/render.js';
+import { reply, type Reply, type ReplyItem } from '../src/replies/model.js';
 import { teamsPackage } from '../scripts/teams-package.js';
 
 const BUTTONS = [
@@ -136,6 +136,54 @@ function pngPixels(png: Buffer): { width: number; height: number; pixels: number
   }
   return { width, height, pixels };
 }
+
+describe('Teams message size', () => {
+  const bytes = (x: unknown) => Buffer.byteLength(JSON.stringify(x));
+  const card = (activity: ReturnType<typeof replyActivity>) => activity.attachments![0]!.content as { body: unknown[]; fallbackText: string };
+  const action = (n: number, note: string): ReplyItem => ({ id: `m/${n}`, title: `Local action ${n}`, status: 'overdue', fields: [{ label: 'note', value: [note] }] });
+
+  it('keeps a reply with many long items under Teams\' limit, showing the first ones and counting the rest', () => {
+    const note = 'Delayed by the ICB & partners <again>. '.repeat(40);
+    const big = { ...reply('answer', 'Overdue (70)', [{ items: [{ id: 'm', title: 'Milestone', fields: [], children: Array.from({ length: 70 }, (_, i) => action(i + 1, note)) }] }]), buttons: BUTTONS };
+    expect(bytes(replyActivity({ ...big, sections: [{ items: [{ ...big.sections[0]!.items![0]!, children: [] }] }] }))).toBeLessThan(MAX_ACTIVITY_BYTES);
+    const activity = replyActivity(big);
+    expect(bytes(activity)).toBeLessThanOrEqual(MAX_ACTIVITY_BYTES);
+    const shown = JSON.stringify(card(activity).body);
+    expect(shown).toContain('m/1');
+    expect(shown).not.toContain('m/70');
+    const left = Number(shown.match(/and (\d+) more not shown here/)?.[1]);
+    const kept = (shown.match(/Local action \d+/g) ?? []).length;
+    expect(kept).toBeGreaterThan(3);
+    expect(kept + left).toBe(70);
+    expect((activity.attachments![0]!.content as { actions: unknown[] }).actions).toHaveLength(3);
+  });
+
+  it('cuts one very long note rather than refusing the item', () => {
+    const activity = replyActivity(reply('answer', 'kinship-strategy', [{ items: [action(1, '😀x'.repeat(40_000))] }]));
+    expect(bytes(activity)).toBeLessThanOrEqual(MAX_ACTIVITY_BYTES);
+    expect(JSON.stringify(card(activity).body)).toContain('Local action 1');
+    expect(JSON.stringify(card(activity).body)).toContain('…');
+    // The cut never leaves half an emoji.
+    expect(JSON.stringify(activity)).not.toMatch(/\\ud83d(?!\\ude00)/i);
+  });
+
+  it('any reply, however long, fits one Teams message', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', ' ', '*', '<', '😀', 'kinship '), maxLength: 3000 });
+    const item = fc.record({ id: text, title: text, fields: fc.array(fc.record({ label: text, value: fc.array(text, { maxLength: 2 }) }), { maxLength: 3 }) });
+    const aReply = fc.record({
+      tone: fc.constant('answer' as const),
+      heading: text,
+      sections: fc.array(fc.record({ title: fc.option(text, { nil: undefined }), lines: fc.array(fc.array(text, { maxLength: 2 }), { maxLength: 6 }), items: fc.array(fc.record({ id: text, title: text, fields: fc.constant([] as ReplyItem['fields']), children: fc.array(item, { maxLength: 8 }) }), { maxLength: 8 }) }), { maxLength: 3 }),
+      footnotes: fc.array(fc.array(text, { maxLength: 2 }), { maxLength: 2 }),
+    });
+    fc.assert(
+      fc.property(aReply, (r) => {
+        expect(bytes(replyActivity(r))).toBeLessThanOrEqual(MAX_ACTIVITY_BYTES);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
 
 describe('Teams app package', () => {
   const APP_ID = '11111111-2222-3333-4444-555555555555';

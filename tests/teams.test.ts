@@ -1,6 +1,7 @@
 // The Teams adapter through the real botbuilder CloudAdapter over HTTP on 127.0.0.1: activities shaped as Teams
 // sends them go in, and the assertions are on what a fake Bot Connector receives.
 import { afterEach, describe, expect, it } from 'vitest';
+import { testBot } from './helpers.js';
 import { BOT_MENTION, CHANNEL, GROUP_CHAT, PERSONAL, startTeams, teamsActivity, type ConnectorCall, type TeamsHarness } from './fakes/bot-connector.js';
 
 let h: TeamsHarness | undefined;
@@ -159,6 +160,23 @@ describe('Teams: commands in channels, group chats and personal chats', () => {
     // The two refused attempts and the one accepted: the answer is delivered, and only once accepted.
     expect(answered.filter((c) => c.status === 200)).toHaveLength(1);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('keeps a long answer within one Teams message: the first items, and how many more there are', async () => {
+    const tb = testBot();
+    const as = (text: string) => tb.bot.handle({ text, user: { id: 'console:setup', name: 'setup' }, platform: 'console', channel: 'setup' });
+    const longNote = 'Delayed by the ICB & partners <again>. '.repeat(90); // ~3,500 characters, as typed in Slack or a terminal
+    for (let i = 1; i <= 70; i++) {
+      await as(`action add multi-agency-cp "Local action number ${i} with a deliberately long title to fill the card" due March 2026`);
+      if (i % 5 === 0) await as(`note multi-agency-cp/${i} ${longNote}`);
+    }
+    h = await startTeams({ testBot: tb });
+    expect(await h.say({ text: 'overdue', conversation: PERSONAL })).toBe(200);
+    const answer = h.connector.calls.find((c) => c.kind === 'reply')!;
+    expect(Buffer.byteLength(JSON.stringify(answer.body))).toBeLessThan(28 * 1024);
+    const shown = JSON.stringify(cardOf(answer).body);
+    expect(shown).toContain('multi-agency-cp/1');
+    expect(shown).toMatch(/and \d+ more not shown here/);
   });
 
   it('answers only POST with a JSON activity', async () => {

@@ -11,6 +11,21 @@ import { ownerMention, type MentionEntity } from './mentions.js';
 
 export const CARD_VERSION = '1.4';
 const MAX_SUMMARY = 1_000;
+/** Teams refuses a message over about 28 KB; a reply is kept to this many bytes of JSON, with room to spare. */
+export const MAX_ACTIVITY_BYTES = 24_000;
+/** A note or title longer than this is cut in a card: the whole text is in the store and in `history`. */
+export const MAX_CARD_TEXT = 1_500;
+/** The plain text carried in the card for clients that cannot show cards. */
+const MAX_FALLBACK = 4_000;
+
+/** Shortens to at most `max` characters, marking the cut, without splitting a surrogate pair. */
+function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let cut = max - 1;
+  const before = text.charCodeAt(cut - 1);
+  if (before >= 0xd800 && before <= 0xdbff) cut -= 1;
+  return `${text.slice(0, cut)}…`;
+}
 
 const STATUS_EMOJI: Record<Status, string> = { done: '✅', overdue: '🔴', 'due-soon': '🟠', upcoming: '⚪' };
 const RAG_EMOJI = { red: '🔴', amber: '🟠', green: '🟢' } as const;
@@ -50,11 +65,11 @@ class CardText {
   }
 
   inline(piece: Inline): string {
-    if (typeof piece === 'string') return escapeCardText(piece);
-    if ('code' in piece) return escapeCardText(piece.code);
-    if ('strong' in piece) return `**${escapeCardText(piece.strong)}**`;
+    if (typeof piece === 'string') return escapeCardText(clip(piece, MAX_CARD_TEXT));
+    if ('code' in piece) return escapeCardText(clip(piece.code, MAX_CARD_TEXT));
+    if ('strong' in piece) return `**${escapeCardText(clip(piece.strong, MAX_CARD_TEXT))}**`;
     const mention = this.mentionOf(piece.owner);
-    if (!mention) return escapeCardText(ownerName(piece.owner));
+    if (!mention) return escapeCardText(clip(ownerName(piece.owner), MAX_CARD_TEXT));
     if (!this.mentions.some((m) => m.text === mention.text && m.mentioned.id === mention.mentioned.id)) this.mentions.push(mention);
     return mention.text;
   }
@@ -77,8 +92,8 @@ function itemElements(item: ReplyItem, t: CardText, depth: number): Element[] {
     separator: depth === 0,
     columns: [
       // The id is what people type back in commands, so it is shown in monospace on its own.
-      { type: 'Column', width: 'auto', items: [textBlock(escapeCardText(item.id), { fontType: 'Monospace', weight: 'Bolder' })] },
-      { type: 'Column', width: 'stretch', items: [textBlock(`${escapeCardText(item.title)}${status ? `  ${status}` : ''}${rag}`)] },
+      { type: 'Column', width: 'auto', items: [textBlock(escapeCardText(clip(item.id, MAX_CARD_TEXT)), { fontType: 'Monospace', weight: 'Bolder' })] },
+      { type: 'Column', width: 'stretch', items: [textBlock(`${escapeCardText(clip(item.title, MAX_CARD_TEXT))}${status ? `  ${status}` : ''}${rag}`)] },
     ],
   };
   // Mentions are only documented for TextBlocks, so a field naming a Teams owner is a TextBlock, not a Fact.
@@ -135,11 +150,62 @@ export function renderCard(reply: Reply, o: CardOptions = {}, plain = renderPlai
 /**
  * The message activity for a reply. The plain rendering rides in `summary` (notifications, clients without
  * cards) and the card's `fallbackText`; not in `text`, because Teams shows `text` above the card as a second copy.
+ * A reply too big for one Teams message keeps its first items and says how many more there are, so Teams never
+ * refuses it.
  */
 export function replyActivity(reply: Reply, o: CardOptions = {}): Partial<Activity> {
+  const whole = activityOf(reply, o);
+  if (fits(whole)) return whole;
+  // The largest number of item nodes (milestones and their actions, in order) that still fits.
+  let lo = 0;
+  let hi = countNodes(reply.sections.flatMap((s) => s.items ?? [])) - 1;
+  let best = activityOf(shortened(reply, 0), o);
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const candidate = activityOf(shortened(reply, mid), o);
+    if (fits(candidate)) {
+      best = candidate;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  if (fits(best)) return best;
+  // Too long without any items (many long lines): the heading and a pointer, never a message Teams refuses.
+  const pointer: Reply = { tone: reply.tone, heading: clip(reply.heading, MAX_CARD_TEXT), sections: [{ lines: [['This answer is too long for one Teams message: ask about one thing, such as "status <id>".']] }], footnotes: [] };
+  return activityOf(pointer, o);
+}
+
+function activityOf(reply: Reply, o: CardOptions): Partial<Activity> {
   const plain = renderPlain(reply);
-  // Teams refuses activities over about 28 KB; the card's fallbackText keeps the whole text, so the summary
-  // (a notification preview) is capped rather than carried a second time in full.
-  const summary = plain.length > MAX_SUMMARY ? `${plain.slice(0, MAX_SUMMARY - 1)}…` : plain;
-  return { type: 'message', summary, attachments: [CardFactory.adaptiveCard(renderCard(reply, o, plain))] };
+  // The summary is a notification preview; the fallbackText is for clients that cannot show cards.
+  const summary = clip(plain, MAX_SUMMARY);
+  return { type: 'message', summary, attachments: [CardFactory.adaptiveCard(renderCard(reply, o, clip(plain, MAX_FALLBACK)))] };
+}
+
+function fits(activity: Partial<Activity>): boolean {
+  return Buffer.byteLength(JSON.stringify(activity)) <= MAX_ACTIVITY_BYTES;
+}
+
+function countNodes(items: ReplyItem[]): number {
+  return items.reduce((n, item) => n + 1 + countNodes(item.children ?? []), 0);
+}
+
+/** The reply with only its first `keep` item nodes, and a footnote saying how many were left out. */
+function shortened(reply: Reply, keep: number): Reply {
+  let left = keep;
+  let hidden = 0;
+  const take = (item: ReplyItem): ReplyItem | undefined => {
+    if (left <= 0) {
+      hidden += countNodes([item]);
+      return undefined;
+    }
+    left -= 1;
+    const children = (item.children ?? []).map(take).filter((c): c is ReplyItem => c !== undefined);
+    return { ...item, children };
+  };
+  const sections = reply.sections.map((section) =>
+    section.items ? { ...section, items: section.items.map(take).filter((i): i is ReplyItem => i !== undefined) } : section,
+  );
+  const note = `…and ${hidden} more not shown here: ask about one thing, such as "status <id>".`;
+  // Buttons act on what the whole reply was about, so they stay.
+  return { ...reply, sections, footnotes: [...reply.footnotes, [note]] };
 }
