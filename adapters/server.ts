@@ -34,13 +34,20 @@ function send(res: ServerResponse, status: number, body?: unknown): void {
 }
 
 /**
- * The path without its query. A plain origin-form target (`/slack/events?x`) is cut as it is; anything URL would
- * read differently (absolute form, `//`, dot segments) goes through URL.
+ * The path without its query, or undefined for a target that is not a URL at all (`//`, `http://[x`). A plain
+ * origin-form target (`/slack/events?x`) is cut as it is; anything URL would read differently (absolute form,
+ * `//`, dot segments) goes through URL.
  */
-function pathOf(url: string): string {
-  if (!url.startsWith('/') || url.startsWith('//') || url.includes('/.')) return new URL(url, 'http://localhost').pathname;
-  const query = url.indexOf('?');
-  return query < 0 ? url : url.slice(0, query);
+function pathOf(url: string): string | undefined {
+  if (url.startsWith('/') && !url.startsWith('//') && !url.includes('/.')) {
+    const query = url.indexOf('?');
+    return query < 0 ? url : url.slice(0, query);
+  }
+  try {
+    return new URL(url, 'http://localhost').pathname;
+  } catch {
+    return undefined;
+  }
 }
 
 function failed(logger: Logger, res: ServerResponse, path: string, error: unknown): void {
@@ -55,6 +62,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
   const server = createServer((req, res) => {
     const path = pathOf(req.url ?? '/');
+    // A request line no URL parser accepts gets a 400, not an exception that would stop the process.
+    if (path === undefined) return send(res, 400, { ok: false, error: 'bad request target' });
     if (req.method === 'GET' && path === '/healthz') return send(res, 200, health);
     if (req.method === 'POST' && path === '/slack/events' && slackListener) {
       try {

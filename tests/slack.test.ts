@@ -278,8 +278,11 @@ describe('buttons, mentions and the Home tab', () => {
     expect((await fetch(`${h.base}/healthz?probe=1`)).status).toBe(200);
     // fetch and URLs would tidy the path first; node:http with a `path` option sends it as written.
     const port = Number(new URL(h.base).port);
-    const raw = await new Promise<number>((resolve, reject) => get({ host: '127.0.0.1', port, path: '/x/../healthz' }, (res) => (res.resume(), resolve(res.statusCode ?? 0))).on('error', reject));
-    expect(raw).toBe(200);
+    const raw = (path: string) => new Promise<number>((resolve, reject) => get({ host: '127.0.0.1', port, path }, (res) => (res.resume(), resolve(res.statusCode ?? 0))).on('error', reject));
+    expect(await raw('/x/../healthz')).toBe(200);
+    // Targets no URL parser accepts are refused, and the server goes on answering.
+    for (const bad of ['//', '///', '//[', 'http://[bad']) expect(await raw(bad), bad).toBe(400);
+    expect(await raw('/healthz')).toBe(200);
     expect((await fetch(`${h.base}/nope`)).status).toBe(404);
     expect((await fetch(`${h.base}/api/messages`, { method: 'POST' })).status).toBe(404);
   });
