@@ -7,6 +7,7 @@ import { createSlackAdapter, type SlackAdapter } from '../adapters/slack/app.js'
 import { startServer, type RunningServer } from '../adapters/server.js';
 import { silentLogger } from '../src/ports.js';
 import { startFakeSlackApi, waitFor, type FakeSlackApi } from './fakes/slack-api.js';
+import type { Bot } from '../src/bot.js';
 import { testBot } from './helpers.js';
 
 let api: FakeSlackApi | undefined;
@@ -23,7 +24,8 @@ afterEach(async () => {
   api = wss = slack = server = undefined;
 });
 
-it('runs a slash command over Socket Mode: hello, envelope, and the answer in the ack with the envelope id', async () => {
+/** A fake Slack with a WebSocket server, and the real adapter connected to it in Socket Mode. */
+async function connect(bot: Bot, opts: { answerInAckMs?: number } = {}) {
   api = await startFakeSlackApi();
   wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await new Promise((resolve) => wss!.once('listening', resolve));
@@ -35,25 +37,32 @@ it('runs a slash command over Socket Mode: hello, envelope, and the answer in th
     ws.on('message', (data) => fromApp.push(JSON.parse(String(data))));
     ws.send(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'test', approximate_connection_time: 3600 }, connection_info: { app_id: 'A1' } }));
   });
-
   slack = createSlackAdapter({
-    bot: testBot().bot,
+    bot,
     config: { botToken: 'xoxb-test-token', signingSecret: 'test-secret', appToken: 'xapp-test-token', apiUrl: api.apiUrl },
     logger: silentLogger,
+    answerInAckMs: opts.answerInAckMs,
   });
   await slack.start();
-  expect(slack.mode).toBe('socket');
+  const command = (envelope: string, text: string, respondTo: string) =>
+    socket!.send(JSON.stringify({
+      envelope_id: envelope,
+      type: 'slash_commands',
+      accepts_response_payload: true,
+      payload: {
+        token: 'legacy', team_id: 'T1', team_domain: 'council', channel_id: 'C1', channel_name: 'reform', user_id: 'U1', user_name: 'bob',
+        command: '/reform', text, api_app_id: 'A1', is_enterprise_install: 'false', response_url: api!.responseUrl(respondTo), trigger_id: '1.2.3',
+      },
+    }));
+  return { api, fromApp, command };
+}
+
+it('runs a slash command over Socket Mode: hello, envelope, and the answer in the ack with the envelope id', async () => {
+  const { api, fromApp, command } = await connect(testBot().bot);
+  expect(slack!.mode).toBe('socket');
   expect(api.callsTo('apps.connections.open')[0]!.authorization).toBe('Bearer xapp-test-token');
 
-  socket!.send(JSON.stringify({
-    envelope_id: 'env-1',
-    type: 'slash_commands',
-    accepts_response_payload: true,
-    payload: {
-      token: 'legacy', team_id: 'T1', team_domain: 'council', channel_id: 'C1', channel_name: 'reform', user_id: 'U1', user_name: 'bob',
-      command: '/reform', text: 'status kinship', api_app_id: 'A1', is_enterprise_install: 'false', response_url: api.responseUrl('socket'), trigger_id: '1.2.3',
-    },
-  }));
+  command('env-1', 'status kinship', 'socket');
   const ack = await waitFor(() => fromApp.find((m) => m.envelope_id === 'env-1'), 'the ack envelope');
   expect(Object.keys(ack)).toEqual(['envelope_id', 'payload']);
   expect(ack.payload.response_type).toBe('ephemeral');
@@ -62,8 +71,21 @@ it('runs a slash command over Socket Mode: hello, envelope, and the answer in th
   expect(api.responses).toEqual([]);
 
   // The one server still runs for /healthz (and Teams), but takes no Slack HTTP events in Socket Mode.
-  server = await startServer({ port: 0, host: '127.0.0.1', slack, logger: silentLogger });
+  server = await startServer({ port: 0, host: '127.0.0.1', slack: slack!, logger: silentLogger });
   const health = await fetch(`http://127.0.0.1:${server.port}/healthz`);
   expect(await health.json()).toEqual({ ok: true, slack: 'socket', teams: 'off' });
   expect((await fetch(`http://127.0.0.1:${server.port}/slack/events`, { method: 'POST' })).status).toBe(404);
 });
+
+it('does not put an answer ready too late in the ack, where Socket Mode would drop it: it goes to the response_url', async () => {
+  // A command that finishes 2.6 s after it arrived, as in a stalled process (the ack window is widened so that
+  // the late answer is not simply acked empty at 1.5 s).
+  const quick = testBot().bot;
+  const slow: Bot = { programme: quick.programme, handle: async (m) => (await new Promise((r) => setTimeout(r, 2_600)), quick.handle(m)) };
+  const { api, fromApp, command } = await connect(slow, { answerInAckMs: 5_000 });
+  command('env-late', 'status kinship', 'late');
+  const ack = await waitFor(() => fromApp.find((m) => m.envelope_id === 'env-late'), 'the ack envelope', 5_000);
+  expect(ack.payload ?? {}).toEqual({});
+  const answer = await waitFor(() => api.responses.find((r) => r.path === '/respond/late')?.body, 'the answer at the response_url');
+  expect(answer.text).toContain('kinship-strategy');
+}, 10_000);

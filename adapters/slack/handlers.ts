@@ -1,6 +1,7 @@
 // What the bot does with each kind of Slack input. A slash command answers in its ack when the answer is ready
 // in time (Slack allows 3 seconds) and through respond() after the ack when it is not; the other handlers ack
 // first, then answer through respond(), say() or views.publish.
+import { performance } from 'node:perf_hooks';
 import type { App, BlockAction, CodedError, RespondFn, types } from '@slack/bolt';
 import { APOLOGY, type Bot } from '../../src/bot.js';
 import { parseCommand } from '../../src/commands/index.js';
@@ -65,6 +66,8 @@ function outcomeBlocks(original: Block[], reply: Reply, userId: string): Block[]
 
 /** How long a slash command may work before its ack. Slack waits 3 seconds for the ack, network included. */
 export const ANSWER_IN_ACK_MS = 1_500;
+/** An answer ready later than this after the command arrived is not put in the ack. */
+const LATE_ACK_MS = 2_500;
 
 /** The work's result if it settles within `ms`, else undefined (the work goes on). A failure is thrown. */
 export async function settledWithin<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
@@ -87,6 +90,7 @@ export interface HandlerOptions {
 export function registerHandlers(app: App, bot: Bot, logger: Logger, opts: HandlerOptions = {}): void {
   const { sleep = realSleep, answerInAckMs = ANSWER_IN_ACK_MS } = opts;
   app.command('/reform', async ({ command, ack, respond }) => {
+    const started = performance.now();
     let acked = false;
     /** Acks once. A failed ack (Bolt already answered a stalled request) is logged; the answer then goes on. */
     const ackOnce = async (message?: Parameters<typeof ack>[0]): Promise<boolean> => {
@@ -113,7 +117,10 @@ export function registerHandlers(app: App, bot: Bot, logger: Logger, opts: Handl
       }
       const parts = renderSlack(reply);
       const extra = { response_type: responseType(reply, plan) };
-      if (parts.length === 1 && (await ackOnce({ ...extra, ...parts[0]! }))) return;
+      // Past LATE_ACK_MS (a stalled process), Slack may already have given up: Socket Mode would drop an answer
+      // in a late ack without a word, so it goes to the response_url instead.
+      const inTime = performance.now() - started < LATE_ACK_MS;
+      if (parts.length === 1 && inTime && (await ackOnce({ ...extra, ...parts[0]! }))) return;
       await ackOnce();
       await respondAll(replier(command.response_url, respond), parts, extra, sleep);
     } finally {
