@@ -88,12 +88,12 @@ describe('Block Kit rendering', () => {
     expect(m!.text).toContain('[Mark done: done a-1]');
   });
 
-  it('splits hundreds of items into at most five messages and says what was left out', () => {
+  it('splits hundreds of items into at most four messages and says what was left out', () => {
     const items = Array.from({ length: 400 }, (_, i) => item(`m-${i}`, 'note'));
     const messages = renderSlack({ ...reply('answer', 'Everything', [{ title: 'All', items }], [['footnote']]), buttons: [{ label: 'b', command: 'next' }] });
     expect(messages).toHaveLength(LIMITS.parts);
     messages.forEach(assertWithinLimits);
-    expect(messages[0]!.blocks[0]).toMatchObject({ text: { text: 'Everything (1 of 5)' } });
+    expect(messages[0]!.blocks[0]).toMatchObject({ text: { text: `Everything (1 of ${LIMITS.parts})` } });
     const last = JSON.stringify(messages.at(-1)!.blocks);
     expect(last).toMatch(/…and \d+ more not shown here/);
     expect(last).toContain('reform_cmd_0');

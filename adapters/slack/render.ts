@@ -18,8 +18,8 @@ export const LIMITS = {
   buttonLabelChars: 75,
   buttonValueChars: 2000,
   buttonsPerMessage: 25,
-  /** A response_url takes five messages; more parts than that would also flood a channel. */
-  parts: 5,
+  /** A response_url takes five messages: four parts leave one for an apology if a part cannot be sent. */
+  parts: 4,
   /** Long items (many actions) are cut here and point at `status <id>`. */
   blocksPerItem: 8,
   fallbackChars: 3000,
