@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { crc32, inflateRawSync, inflateSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { escapeCardText, escapeEveryMarker, MAX_ACTIVITY_BYTES, renderCard, replyActivity } from '../adapters/teams/render.js';
+import { clip, escapeCardText, escapeEveryMarker, MAX_ACTIVITY_BYTES, renderCard, replyActivity } from '../adapters/teams/render.js';
 import { reply, type Reply, type ReplyItem } from '../src/replies/model.js';
 import { teamsPackage } from '../scripts/teams-package.js';
 
@@ -144,27 +144,50 @@ describe('Teams message size', () => {
 
   it('keeps a reply with many long items under Teams\' limit, showing the first ones and counting the rest', () => {
     const note = 'Delayed by the ICB & partners <again>. '.repeat(40);
-    const big = { ...reply('answer', 'Overdue (70)', [{ items: [{ id: 'm', title: 'Milestone', fields: [], children: Array.from({ length: 70 }, (_, i) => action(i + 1, note)) }] }]), buttons: BUTTONS };
-    expect(bytes(replyActivity({ ...big, sections: [{ items: [{ ...big.sections[0]!.items![0]!, children: [] }] }] }))).toBeLessThan(MAX_ACTIVITY_BYTES);
+    const big = {
+      ...reply('answer', 'Overdue (70)', [
+        { title: 'Overdue', items: [{ id: 'm', title: 'Milestone', fields: [], children: Array.from({ length: 70 }, (_, i) => action(i + 1, note)) }] },
+        { title: 'Also overdue', items: [action(71, note)] },
+      ]),
+      buttons: BUTTONS,
+    };
+    const before = JSON.stringify(big);
     const activity = replyActivity(big);
+    expect(JSON.stringify(big)).toBe(before);
     expect(bytes(activity)).toBeLessThanOrEqual(MAX_ACTIVITY_BYTES);
     const shown = JSON.stringify(card(activity).body);
-    expect(shown).toContain('m/1');
-    expect(shown).not.toContain('m/70');
+    expect(shown).toContain('"m/1"');
+    expect(shown).not.toContain('"m/70"');
+    // The second section lost its only item, so its title goes too.
+    expect(shown).not.toContain('Also overdue');
     const left = Number(shown.match(/and (\d+) more not shown here/)?.[1]);
     const kept = (shown.match(/Local action \d+/g) ?? []).length;
     expect(kept).toBeGreaterThan(3);
-    expect(kept + left).toBe(70);
+    expect(kept + left).toBe(71);
     expect((activity.attachments![0]!.content as { actions: unknown[] }).actions).toHaveLength(3);
   });
 
   it('cuts one very long note rather than refusing the item', () => {
-    const activity = replyActivity(reply('answer', 'kinship-strategy', [{ items: [action(1, '😀x'.repeat(40_000))] }]));
+    const activity = replyActivity(reply('answer', 'kinship-strategy', [{ items: [action(1, 'x😀'.repeat(40_000))] }]));
     expect(bytes(activity)).toBeLessThanOrEqual(MAX_ACTIVITY_BYTES);
     expect(JSON.stringify(card(activity).body)).toContain('Local action 1');
     expect(JSON.stringify(card(activity).body)).toContain('…');
-    // The cut never leaves half an emoji.
-    expect(JSON.stringify(activity)).not.toMatch(/\\ud83d(?!\\ude00)/i);
+  });
+
+  it('clip marks the cut and never leaves half of an emoji', () => {
+    expect(clip('short', 10)).toBe('short');
+    expect(clip('abcdefghijkl', 10)).toBe('abcdefghi…');
+    // Cutting at 9 would leave the high half of the emoji that starts at index 8.
+    const cut = clip('abcdefgh😀xyz', 10);
+    expect(cut).toBe('abcdefgh…');
+    expect(cut.length).toBeLessThanOrEqual(10);
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('a', '😀', '𝔸'), maxLength: 40 }), fc.integer({ min: 2, max: 30 }), (text, max) => {
+        const out = clip(text, max);
+        expect(out.length).toBeLessThanOrEqual(Math.max(max, text.length <= max ? text.length : 0));
+        expect(out).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
+      }),
+    );
   });
 
   it('any reply, however long, fits one Teams message', () => {

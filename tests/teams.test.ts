@@ -175,7 +175,7 @@ describe('Teams: commands in channels, group chats and personal chats', () => {
     const answer = h.connector.calls.find((c) => c.kind === 'reply')!;
     expect(Buffer.byteLength(JSON.stringify(answer.body))).toBeLessThan(28 * 1024);
     const shown = JSON.stringify(cardOf(answer).body);
-    expect(shown).toContain('multi-agency-cp/1');
+    expect(shown).toContain('"multi-agency-cp/1"');
     expect(shown).toMatch(/and \d+ more not shown here/);
   });
 

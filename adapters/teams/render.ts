@@ -19,7 +19,7 @@ export const MAX_CARD_TEXT = 1_500;
 const MAX_FALLBACK = 4_000;
 
 /** Shortens to at most `max` characters, marking the cut, without splitting a surrogate pair. */
-function clip(text: string, max: number): string {
+export function clip(text: string, max: number): string {
   if (text.length <= max) return text;
   let cut = max - 1;
   const before = text.charCodeAt(cut - 1);
@@ -102,9 +102,9 @@ function itemElements(item: ReplyItem, t: CardText, depth: number): Element[] {
   for (const field of item.fields) {
     const value = t.rich(field.value);
     if (field.value.some((p) => typeof p === 'object' && 'owner' in p && t.mentionOf(p.owner))) {
-      mentionLines.push(textBlock(`${escapeCardText(field.label)}: ${value}`, { spacing: 'None' }));
+      mentionLines.push(textBlock(`${escapeCardText(clip(field.label, MAX_CARD_TEXT))}: ${value}`, { spacing: 'None' }));
     } else {
-      facts.push({ title: escapeCardText(field.label), value });
+      facts.push({ title: escapeCardText(clip(field.label, MAX_CARD_TEXT)), value });
     }
   }
   const children = (item.children ?? []).flatMap((c) => itemElements(c, t, depth + 1));
@@ -127,10 +127,10 @@ const notifies = (reply: Reply, o: CardOptions): boolean => o.notify ?? reply.to
 export function renderCard(reply: Reply, o: CardOptions = {}, plain = renderPlain(reply)): Element {
   const t = new CardText(notifies(reply, o));
   const body: Element[] = [
-    textBlock(escapeCardText(reply.heading), { size: 'Medium', weight: 'Bolder', ...(reply.tone === 'problem' ? { color: 'Attention' } : {}) }),
+    textBlock(escapeCardText(clip(reply.heading, MAX_CARD_TEXT)), { size: 'Medium', weight: 'Bolder', ...(reply.tone === 'problem' ? { color: 'Attention' } : {}) }),
   ];
   for (const section of reply.sections) {
-    if (section.title) body.push(textBlock(escapeCardText(section.title), { weight: 'Bolder', spacing: 'Medium' }));
+    if (section.title) body.push(textBlock(escapeCardText(clip(section.title, MAX_CARD_TEXT)), { weight: 'Bolder', spacing: 'Medium' }));
     for (const line of section.lines ?? []) body.push(textBlock(t.rich(line), { spacing: 'Small' }));
     for (const item of section.items ?? []) body.push(...itemElements(item, t, 0));
   }
@@ -170,7 +170,7 @@ export function replyActivity(reply: Reply, o: CardOptions = {}): Partial<Activi
   }
   if (fits(best)) return best;
   // Too long without any items (many long lines): the heading and a pointer, never a message Teams refuses.
-  const pointer: Reply = { tone: reply.tone, heading: clip(reply.heading, MAX_CARD_TEXT), sections: [{ lines: [['This answer is too long for one Teams message: ask about one thing, such as "status <id>".']] }], footnotes: [] };
+  const pointer: Reply = { tone: reply.tone, heading: clip(reply.heading, 200), sections: [{ lines: [['This answer is too long for one Teams message: ask about one thing, such as "status <id>".']] }], footnotes: [] };
   return activityOf(pointer, o);
 }
 
@@ -202,9 +202,10 @@ function shortened(reply: Reply, keep: number): Reply {
     const children = (item.children ?? []).map(take).filter((c): c is ReplyItem => c !== undefined);
     return { ...item, children };
   };
-  const sections = reply.sections.map((section) =>
-    section.items ? { ...section, items: section.items.map(take).filter((i): i is ReplyItem => i !== undefined) } : section,
-  );
+  const sections = reply.sections
+    .map((section) => (section.items ? { ...section, items: section.items.map(take).filter((i): i is ReplyItem => i !== undefined) } : section))
+    // A section whose items all went, with nothing else to show, goes too rather than stand as a bare title.
+    .filter((section, i) => section.items?.length || section.lines?.length || !reply.sections[i]!.items?.length);
   const note = `…and ${hidden} more not shown here: ask about one thing, such as "status <id>".`;
   // Buttons act on what the whole reply was about, so they stay.
   return { ...reply, sections, footnotes: [...reply.footnotes, [note]] };
