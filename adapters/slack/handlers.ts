@@ -196,4 +196,3 @@ export function registerHandlers(app: App, bot: Bot, logger: Logger, opts: Handl
     }
   });
 }
-

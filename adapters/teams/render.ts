@@ -13,7 +13,7 @@ export const CARD_VERSION = '1.4';
 const MAX_SUMMARY = 1_000;
 /** Teams refuses a message over about 28 KB; a reply is kept to this many bytes of JSON, with room to spare. */
 export const MAX_ACTIVITY_BYTES = 24_000;
-/** A note or title longer than this is cut in a card: the whole text is in the store and in `history`. */
+/** A note or title longer than this is cut in a card; the store keeps the whole text (and Slack shows it). */
 export const MAX_CARD_TEXT = 1_500;
 /** The plain text carried in the card for clients that cannot show cards. */
 const MAX_FALLBACK = 4_000;
