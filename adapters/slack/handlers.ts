@@ -70,7 +70,7 @@ export const ANSWER_IN_ACK_MS = 1_500;
 const LATE_ACK_MS = 2_500;
 
 /** The work's result if it settles within `ms`, else undefined (the work goes on). A failure is thrown. */
-export async function settledWithin<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
+async function settledWithin<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
   try {
