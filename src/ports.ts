@@ -37,10 +37,20 @@ export type SendOutcome =
   /** `retryAfterMs`: the platform asked to wait (HTTP 429 Retry-After). `permanent`: never retry this channel. */
   | { ok: false; error: string; permanent?: boolean; retryAfterMs?: number };
 
+/** The ledger key of a scheduled send, and whether an earlier attempt of it failed or may have gone out. */
+export interface SendMeta {
+  key: string;
+  resend?: boolean;
+}
+
 /** One chat platform's outbound side, used by the scheduler. Called from tick(), one message at a time. */
 export interface Chat {
   readonly platform: string;
-  send(to: Destination, message: Reply, meta: { key: string }): Promise<SendOutcome>;
+  /**
+   * `meta.resend`: an earlier attempt of this send failed or may have gone out. A platform that posts a message
+   * in parts skips the parts that already arrived, so nobody sees a part twice.
+   */
+  send(to: Destination, message: Reply, meta: SendMeta): Promise<SendOutcome>;
   /** Whether a message with this ledger key already reached the channel (recovering a send that may have happened). */
   alreadyDelivered?(to: Destination, key: string): Promise<boolean>;
   /** Where to message this identity directly (a DM), when the platform allows it without more data. */

@@ -202,6 +202,21 @@ describe('tick', () => {
     expect(Object.values((await h.store.read()).ledger).some((e) => e.uncertain)).toBe(false);
   });
 
+  it('tells the chat when a send is a resend, so a message in parts can skip the parts that arrived', async () => {
+    const h = harness(programme);
+    await subscribe(h.store, programme, '2024-01-01T12:00:00Z');
+    const metas: { key: string; resend?: boolean }[] = [];
+    h.chat.send = async (_to, _message, meta) => (metas.push(meta), { ok: false, error: 'HTTP 429', retryAfterMs: 1000 });
+    await h.run('2024-03-08T09:00:00Z');
+    // The first attempt is a plain send; the retries in the same tick are resends.
+    expect(metas.map((m) => m.resend === true)).toEqual([false, true, true]);
+    metas.length = 0;
+    // In a later tick, a send that failed before is a resend from its first attempt.
+    h.chat.send = async (_to, _message, meta) => (metas.push(meta), { ok: true });
+    expect((await h.run('2024-03-08T11:00:00Z')).sent).toHaveLength(1);
+    expect(metas).toEqual([{ key: expect.any(String), resend: true }]);
+  });
+
   it('holds messages for a channel that refuses posts, marks it failing, and delivers after it is fixed', async () => {
     const h = harness(programme);
     const bot = await subscribe(h.store, programme, '2024-01-01T12:00:00Z');

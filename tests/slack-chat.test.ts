@@ -11,6 +11,11 @@ import { testBot } from './helpers.js';
 
 const nudge = reply('answer', 'Due soon: multi-agency-cp', [{ lines: [['Owner ', { owner: { id: 'slack:U123', name: 'alice' } }, ' please update <!channel>']] }]);
 
+/** A digest too long for one Slack message: it goes out in parts. */
+const longDigest = reply('answer', 'Weekly digest', [
+  { items: Array.from({ length: 120 }, (_, i) => ({ id: `m-${i}`, title: `Milestone ${i}`, fields: [{ label: 'due', value: [`end March 2027 · deadline ${i} days away`] }] })) },
+]);
+
 let h: Harness | undefined;
 let api: FakeSlackApi | undefined;
 afterEach(async () => {
@@ -77,6 +82,57 @@ describe('Slack Chat for nudges and digests', () => {
     expect(await chat.alreadyDelivered!(to, 'old-key')).toBe(true);
     expect(h.api.callsTo('conversations.history').filter((c) => c.args.channel === 'C7')).toHaveLength(3);
   }, 30_000);
+
+  it('marks every part of a long send, and a resend after a 429 on part 2 posts only the parts still missing', async () => {
+    h = await startHarness();
+    const chat = h.slack.chat;
+    const to = { platform: 'slack', channel: 'C5' };
+    h.api.script('chat.postMessage', { pass: true });
+    h.api.script('chat.postMessage', { status: 429, headers: { 'Retry-After': '3' }, body: { ok: false, error: 'ratelimited' } });
+    const first = await chat.send(to, longDigest, { key: 'digest:2026-W48' });
+    expect(first).toMatchObject({ ok: false, retryAfterMs: 3000 });
+    // Part 1 arrived, so the send is not yet delivered as a whole.
+    expect(await chat.alreadyDelivered!(to, 'digest:2026-W48')).toBe(false);
+
+    const second = await chat.send(to, longDigest, { key: 'digest:2026-W48', resend: true });
+    const posts = h.api.callsTo('chat.postMessage').map((c) => c.args.metadata.event_payload);
+    const total = posts[0]!.parts as number;
+    expect(total).toBeGreaterThanOrEqual(3);
+    expect(posts.map((p) => p.part)).toEqual([1, 2, ...Array.from({ length: total - 1 }, (_, i) => i + 2)]);
+    expect(posts.every((p) => p.key === 'digest:2026-W48' && p.parts === total)).toBe(true);
+    expect(second).toEqual({ ok: true, receipt: { ts: expect.any(String), channel: 'C5', parts: total, resumedAt: 2 } });
+    expect(await chat.alreadyDelivered!(to, 'digest:2026-W48')).toBe(true);
+    // A resend of a send that all arrived posts nothing.
+    expect(await chat.send(to, longDigest, { key: 'digest:2026-W48', resend: true })).toMatchObject({ ok: true, receipt: { recovered: true } });
+    expect(h.api.callsTo('chat.postMessage')).toHaveLength(total + 1);
+  });
+
+  it('a resend whose message now splits into a different number of parts posts all of it again', async () => {
+    h = await startHarness();
+    const to = { platform: 'slack', channel: 'C8' };
+    h.api.script('chat.postMessage', { pass: true });
+    h.api.script('chat.postMessage', { status: 429, headers: { 'Retry-After': '1' }, body: { ok: false, error: 'ratelimited' } });
+    await h.slack.chat.send(to, longDigest, { key: 'k' });
+    const changed = reply('answer', 'Weekly digest', [{ items: [...longDigest.sections[0]!.items!, ...longDigest.sections[0]!.items!.slice(0, 50)] }]);
+    expect(await h.slack.chat.send(to, changed, { key: 'k', resend: true })).toMatchObject({ ok: true });
+    const resent = h.api.callsTo('chat.postMessage').slice(2).map((c) => c.args.metadata.event_payload);
+    expect(resent.map((p) => p.part)).toEqual(Array.from({ length: resent.length }, (_, i) => i + 1));
+    expect(resent[0]!.parts).not.toBe(h.api.callsTo('chat.postMessage')[0]!.args.metadata.event_payload.parts);
+  });
+
+  it('a first send of a long message does not read the history; a resend that cannot read it waits, posting nothing', async () => {
+    h = await startHarness();
+    const to = { platform: 'slack', channel: 'C6' };
+    expect(await h.slack.chat.send(to, longDigest, { key: 'k-first' })).toMatchObject({ ok: true });
+    expect(h.api.callsTo('conversations.history')).toHaveLength(0);
+    const total = h.api.callsTo('chat.postMessage').length;
+    h.api.script('conversations.history', { body: { ok: false, error: 'missing_scope' } });
+    const outcome = await h.slack.chat.send(to, longDigest, { key: 'k-first', resend: true });
+    // A temporary failure (no Retry-After, not permanent): the scheduler keeps it and checks again before resending.
+    expect(outcome).toEqual({ ok: false, error: 'could not check which parts already arrived: missing_scope' });
+    expect(h.api.callsTo('chat.postMessage')).toHaveLength(total);
+    expect(h.logs.some((l) => l.level === 'warn' && l.context?.error === 'missing_scope')).toBe(true);
+  });
 
   it('treats an unreachable Slack as a temporary failure', async () => {
     h = await startHarness();

@@ -244,6 +244,8 @@ async function deliver(job: Job, deps: TickDeps): Promise<SendOutcome | Unchecke
   const { entry: e, target, chat } = job;
   // Recovering an expired claim, or retrying after a failure that may have delivered: look before sending.
   let check = job.recovering;
+  // A send that failed before, or may have gone out, may have delivered some of its parts.
+  let resend = job.recovering || e.attempts > 0;
   let outcome: SendOutcome = { ok: false, error: 'not sent' };
   for (let attempt = 0; attempt <= IN_TICK_RETRIES; attempt++) {
     if (check) {
@@ -251,8 +253,10 @@ async function deliver(job: Job, deps: TickDeps): Promise<SendOutcome | Unchecke
       if (seen === 'unknown') return UNCHECKED;
       if (seen === true) return { ok: true, receipt: { recovered: true } };
     }
-    outcome = await chat.send(target.destination, job.message, { key: e.key }).catch((error: unknown) => ({ ok: false as const, error: String(error) }));
+    const meta = resend ? { key: e.key, resend } : { key: e.key };
+    outcome = await chat.send(target.destination, job.message, meta).catch((error: unknown) => ({ ok: false as const, error: String(error) }));
     if (outcome.ok || outcome.permanent) break;
+    resend = true;
     check = mayHaveArrived(outcome);
     const wait = outcome.retryAfterMs ?? 500 * 2 ** attempt;
     if (attempt === IN_TICK_RETRIES || wait > MAX_IN_TICK_WAIT_MS) break;

@@ -24,6 +24,8 @@ export interface ResponsePost {
 }
 
 export interface Scripted {
+  /** Answer this call as Slack usually would (to script a later call of the same method). */
+  pass?: boolean;
   status?: number;
   headers?: Record<string, string>;
   body?: Record<string, unknown>;
@@ -136,7 +138,8 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
     const method = path.replace(/^\/api\//, '');
     const args = parseArgs(raw, req.headers['content-type']);
     calls.push({ method, args, authorization: req.headers.authorization });
-    const next = scripted.get(method)?.shift();
+    const scriptedNext = scripted.get(method)?.shift();
+    const next = scriptedNext?.pass ? undefined : scriptedNext;
     const body = next ? (next.body ?? { ok: false, error: 'scripted' }) : answer(method, args);
     res.writeHead(next?.status ?? 200, { 'Content-Type': 'application/json', ...(next?.headers ?? {}) }).end(JSON.stringify(body));
   });
