@@ -22,7 +22,8 @@ describe('tracking commands', () => {
     expect(mine.indexOf('phase-1-end')).toBeLessThan(mine.indexOf('multi-agency-cp'));
     expect(await say('owned @carol')).toContain('multi-agency-cp');
     expect(await say('owned "principal social worker"')).toContain('early-career-framework');
-    expect(await say('mine', 'dave')).toContain('Nothing is owned yet.');
+    expect(await say('mine', 'dave')).toContain('You own nothing yet. To take something on: assign <id> me.');
+    expect(await say('owned @erin')).toContain('@erin owns nothing yet.');
   });
 
   it('rag, note, done and reopen, each shown in status', async () => {

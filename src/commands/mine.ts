@@ -1,6 +1,6 @@
 // `mine`, `owned <owner>`: what someone owns, milestones and actions, soonest deadline first.
 import { itemToReply } from '../replies/items.js';
-import { reply, type Reply } from '../replies/model.js';
+import { code, reply, type Reply, type Rich } from '../replies/model.js';
 import { ownerName } from '../replies/plain.js';
 import { allActionItems, allMilestoneItems, bySoonest } from '../tracking/items.js';
 import { parseOwner } from '../tracking/owners.js';
@@ -9,13 +9,14 @@ import { ownerText } from './assign.js';
 import { usageReply } from './help.js';
 import type { Command, Context } from './types.js';
 
-async function ownedBy(ctx: Context, owner: Owner, heading: string): Promise<Reply> {
+/** `none`: what to say when the owner has nothing, which also says how to change that. */
+async function ownedBy(ctx: Context, owner: Owner, heading: string, none: Rich): Promise<Reply> {
   const state = await ctx.store.read();
   const { programme, now } = ctx;
   const items = [...allMilestoneItems(programme, state, now), ...allActionItems(programme, state, now)]
     .filter((i) => i.owner?.id === owner.id)
     .sort(bySoonest);
-  if (!items.length) return reply('answer', heading, [{ lines: [['Nothing is owned yet.']] }]);
+  if (!items.length) return reply('answer', heading, [{ lines: [none] }]);
   return reply('answer', `${heading} (${items.length})`, [{ items: items.map((i) => itemToReply(i, now, programme.timezone)) }]);
 }
 
@@ -25,7 +26,12 @@ export const mine: Command = {
   usage: 'mine',
   summary: 'what you own, soonest deadline first',
   changes: false,
-  run: (ctx) => ownedBy(ctx, { id: ctx.message.user.id, name: ctx.message.user.name }, 'What you own'),
+  run: (ctx) =>
+    ownedBy(ctx, { id: ctx.message.user.id, name: ctx.message.user.name }, 'What you own', [
+      'You own nothing yet. To take something on: ',
+      code('assign <id> me'),
+      '.',
+    ]),
 };
 
 export const owned: Command = {
@@ -38,6 +44,6 @@ export const owned: Command = {
     if (!args.length) return usageReply(owned);
     const owner = parseOwner(ownerText(args, rest, 0), ctx.message.user);
     if (!owner) return usageReply(owned);
-    return ownedBy(ctx, owner, `Owned by ${ownerName(owner)}`);
+    return ownedBy(ctx, owner, `Owned by ${ownerName(owner)}`, [`${ownerName(owner)} owns nothing yet.`]);
   },
 };
