@@ -53,6 +53,16 @@ describe('programme file', () => {
     expect(errors.some((e) => e.startsWith('stable-homes.yaml:6: milestones[0].themes: needs at least 1'))).toBe(true);
   });
 
+  it('says a due date is missing, or what was found instead of one, rather than "Invalid input"', () => {
+    const missing = MINIMAL.replace('    due: spring 2024\n', '');
+    expect(errorsOf(missing)).toEqual(['stable-homes.yaml:3: milestones[0].due: is required (a date phrase such as "11 May 2023", or the report\'s words)']);
+    expect(errorsOf(MINIMAL.replace('due: spring 2024', 'due: [1, 2]'))).toEqual(['stable-homes.yaml:5: milestones[0].due: expected text or a year, found "[1,2]"']);
+    expect(errorsOf(MINIMAL.replace('due: spring 2024', 'due: true\n    revised: { note: later }'))).toEqual([
+      'stable-homes.yaml:5: milestones[0].due: expected text or a year, found "true"',
+      'stable-homes.yaml:6: milestones[0].revised.due: is required (a date phrase such as "11 May 2023", or the report\'s words)',
+    ]);
+  });
+
   it('reports broken YAML and empty files with a line', () => {
     expect(errorsOf('programme: [1\n')[0]).toMatch(/^stable-homes\.yaml:\d+: not valid YAML/);
     expect(errorsOf('')).toEqual(['stable-homes.yaml:1: the file is empty (it needs "programme:" and "milestones:")']);

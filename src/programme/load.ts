@@ -48,6 +48,10 @@ function describeIssue(issue: z.core.$ZodIssue, doc: Document): string {
     case 'invalid_type':
       if (here === undefined) return `is required (${EXPECTED[issue.expected] ?? issue.expected})`;
       return `expected ${EXPECTED[issue.expected] ?? issue.expected}, found ${quote(here)}`;
+    case 'invalid_union':
+      // Only date phrases are unions (words, or a bare year that YAML reads as a number).
+      if (here === undefined) return 'is required (a date phrase such as "11 May 2023", or the report\'s words)';
+      return `expected text or a year, found ${quote(here)}`;
     case 'unrecognized_keys':
       return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
     case 'too_small':
