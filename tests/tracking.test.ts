@@ -92,7 +92,11 @@ describe('tracking commands', () => {
     const { say, store } = testBot();
     const before = JSON.stringify(await store.read());
     expect(await say('assign kinship-stratgy @alice')).toContain('Did you mean kinship-strategy?');
-    expect(await say('assign')).toContain('Usage: assign <id>');
+    const usage = await say('assign');
+    expect(usage).toContain('Usage: assign <id>');
+    expect(usage.split('Usage: ')).toHaveLength(2);
+    expect(await say('snooze kinship-strategy 400')).toContain('"400" is not a number of days from 1 to 90');
+    expect(await say('snooze kinship-strategy soon')).toContain('"soon" is not a number of days from 1 to 90');
     expect(await say('rag kinship-strategy purple')).toContain('use red, amber or green');
     expect(await say('note kinship-strategy')).toContain('Usage: note <id> <text>');
     expect(await say(`assign kinship-strategy "${'x'.repeat(500)}"`)).toContain('too long');

@@ -12,8 +12,10 @@ export function helpReply(commands: readonly Command[], lead?: Rich): Reply {
   );
 }
 
+/** The usage as the heading, or `why` as the heading with the usage below it: the usage is said once. */
 export function usageReply(command: Command, why?: string): Reply {
-  return reply('problem', why ?? `Usage: ${command.usage}`, [{ lines: [['Usage: ', code(command.usage)], [command.summary]] }]);
+  const lines = why ? [['Usage: ', code(command.usage)], [command.summary]] : [[command.summary]];
+  return reply('problem', why ?? `Usage: ${command.usage}`, [{ lines }]);
 }
 
 export function makeHelp(all: () => readonly Command[]): Command {

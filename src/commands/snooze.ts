@@ -6,14 +6,18 @@ import { usageReply } from './help.js';
 import { changeItem } from './resolve.js';
 import type { Command } from './types.js';
 
+/** Longer than a quarter, and an item should be revised or reassigned rather than silenced. */
+const MAX_DAYS = 90;
+
 export const snooze: Command = {
   name: 'snooze',
   usage: 'snooze <id> [days, default 7]',
   summary: 'skip reminders for an item for a while',
   changes: true,
   async run(ctx, args) {
+    if (args.length < 1) return usageReply(snooze);
     const days = args[1] === undefined ? 7 : Number(args[1]);
-    if (args.length < 1 || !Number.isInteger(days) || days < 1 || days > 90) return usageReply(snooze);
+    if (!Number.isInteger(days) || days < 1 || days > MAX_DAYS) return usageReply(snooze, `"${args[1]}" is not a number of days from 1 to ${MAX_DAYS}`);
     return changeItem(ctx, args[0], (state, item, s) => {
       const until = ctx.now.plus({ days });
       s.snoozedUntil = stampOf(until);
