@@ -34,22 +34,27 @@ export interface Destination {
 
 export type SendOutcome =
   | { ok: true; receipt?: Record<string, unknown> }
-  /** `retryAfterMs`: the platform asked to wait (HTTP 429 Retry-After). `permanent`: never retry this channel. */
-  | { ok: false; error: string; permanent?: boolean; retryAfterMs?: number };
+  /**
+   * `retryAfterMs`: the platform asked to wait (HTTP 429 Retry-After). `permanent`: never retry this channel.
+   * `receipt`: what a failed send still posted (the first parts of a message in parts), handed back to the next
+   * attempt in `SendMeta.receipt`. Platform data: the core keeps it in the ledger and never reads it.
+   */
+  | { ok: false; error: string; permanent?: boolean; retryAfterMs?: number; receipt?: Record<string, unknown> };
 
-/** The ledger key of a scheduled send, and whether an earlier attempt of it failed or may have gone out. */
+/** What the scheduler tells a platform about one send. */
 export interface SendMeta {
+  /** The ledger key: the same on every attempt of this send. */
   key: string;
-  resend?: boolean;
+  /** The receipt of the last failed attempt that posted something, so the next one goes on where it stopped. */
+  receipt?: Record<string, unknown>;
+  /** The last attempt may have posted more than its receipt says (a timeout, a crash): look before posting. */
+  uncertain?: boolean;
 }
 
 /** One chat platform's outbound side, used by the scheduler. Called from tick(), one message at a time. */
 export interface Chat {
   readonly platform: string;
-  /**
-   * `meta.resend`: an earlier attempt of this send failed or may have gone out. A platform that posts a message
-   * in parts skips the parts that already arrived, so nobody sees a part twice.
-   */
+  /** A platform that posts a message in parts skips, on a later attempt, the parts `meta` says arrived. */
   send(to: Destination, message: Reply, meta: SendMeta): Promise<SendOutcome>;
   /** Whether a message with this ledger key already reached the channel (recovering a send that may have happened). */
   alreadyDelivered?(to: Destination, key: string): Promise<boolean>;

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { memoryStore } from '../adapters/store/memory.js';
-import type { Chat, Destination, SendOutcome, Store } from '../src/ports.js';
+import type { Chat, Destination, SendMeta, SendOutcome, Store } from '../src/ports.js';
 import type { Programme } from '../src/programme/model.js';
 import type { Reply } from '../src/replies/model.js';
 import { renderPlain } from '../src/replies/plain.js';
@@ -202,19 +202,33 @@ describe('tick', () => {
     expect(Object.values((await h.store.read()).ledger).some((e) => e.uncertain)).toBe(false);
   });
 
-  it('tells the chat when a send is a resend, so a message in parts can skip the parts that arrived', async () => {
+  it('hands what a failed send still posted to the next attempt, and says when the last one may have posted unheard', async () => {
     const h = harness(programme);
     await subscribe(h.store, programme, '2024-01-01T12:00:00Z');
-    const metas: { key: string; resend?: boolean }[] = [];
-    h.chat.send = async (_to, _message, meta) => (metas.push(meta), { ok: false, error: 'HTTP 429', retryAfterMs: 1000 });
+    const metas: SendMeta[] = [];
+    const outcomes: SendOutcome[] = [
+      { ok: false, error: 'HTTP 429', retryAfterMs: 1000, receipt: { posted: 1 } },
+      { ok: false, error: 'HTTP 429', retryAfterMs: 1000 },
+      { ok: false, error: 'timeout' },
+    ];
+    h.chat.send = async (_to, _message, meta) => {
+      metas.push(meta);
+      return outcomes.shift() ?? { ok: true };
+    };
     await h.run('2024-03-08T09:00:00Z');
-    // The first attempt is a plain send; the retries in the same tick are resends.
-    expect(metas.map((m) => m.resend === true)).toEqual([false, true, true]);
+    const key = metas[0]!.key;
+    expect(metas).toEqual([{ key }, { key, receipt: { posted: 1 } }, { key, receipt: { posted: 1 } }]);
+    // The ledger keeps the receipt for a later tick, which checks the channel first (the timeout) and says so.
+    expect((await h.store.read()).ledger[key]).toMatchObject({ state: 'pending', uncertain: true, receipt: { posted: 1 } });
     metas.length = 0;
-    // In a later tick, a send that failed before is a resend from its first attempt.
-    h.chat.send = async (_to, _message, meta) => (metas.push(meta), { ok: true });
+    h.chat.alreadyDelivered = async () => false;
+    h.chat.send = async (_to, _message, meta) => {
+      metas.push(meta);
+      return { ok: true, receipt: { ts: '1.2' } };
+    };
     expect((await h.run('2024-03-08T11:00:00Z')).sent).toHaveLength(1);
-    expect(metas).toEqual([{ key: expect.any(String), resend: true }]);
+    expect(metas).toEqual([{ key, receipt: { posted: 1 }, uncertain: true }]);
+    expect((await h.store.read()).ledger[key]!.receipt).toEqual({ ts: '1.2' });
   });
 
   it('holds messages for a channel that refuses posts, marks it failing, and delivers after it is fixed', async () => {

@@ -7,7 +7,8 @@ import { createSlackAdapter, SlackStartupError } from '../adapters/slack/app.js'
 import { silentLogger } from '../src/ports.js';
 import { reply } from '../src/replies/model.js';
 import { startFakeSlackApi, startHarness, type FakeSlackApi, type Harness } from './fakes/slack-api.js';
-import { testBot } from './helpers.js';
+import { at, programmeFrom, testBot } from './helpers.js';
+import { tick } from '../src/schedule/tick.js';
 
 const nudge = reply('answer', 'Due soon: multi-agency-cp', [{ lines: [['Owner ', { owner: { id: 'slack:U123', name: 'alice' } }, ' please update <!channel>']] }]);
 
@@ -15,6 +16,9 @@ const nudge = reply('answer', 'Due soon: multi-agency-cp', [{ lines: [['Owner ',
 const longDigest = reply('answer', 'Weekly digest', [
   { items: Array.from({ length: 120 }, (_, i) => ({ id: `m-${i}`, title: `Milestone ${i}`, fields: [{ label: 'due', value: [`end March 2027 · deadline ${i} days away`] }] })) },
 ]);
+
+/** The delivery marks of every chat.postMessage call, in order (a refused call included). */
+const partsOf = (api: FakeSlackApi) => api.callsTo('chat.postMessage').map((c) => c.args.metadata.event_payload as Record<string, unknown>);
 
 let h: Harness | undefined;
 let api: FakeSlackApi | undefined;
@@ -83,55 +87,101 @@ describe('Slack Chat for nudges and digests', () => {
     expect(h.api.callsTo('conversations.history').filter((c) => c.args.channel === 'C7')).toHaveLength(3);
   }, 30_000);
 
-  it('marks every part of a long send, and a resend after a 429 on part 2 posts only the parts still missing', async () => {
+  it('marks every part of a long send; after a 429 on part 2, the next attempt goes on from its receipt', async () => {
     h = await startHarness();
     const chat = h.slack.chat;
     const to = { platform: 'slack', channel: 'C5' };
     h.api.script('chat.postMessage', { pass: true });
     h.api.script('chat.postMessage', { status: 429, headers: { 'Retry-After': '3' }, body: { ok: false, error: 'ratelimited' } });
     const first = await chat.send(to, longDigest, { key: 'digest:2026-W48' });
-    expect(first).toMatchObject({ ok: false, retryAfterMs: 3000 });
-    // Part 1 arrived, so the send is not yet delivered as a whole.
-    expect(await chat.alreadyDelivered!(to, 'digest:2026-W48')).toBe(false);
-
-    const second = await chat.send(to, longDigest, { key: 'digest:2026-W48', resend: true });
-    const posts = h.api.callsTo('chat.postMessage').map((c) => c.args.metadata.event_payload);
-    const total = posts[0]!.parts as number;
+    const total = partsOf(h.api)[0]!.parts as number;
     expect(total).toBeGreaterThanOrEqual(3);
-    expect(posts.map((p) => p.part)).toEqual([1, 2, ...Array.from({ length: total - 1 }, (_, i) => i + 2)]);
-    expect(posts.every((p) => p.key === 'digest:2026-W48' && p.parts === total)).toBe(true);
-    expect(second).toEqual({ ok: true, receipt: { ts: expect.any(String), channel: 'C5', parts: total, resumedAt: 2 } });
+    expect(first).toEqual({ ok: false, error: 'rate_limited', retryAfterMs: 3000, receipt: { parts: total, posted: 1, render: expect.any(String) } });
+    // Part 1 arrived, so the send is not delivered as a whole.
+    expect(await chat.alreadyDelivered!(to, 'digest:2026-W48')).toBe(false);
+    const historyReads = h.api.callsTo('conversations.history').length;
+
+    const second = await chat.send(to, longDigest, { key: 'digest:2026-W48', receipt: (first as { receipt: Record<string, unknown> }).receipt });
+    expect(partsOf(h.api).map((p) => p.part)).toEqual([1, 2, ...Array.from({ length: total - 1 }, (_, i) => i + 2)]);
+    expect(partsOf(h.api).every((p) => p.key === 'digest:2026-W48' && p.parts === total)).toBe(true);
+    expect(second).toMatchObject({ ok: true, receipt: { channel: 'C5', parts: total, posted: total, resumedAt: 2 } });
+    // Going on from a receipt needs no history: a channel the bot may post to but not read is served too.
+    expect(h.api.callsTo('conversations.history')).toHaveLength(historyReads);
     expect(await chat.alreadyDelivered!(to, 'digest:2026-W48')).toBe(true);
-    // A resend of a send that all arrived posts nothing.
-    expect(await chat.send(to, longDigest, { key: 'digest:2026-W48', resend: true })).toMatchObject({ ok: true, receipt: { recovered: true } });
-    expect(h.api.callsTo('chat.postMessage')).toHaveLength(total + 1);
   });
 
-  it('a resend whose message now splits into a different number of parts posts all of it again', async () => {
+  it('an attempt after one that may have posted unheard reads the channel, and goes on after the last part there', async () => {
+    h = await startHarness();
+    const chat = h.slack.chat;
+    const to = { platform: 'slack', channel: 'C4' };
+    h.api.script('chat.postMessage', { pass: true });
+    h.api.script('chat.postMessage', { pass: true });
+    h.api.script('chat.postMessage', { status: 500, body: { ok: false } });
+    const first = (await chat.send(to, longDigest, { key: 'k' })) as { receipt: Record<string, unknown> };
+    expect(first.receipt.posted).toBe(2);
+    // Told only of part 1 (its receipt was lost with a crash), it finds part 2 in the channel and starts at 3.
+    const second = await chat.send(to, longDigest, { key: 'k', receipt: { ...first.receipt, posted: 1 }, uncertain: true });
+    const total = first.receipt.parts as number;
+    expect(partsOf(h.api).map((p) => p.part)).toEqual([1, 2, 3, ...Array.from({ length: total - 2 }, (_, i) => i + 3)]);
+    expect(second).toMatchObject({ ok: true, receipt: { resumedAt: 3 } });
+    // A history that shows fewer parts than the receipt (they are past the pages read) never undoes the receipt.
+    const elsewhere = { platform: 'slack', channel: 'C4-empty' };
+    expect(await chat.send(elsewhere, longDigest, { key: 'k', receipt: first.receipt, uncertain: true })).toMatchObject({ ok: true, receipt: { resumedAt: 3 } });
+    // A send marked the old way (the key without part numbers) counts as all there.
+    await chat.send(to, nudge, { key: 'old-style' });
+    const before = h.api.callsTo('chat.postMessage').length;
+    expect(await chat.send(to, longDigest, { key: 'old-style', uncertain: true })).toMatchObject({ ok: true, receipt: { recovered: true } });
+    expect(h.api.callsTo('chat.postMessage')).toHaveLength(before);
+  });
+
+  it('without the history, an uncertain attempt goes on from its receipt, with a warning, rather than wait', async () => {
+    h = await startHarness();
+    const to = { platform: 'slack', channel: 'C6' };
+    h.api.script('chat.postMessage', { pass: true });
+    h.api.script('chat.postMessage', { status: 503, body: { ok: false } });
+    const first = (await h.slack.chat.send(to, longDigest, { key: 'k' })) as { receipt: Record<string, unknown> };
+    h.api.script('conversations.history', { body: { ok: false, error: 'not_in_channel' } });
+    expect(await h.slack.chat.send(to, longDigest, { key: 'k', receipt: first.receipt, uncertain: true })).toMatchObject({ ok: true, receipt: { resumedAt: 2 } });
+    expect(h.api.callsTo('conversations.history')).toHaveLength(1);
+    expect(partsOf(h.api).filter((p) => p.part === 1)).toHaveLength(1);
+    expect(h.logs.some((l) => l.level === 'warn' && l.context?.error === 'not_in_channel')).toBe(true);
+  });
+
+  it('a message that renders differently since the last attempt is posted whole again, never spliced', async () => {
     h = await startHarness();
     const to = { platform: 'slack', channel: 'C8' };
     h.api.script('chat.postMessage', { pass: true });
     h.api.script('chat.postMessage', { status: 429, headers: { 'Retry-After': '1' }, body: { ok: false, error: 'ratelimited' } });
-    await h.slack.chat.send(to, longDigest, { key: 'k' });
-    const changed = reply('answer', 'Weekly digest', [{ items: [...longDigest.sections[0]!.items!, ...longDigest.sections[0]!.items!.slice(0, 50)] }]);
-    expect(await h.slack.chat.send(to, changed, { key: 'k', resend: true })).toMatchObject({ ok: true });
-    const resent = h.api.callsTo('chat.postMessage').slice(2).map((c) => c.args.metadata.event_payload);
-    expect(resent.map((p) => p.part)).toEqual(Array.from({ length: resent.length }, (_, i) => i + 1));
-    expect(resent[0]!.parts).not.toBe(h.api.callsTo('chat.postMessage')[0]!.args.metadata.event_payload.parts);
+    const first = (await h.slack.chat.send(to, longDigest, { key: 'k' })) as { receipt: Record<string, unknown> };
+    // One line more (a late send, a new change): the same number of parts, but not the same parts.
+    const items = longDigest.sections[0]!.items!;
+    const changed = reply('answer', 'Weekly digest', [{ items: [{ ...items[0]!, title: 'Milestone 0 (sent late)' }, ...items.slice(1)] }]);
+    expect(await h.slack.chat.send(to, changed, { key: 'k', receipt: first.receipt })).toMatchObject({ ok: true });
+    const again = partsOf(h.api).slice(2);
+    expect(again.map((p) => p.part)).toEqual(Array.from({ length: first.receipt.parts as number }, (_, i) => i + 1));
+    expect(again[0]!.render).not.toBe(first.receipt.render);
   });
 
-  it('a first send of a long message does not read the history; a resend that cannot read it waits, posting nothing', async () => {
+  it('a digest in parts refused at part 2 reaches the channel once, every part, through the scheduler', async () => {
     h = await startHarness();
-    const to = { platform: 'slack', channel: 'C6' };
-    expect(await h.slack.chat.send(to, longDigest, { key: 'k-first' })).toMatchObject({ ok: true });
-    expect(h.api.callsTo('conversations.history')).toHaveLength(0);
-    const total = h.api.callsTo('chat.postMessage').length;
-    h.api.script('conversations.history', { body: { ok: false, error: 'missing_scope' } });
-    const outcome = await h.slack.chat.send(to, longDigest, { key: 'k-first', resend: true });
-    // A temporary failure (no Retry-After, not permanent): the scheduler keeps it and checks again before resending.
-    expect(outcome).toEqual({ ok: false, error: 'could not check which parts already arrived: missing_scope' });
-    expect(h.api.callsTo('chat.postMessage')).toHaveLength(total);
-    expect(h.logs.some((l) => l.level === 'warn' && l.context?.error === 'missing_scope')).toBe(true);
+    const lines = ['programme: Big programme', 'milestones:'];
+    for (let i = 0; i < 120; i++) lines.push(`  - id: m-${i}`, `    title: Milestone ${i}`, '    due: March 2026', '    themes: [t]');
+    const programme = programmeFrom(lines.join('\n'));
+    const clerk = testBot(programme, '2026-11-29T12:00:00Z', { store: h.store });
+    const subscribed = await clerk.bot.handle({ text: 'subscribe digest', user: { id: 'slack:U1', name: 'clerk' }, platform: 'slack', channel: 'C3' });
+    expect(subscribed.tone).toBe('change');
+    const run = (iso: string) => tick({ programme, store: h!.store, chats: [h!.slack.chat], logger: silentLogger, sleep: async () => undefined, tickId: 't' }, at(iso));
+    h.api.script('chat.postMessage', { pass: true });
+    // Retry-After longer than a tick waits: the digest stays pending until a later tick.
+    h.api.script('chat.postMessage', { status: 429, headers: { 'Retry-After': '30' }, body: { ok: false, error: 'ratelimited' } });
+    const first = await run('2026-11-30T09:00:00Z');
+    expect(first.pending).toHaveLength(1);
+    expect((await run('2026-11-30T09:05:00Z')).sent).toHaveLength(1);
+    const posts = partsOf(h.api);
+    const total = posts[0]!.parts as number;
+    expect(total).toBeGreaterThanOrEqual(3);
+    expect(posts.map((p) => p.part)).toEqual([1, 2, ...Array.from({ length: total - 1 }, (_, i) => i + 2)]);
+    expect(await h.slack.chat.alreadyDelivered!({ platform: 'slack', channel: 'C3' }, posts[0]!.key as string)).toBe(true);
   });
 
   it('treats an unreachable Slack as a temporary failure', async () => {

@@ -1,9 +1,10 @@
 // The scheduler's way out to Slack: nudges and digests posted with chat.postMessage, each carrying its
 // ledger key in message metadata so a send that may have happened can be checked before it is repeated.
+import { createHash } from 'node:crypto';
 import type { webApi } from '@slack/bolt';
 import type { Chat, Destination, Logger, SendMeta, SendOutcome } from '../../src/ports.js';
 import type { Reply } from '../../src/replies/model.js';
-import { renderSlack } from './render.js';
+import { renderSlack, type SlackMessage } from './render.js';
 
 /** Slack's answers that mean "this channel will not take posts from us until a person fixes something". */
 export const PERMANENT_ERRORS = new Set([
@@ -63,30 +64,34 @@ async function historyChannel(client: webApi.WebClient, channel: string): Promis
 }
 
 /**
- * The metadata on each message of a scheduled send. A message in parts marks every part with its number, so
- * a resend can skip what already arrived; a one-part message carries the key alone.
+ * The metadata on each message of a scheduled send. Each part of a message in parts carries its number and a
+ * fingerprint of the whole rendering, so a later attempt goes on only where the very same parts stopped; a
+ * one-part message carries the key alone.
  */
-function deliveryMetadata(key: string, part: number, parts: number): { event_type: string; event_payload: Record<string, string | number> } {
-  return { event_type: DELIVERY_EVENT, event_payload: parts > 1 ? { key, part, parts } : { key } };
+function deliveryMetadata(key: string, part: number, parts: number, render: string): { event_type: string; event_payload: Record<string, string | number> } {
+  return { event_type: DELIVERY_EVENT, event_payload: parts > 1 ? { key, part, parts, render } : { key } };
 }
 
-/**
- * Which part of the send with this key a history message is: `whole` for a message that carries the key
- * without part numbers (a one-part send, or the last part as earlier versions marked it), else its number and
- * how many parts its send had; undefined for any other message.
- */
-function deliveryOf(message: unknown, key: string): 'whole' | { part: number; parts: number } | undefined {
-  const metadata = (message as { metadata?: { event_type?: string; event_payload?: Record<string, unknown> } }).metadata;
-  if (metadata?.event_type !== DELIVERY_EVENT || metadata.event_payload?.key !== key) return undefined;
-  const { part, parts } = metadata.event_payload;
-  return typeof part === 'number' && typeof parts === 'number' ? { part, parts } : 'whole';
+/** Which post of a send a history message is: `whole` for the key without part numbers, else its part. */
+type Delivery = 'whole' | { part: number; parts: number; render: unknown };
+
+/** One message of conversations.history, as the Web API client types it. */
+type HistoryMessage = NonNullable<webApi.ConversationsHistoryResponse['messages']>[number];
+
+function deliveryOf(message: HistoryMessage, key: string): Delivery | undefined {
+  const metadata = message.metadata;
+  const payload = metadata?.event_payload as Record<string, unknown> | undefined;
+  if (metadata?.event_type !== DELIVERY_EVENT || payload?.key !== key) return undefined;
+  const { part, parts, render } = payload;
+  // Without part numbers: a one-part send, or the last part as earlier versions marked it.
+  return typeof part === 'number' && typeof parts === 'number' ? { part, parts, render } : 'whole';
 }
 
 /**
  * Reads the channel's history newest first, a page at a time, until `stop` returns true or HISTORY_PAGES have
  * been read: a large catch-up can put many messages after the one in doubt. Rejects when Slack cannot be asked.
  */
-async function searchHistory(client: webApi.WebClient, to: Destination, stop: (message: unknown) => boolean): Promise<void> {
+async function searchHistory(client: webApi.WebClient, to: Destination, stop: (message: HistoryMessage) => boolean): Promise<void> {
   const channel = await historyChannel(client, to.channel);
   let cursor: string | undefined;
   for (let page = 0; page < HISTORY_PAGES; page++) {
@@ -97,59 +102,73 @@ async function searchHistory(client: webApi.WebClient, to: Destination, stop: (m
   }
 }
 
+/** A short fingerprint of a rendering: a later attempt whose message renders differently starts again. */
+function fingerprint(parts: SlackMessage[]): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('base64url').slice(0, 16);
+}
+
+/** How far an earlier attempt got, from its receipt: only for the same rendering. */
+function postedBefore(receipt: Record<string, unknown> | undefined, render: string, total: number): number {
+  if (receipt?.render !== render || receipt.parts !== total) return 0;
+  return typeof receipt.posted === 'number' ? Math.min(Math.max(0, Math.floor(receipt.posted)), total) : 0;
+}
+
 /** `client` must carry the bot token; app.ts passes the Bolt app's client. */
 export function slackChat(client: webApi.WebClient, logger: Logger): Chat {
   /**
-   * How many leading parts of a send in `total` parts already arrived. Parts go out in order, so the highest
-   * part found counts the ones before it too. A send split differently since (its content changed) starts again.
+   * How many leading parts of this rendering are in the channel. Parts go out in order and history comes newest
+   * first, so the first part of this rendering found is the highest one posted.
    */
-  async function partsArrived(to: Destination, key: string, total: number): Promise<number> {
-    let arrived = 0;
+  async function partsInChannel(to: Destination, key: string, render: string, total: number): Promise<number> {
+    let found = 0;
     await searchHistory(client, to, (message) => {
-      const found = deliveryOf(message, key);
-      if (found === 'whole') arrived = total;
-      else if (found && found.parts === total) arrived = Math.max(arrived, found.part);
-      return arrived === total;
+      const delivery = deliveryOf(message, key);
+      if (delivery === 'whole') found = total;
+      else if (delivery?.render === render) found = delivery.part;
+      return found > 0;
     });
-    return arrived;
+    return found;
   }
 
   return {
     platform: 'slack',
     async send(to: Destination, message: Reply, meta: SendMeta): Promise<SendOutcome> {
       const parts = renderSlack(message);
-      let from = 0;
-      if (meta.resend && parts.length > 1) {
+      const total = parts.length;
+      const render = total > 1 ? fingerprint(parts) : '';
+      let from = total > 1 ? postedBefore(meta.receipt, render, total) : 0;
+      if (meta.uncertain && total > 1) {
+        // The last attempt may have posted a part it never heard back about: the channel says.
         try {
-          from = await partsArrived(to, meta.key, parts.length);
+          from = Math.max(from, await partsInChannel(to, meta.key, render, total));
         } catch (error) {
-          // As with recovering a send, the message waits rather than risk posting a part twice; the scheduler
-          // retries later (and checks the history again first).
-          const reason = outcomeOf(error).error;
-          logger.warn('could not check which parts already arrived; will retry', { channel: to.channel, key: meta.key, error: reason });
-          return { ok: false, error: `could not check which parts already arrived: ${reason}` };
+          // Without the history, go on from the receipt: at worst the one part in doubt is posted again.
+          logger.warn('could not check which parts already arrived; going on from the last receipt', { channel: to.channel, key: meta.key, error: outcomeOf(error).error });
         }
-        if (from === parts.length) return { ok: true, receipt: { recovered: true, channel: to.channel, parts: parts.length } };
       }
+      if (from === total && total > 1) return { ok: true, receipt: { recovered: true, parts: total, render } };
+      let posted = from;
       let receipt: Record<string, unknown> = {};
       try {
-        for (let i = from; i < parts.length; i++) {
+        for (let i = from; i < total; i++) {
           const part = parts[i]!;
-          const posted = await client.chat.postMessage({
+          const reply = await client.chat.postMessage({
             channel: to.channel,
             text: part.text,
             blocks: part.blocks,
             unfurl_links: false,
             unfurl_media: false,
-            metadata: deliveryMetadata(meta.key, i + 1, parts.length),
+            metadata: deliveryMetadata(meta.key, i + 1, total, render),
           });
-          receipt = { ts: posted.ts, channel: posted.channel, parts: parts.length, ...(from ? { resumedAt: from + 1 } : {}) };
+          posted = i + 1;
+          receipt = { ts: reply.ts, channel: reply.channel, parts: total, ...(total > 1 ? { posted, render } : {}), ...(from ? { resumedAt: from + 1 } : {}) };
         }
         return { ok: true, receipt };
       } catch (error) {
         const outcome = outcomeOf(error);
-        logger.warn('slack send failed', { channel: to.channel, key: meta.key, error: outcome.error, permanent: outcome.permanent === true });
-        return outcome;
+        logger.warn('slack send failed', { channel: to.channel, key: meta.key, error: outcome.error, permanent: outcome.permanent === true, ...(total > 1 ? { part: posted + 1, parts: total } : {}) });
+        // The parts that did go out, so the next attempt posts only the rest.
+        return posted > 0 ? { ...outcome, receipt: { parts: total, posted, render } } : outcome;
       }
     },
     /** chat.postMessage to a user id opens the direct message with them, so a Slack owner needs no stored data. */
@@ -157,7 +176,7 @@ export function slackChat(client: webApi.WebClient, logger: Logger): Chat {
       const id = identity.startsWith('slack:') ? identity.slice('slack:'.length) : '';
       return /^[UW][A-Z0-9]+$/.test(id) ? { platform: 'slack', channel: id } : undefined;
     },
-    /** Whether all of the send arrived (its last part). Rejects when Slack cannot be asked; the scheduler decides. */
+    /** Whether all of the send arrived: its last part, of whichever rendering. Rejects when Slack cannot be asked. */
     async alreadyDelivered(to: Destination, key: string): Promise<boolean> {
       let found = false;
       await searchHistory(client, to, (message) => {

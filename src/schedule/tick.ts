@@ -4,7 +4,7 @@
 // that refuses posts for good is marked failing and its messages are held, never dropped.
 import { DateTime } from 'luxon';
 import type { Programme } from '../programme/model.js';
-import type { Chat, Destination, Logger, SendOutcome, Store } from '../ports.js';
+import type { Chat, Destination, Logger, SendMeta, SendOutcome, Store } from '../ports.js';
 import type { Reply } from '../replies/model.js';
 import { stampOf } from '../tracking/changes.js';
 import { allActionItems, allMilestoneItems, findItem, type Item } from '../tracking/items.js';
@@ -244,8 +244,8 @@ async function deliver(job: Job, deps: TickDeps): Promise<SendOutcome | Unchecke
   const { entry: e, target, chat } = job;
   // Recovering an expired claim, or retrying after a failure that may have delivered: look before sending.
   let check = job.recovering;
-  // A send that failed before, or may have gone out, may have delivered some of its parts.
-  let resend = job.recovering || e.attempts > 0;
+  // What an earlier failed attempt still posted (parts of a long message), so the next one goes on from there.
+  let receipt = e.receipt;
   let outcome: SendOutcome = { ok: false, error: 'not sent' };
   for (let attempt = 0; attempt <= IN_TICK_RETRIES; attempt++) {
     if (check) {
@@ -253,10 +253,11 @@ async function deliver(job: Job, deps: TickDeps): Promise<SendOutcome | Unchecke
       if (seen === 'unknown') return UNCHECKED;
       if (seen === true) return { ok: true, receipt: { recovered: true } };
     }
-    const meta = resend ? { key: e.key, resend } : { key: e.key };
+    const meta: SendMeta = { key: e.key, ...(receipt ? { receipt } : {}), ...(check ? { uncertain: true } : {}) };
     outcome = await chat.send(target.destination, job.message, meta).catch((error: unknown) => ({ ok: false as const, error: String(error) }));
     if (outcome.ok || outcome.permanent) break;
-    resend = true;
+    if (outcome.receipt) receipt = outcome.receipt;
+    else if (receipt) outcome = { ...outcome, receipt };
     check = mayHaveArrived(outcome);
     const wait = outcome.retryAfterMs ?? 500 * 2 ** attempt;
     if (attempt === IN_TICK_RETRIES || wait > MAX_IN_TICK_WAIT_MS) break;
@@ -282,6 +283,7 @@ function record(state: State, job: Job, result: SendOutcome | Unchecked, now: Da
     live.sentAt = stampOf(now);
     delete live.uncertain;
     if (result.receipt) live.receipt = result.receipt;
+    else delete live.receipt;
     delete live.lastError;
     delete live.nextAttemptAt;
     report.sent.push(delivery(live, target, now));
@@ -289,6 +291,7 @@ function record(state: State, job: Job, result: SendOutcome | Unchecked, now: Da
   }
   live.state = 'pending';
   live.lastError = result.error;
+  if (result.receipt) live.receipt = result.receipt;
   if (mayHaveArrived(result)) live.uncertain = true;
   else delete live.uncertain;
   if (result.permanent) {
