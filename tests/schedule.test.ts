@@ -231,6 +231,18 @@ describe('tick', () => {
     expect((await h.store.read()).ledger[key]!.receipt).toEqual({ ts: '1.2' });
   });
 
+  it('keeps what a send still posted when the channel cannot then be checked, for the attempt after', async () => {
+    const h = harness(programme);
+    await subscribe(h.store, programme, '2024-01-01T12:00:00Z');
+    h.chat.send = async () => ({ ok: false, error: 'timeout', receipt: { posted: 1 } });
+    h.chat.alreadyDelivered = async () => {
+      throw new Error('history unavailable');
+    };
+    const report = await h.run('2024-03-08T09:00:00Z');
+    expect(report.pending.map((d) => d.error)).toEqual(['could not check whether it was already sent']);
+    expect(Object.values((await h.store.read()).ledger).map((e) => e.receipt)).toEqual([{ posted: 1 }]);
+  });
+
   it('holds messages for a channel that refuses posts, marks it failing, and delivers after it is fixed', async () => {
     const h = harness(programme);
     const bot = await subscribe(h.store, programme, '2024-01-01T12:00:00Z');

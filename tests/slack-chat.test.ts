@@ -96,7 +96,8 @@ describe('Slack Chat for nudges and digests', () => {
     const first = await chat.send(to, longDigest, { key: 'digest:2026-W48' });
     const total = partsOf(h.api)[0]!.parts as number;
     expect(total).toBeGreaterThanOrEqual(3);
-    expect(first).toEqual({ ok: false, error: 'rate_limited', retryAfterMs: 3000, receipt: { parts: total, posted: 1, render: expect.any(String) } });
+    expect(first).toEqual({ ok: false, error: 'rate_limited', retryAfterMs: 3000, receipt: { parts: total, posted: 1, render: expect.any(String), rest: expect.any(Array) } });
+    expect((first as { receipt: Record<string, unknown> }).receipt.rest).toHaveLength(total - 1);
     // Part 1 arrived, so the send is not delivered as a whole.
     expect(await chat.alreadyDelivered!(to, 'digest:2026-W48')).toBe(false);
     const historyReads = h.api.callsTo('conversations.history').length;
@@ -147,19 +148,44 @@ describe('Slack Chat for nudges and digests', () => {
     expect(h.logs.some((l) => l.level === 'warn' && l.context?.error === 'not_in_channel')).toBe(true);
   });
 
-  it('a message that renders differently since the last attempt is posted whole again, never spliced', async () => {
+  it('goes on with the parts as first rendered, so a message changed in between still reads as one', async () => {
     h = await startHarness();
     const to = { platform: 'slack', channel: 'C8' };
     h.api.script('chat.postMessage', { pass: true });
     h.api.script('chat.postMessage', { status: 429, headers: { 'Retry-After': '1' }, body: { ok: false, error: 'ratelimited' } });
     const first = (await h.slack.chat.send(to, longDigest, { key: 'k' })) as { receipt: Record<string, unknown> };
-    // One line more (a late send, a new change): the same number of parts, but not the same parts.
+    // Since then the last item changed (a late send, an edit): the rest goes out as rendered with part 1.
     const items = longDigest.sections[0]!.items!;
-    const changed = reply('answer', 'Weekly digest', [{ items: [{ ...items[0]!, title: 'Milestone 0 (sent late)' }, ...items.slice(1)] }]);
-    expect(await h.slack.chat.send(to, changed, { key: 'k', receipt: first.receipt })).toMatchObject({ ok: true });
+    const changed = reply('answer', 'Weekly digest', [{ items: [...items.slice(0, -1), { ...items.at(-1)!, title: 'Renamed' }] }]);
+    expect(await h.slack.chat.send(to, changed, { key: 'k', receipt: first.receipt })).toMatchObject({ ok: true, receipt: { resumedAt: 2 } });
+    const calls = h.api.callsTo('chat.postMessage');
+    expect(partsOf(h.api).slice(2).map((p) => p.part)).toEqual(Array.from({ length: (first.receipt.parts as number) - 1 }, (_, i) => i + 2));
+    expect(partsOf(h.api).every((p) => p.render === first.receipt.render)).toBe(true);
+    expect(JSON.stringify(calls.at(-1)!.args.blocks)).toContain('Milestone 119');
+    expect(JSON.stringify(calls.at(-1)!.args.blocks)).not.toContain('Renamed');
+  });
+
+  it('with no receipt (a crash), parts of another rendering in the channel are not taken for this one', async () => {
+    h = await startHarness();
+    const to = { platform: 'slack', channel: 'C2' };
+    h.api.script('chat.postMessage', { pass: true });
+    h.api.script('chat.postMessage', { status: 429, headers: { 'Retry-After': '1' }, body: { ok: false, error: 'ratelimited' } });
+    await h.slack.chat.send(to, longDigest, { key: 'k' });
+    const items = longDigest.sections[0]!.items!;
+    const changed = reply('answer', 'Weekly digest', [{ items: [{ ...items[0]!, title: 'Renamed' }, ...items.slice(1)] }]);
+    expect(await h.slack.chat.send(to, changed, { key: 'k', uncertain: true })).toMatchObject({ ok: true });
     const again = partsOf(h.api).slice(2);
-    expect(again.map((p) => p.part)).toEqual(Array.from({ length: first.receipt.parts as number }, (_, i) => i + 1));
-    expect(again[0]!.render).not.toBe(first.receipt.render);
+    expect(again.map((p) => p.part)).toEqual(Array.from({ length: again[0]!.parts as number }, (_, i) => i + 1));
+    expect(again[0]!.render).not.toBe(partsOf(h.api)[0]!.render);
+  });
+
+  it('a receipt that does not hold together (an edited store) is ignored: the message is rendered afresh', async () => {
+    h = await startHarness();
+    const to = { platform: 'slack', channel: 'C1' };
+    const bad = { render: 'x', parts: 3, posted: 1, rest: [{ text: 'only one part left, not two', blocks: [] }] };
+    expect(await h.slack.chat.send(to, longDigest, { key: 'k', receipt: bad })).toMatchObject({ ok: true });
+    expect(partsOf(h.api)[0]!.part).toBe(1);
+    expect(JSON.stringify(h.api.callsTo('chat.postMessage').map((c) => c.args.text))).not.toContain('only one part left');
   });
 
   it('a digest in parts refused at part 2 reaches the channel once, every part, through the scheduler', async () => {
@@ -176,7 +202,8 @@ describe('Slack Chat for nudges and digests', () => {
     h.api.script('chat.postMessage', { status: 429, headers: { 'Retry-After': '30' }, body: { ok: false, error: 'ratelimited' } });
     const first = await run('2026-11-30T09:00:00Z');
     expect(first.pending).toHaveLength(1);
-    expect((await run('2026-11-30T09:05:00Z')).sent).toHaveLength(1);
+    // Retried after it counts as late: rendered afresh it would now say so, but the rest goes out as begun.
+    expect((await run('2026-11-30T09:20:00Z')).sent).toHaveLength(1);
     const posts = partsOf(h.api);
     const total = posts[0]!.parts as number;
     expect(total).toBeGreaterThanOrEqual(3);

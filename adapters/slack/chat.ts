@@ -2,6 +2,7 @@
 // ledger key in message metadata so a send that may have happened can be checked before it is repeated.
 import { createHash } from 'node:crypto';
 import type { webApi } from '@slack/bolt';
+import { z } from 'zod';
 import type { Chat, Destination, Logger, SendMeta, SendOutcome } from '../../src/ports.js';
 import type { Reply } from '../../src/replies/model.js';
 import { renderSlack, type SlackMessage } from './render.js';
@@ -102,15 +103,44 @@ async function searchHistory(client: webApi.WebClient, to: Destination, stop: (m
   }
 }
 
-/** A short fingerprint of a rendering: a later attempt whose message renders differently starts again. */
+/** A short fingerprint of a rendering, carried on each part, so the history tells this rendering's parts apart. */
 function fingerprint(parts: SlackMessage[]): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('base64url').slice(0, 16);
 }
 
-/** How far an earlier attempt got, from its receipt: only for the same rendering. */
-function postedBefore(receipt: Record<string, unknown> | undefined, render: string, total: number): number {
-  if (receipt?.render !== render || receipt.parts !== total) return 0;
-  return typeof receipt.posted === 'number' ? Math.min(Math.max(0, Math.floor(receipt.posted)), total) : 0;
+/**
+ * The receipt of a send in parts that was cut short: its rendering, how many parts went out, and the parts still
+ * to post, exactly as first rendered. It comes back from the ledger in the store, so it is checked like any input.
+ */
+const unfinishedSchema = z
+  .object({
+    render: z.string(),
+    parts: z.number().int().min(2),
+    posted: z.number().int().min(1),
+    rest: z.array(z.object({ text: z.string(), blocks: z.array(z.record(z.string(), z.unknown())) })).min(1),
+  })
+  .refine((u) => u.posted + u.rest.length === u.parts);
+
+/** What is left to post: parts `from + 1` to `total` of one rendering. */
+interface Plan {
+  render: string;
+  total: number;
+  from: number;
+  pending: SlackMessage[];
+}
+
+/**
+ * Goes on with the parts an earlier attempt left, as they were rendered then, so the message reads as one even if
+ * something changed in between; otherwise renders the message afresh.
+ */
+function planOf(message: Reply, receipt: Record<string, unknown> | undefined): Plan {
+  const unfinished = unfinishedSchema.safeParse(receipt);
+  if (unfinished.success) {
+    const { render, parts, posted, rest } = unfinished.data;
+    return { render, total: parts, from: posted, pending: rest as unknown as SlackMessage[] };
+  }
+  const parts = renderSlack(message);
+  return { render: parts.length > 1 ? fingerprint(parts) : '', total: parts.length, from: 0, pending: parts };
 }
 
 /** `client` must carry the bot token; app.ts passes the Bolt app's client. */
@@ -133,42 +163,46 @@ export function slackChat(client: webApi.WebClient, logger: Logger): Chat {
   return {
     platform: 'slack',
     async send(to: Destination, message: Reply, meta: SendMeta): Promise<SendOutcome> {
-      const parts = renderSlack(message);
-      const total = parts.length;
-      const render = total > 1 ? fingerprint(parts) : '';
-      let from = total > 1 ? postedBefore(meta.receipt, render, total) : 0;
+      const plan = planOf(message, meta.receipt);
+      const { render, total } = plan;
       if (meta.uncertain && total > 1) {
-        // The last attempt may have posted a part it never heard back about: the channel says.
+        // The last attempt may have posted a part it never heard back about: the channel says. (The scheduler
+        // has just read the history; if this second read fails, go on from the receipt: at worst the one part
+        // in doubt is posted again.)
         try {
-          from = Math.max(from, await partsInChannel(to, meta.key, render, total));
+          const there = await partsInChannel(to, meta.key, render, total);
+          if (there > plan.from) {
+            plan.pending = plan.pending.slice(there - plan.from);
+            plan.from = there;
+          }
         } catch (error) {
-          // Without the history, go on from the receipt: at worst the one part in doubt is posted again.
           logger.warn('could not check which parts already arrived; going on from the last receipt', { channel: to.channel, key: meta.key, error: outcomeOf(error).error });
         }
       }
-      if (from === total && total > 1) return { ok: true, receipt: { recovered: true, parts: total, render } };
+      const { from, pending } = plan;
+      if (!pending.length) return { ok: true, receipt: { recovered: true, parts: total, render } };
       let posted = from;
       let receipt: Record<string, unknown> = {};
       try {
-        for (let i = from; i < total; i++) {
-          const part = parts[i]!;
+        for (const part of pending) {
           const reply = await client.chat.postMessage({
             channel: to.channel,
             text: part.text,
             blocks: part.blocks,
             unfurl_links: false,
             unfurl_media: false,
-            metadata: deliveryMetadata(meta.key, i + 1, total, render),
+            metadata: deliveryMetadata(meta.key, posted + 1, total, render),
           });
-          posted = i + 1;
+          posted += 1;
           receipt = { ts: reply.ts, channel: reply.channel, parts: total, ...(total > 1 ? { posted, render } : {}), ...(from ? { resumedAt: from + 1 } : {}) };
         }
         return { ok: true, receipt };
       } catch (error) {
         const outcome = outcomeOf(error);
         logger.warn('slack send failed', { channel: to.channel, key: meta.key, error: outcome.error, permanent: outcome.permanent === true, ...(total > 1 ? { part: posted + 1, parts: total } : {}) });
-        // The parts that did go out, so the next attempt posts only the rest.
-        return posted > 0 ? { ...outcome, receipt: { parts: total, posted, render } } : outcome;
+        // What went out, and the parts still to post as rendered now, so the next attempt posts only those.
+        if (posted === 0) return outcome;
+        return { ...outcome, receipt: { render, parts: total, posted, rest: pending.slice(posted - from) } };
       }
     },
     /** chat.postMessage to a user id opens the direct message with them, so a Slack owner needs no stored data. */

@@ -218,7 +218,7 @@ export async function tick(deps: TickDeps, now: DateTime): Promise<TickReport> {
 }
 
 /** A recovered send whose channel history could not be checked: it may have gone out, so it is not sent again yet. */
-type Unchecked = { ok: false; unchecked: true; error: string };
+type Unchecked = { ok: false; unchecked: true; error: string; receipt?: Record<string, unknown> };
 
 /**
  * A failure the platform did not clearly refuse (a timeout, a 5xx, a dropped connection) may still have
@@ -250,7 +250,8 @@ async function deliver(job: Job, deps: TickDeps): Promise<SendOutcome | Unchecke
   for (let attempt = 0; attempt <= IN_TICK_RETRIES; attempt++) {
     if (check) {
       const seen = await arrived(job);
-      if (seen === 'unknown') return UNCHECKED;
+      // Held, but what an attempt in this tick still posted is kept for the next one.
+      if (seen === 'unknown') return receipt ? { ...UNCHECKED, receipt } : UNCHECKED;
       if (seen === true) return { ok: true, receipt: { recovered: true } };
     }
     const meta: SendMeta = { key: e.key, ...(receipt ? { receipt } : {}), ...(check ? { uncertain: true } : {}) };
@@ -273,6 +274,7 @@ function record(state: State, job: Job, result: SendOutcome | Unchecked, now: Da
   if ('unchecked' in result) {
     // Still claimed (at `now`): the claim expires and the history is asked again before anything is sent.
     live.lastError = result.error;
+    if (result.receipt) live.receipt = result.receipt;
     report.pending.push(delivery(live, target, now, result.error));
     deps.logger.warn('could not check the channel for an earlier send; will check again', { channel: target.destination.channel, item: live.item, error: result.error });
     return;
