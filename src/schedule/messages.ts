@@ -61,8 +61,8 @@ export function digestMessage(programme: Programme, state: State, now: DateTime,
   const overdue = open.filter((i) => i.status === 'overdue').sort(bySoonest);
   const dueSoon = open.filter((i) => i.status !== 'overdue' && i.deadline && i.deadline <= horizon).sort(bySoonest);
   const unowned = open.filter((i) => i.kind === 'milestone' && !i.owner && i.deadline && i.deadline > now && i.deadline <= unownedBy).sort(bySoonest);
-  // A first digest covers the week before it was due, not before it was sent: every attempt to send it, in this
-  // tick or a later one, then says the same, so a send cut short in parts can go on where it stopped.
+  // A first digest covers the week before it was due, not before it was sent, so its attempts differ only where
+  // something really changed (after a crash between parts, a matching rendering can go on where it stopped).
   const start = since ?? (late?.at ?? now).minus({ weeks: 1 });
   // Owners, RAG, notes, completions, revisions: the programme's changes, not the bot's own settings.
   const changes = state.audit.filter((e) => !e.item.startsWith('subscription:') && DateTime.fromISO(e.at, { setZone: true }) > start).reverse();
