@@ -1,6 +1,6 @@
 // Scheduled Teams messages (Chat.send through continueConversationAsync to a stored reference), how refusals
 // map to the ledger's outcomes, and the adapter's authentication rules. Real botbuilder, fake Bot Connector.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTeamsAdapter } from '../adapters/teams/adapter.js';
 import { retryAfterMs } from '../adapters/teams/chat.js';
 import { silentLogger, type Destination } from '../src/ports.js';
@@ -128,6 +128,21 @@ describe('Teams: authentication', () => {
     expect(bad).toBe(401);
     expect(h.connector.calls).toEqual([]);
     expect(await h.store.read()).toMatchObject({ directChannels: {}, items: {} });
+  });
+
+  it('logs a refused token as one warning line in the bot log, and prints no stack trace to the console', async () => {
+    const printed = vi.spyOn(console, 'error');
+    try {
+      h = await startTeams({ appId: '00000000-0000-0000-0000-000000000001', appPassword: 'not-a-real-password' });
+      expect(await h.post(teamsActivity(h.connector.url, { text: 'status', conversation: PERSONAL }))).toBe(401);
+      expect(await h.post(teamsActivity(h.connector.url, { text: 'status', conversation: PERSONAL }), { authorization: 'Bearer not-a-jwt' })).toBe(401);
+      expect(printed).not.toHaveBeenCalled();
+      const refused = h.logs.filter((l) => l.startsWith('Teams request refused: no valid Bot Framework token'));
+      expect(refused).toHaveLength(2);
+      expect(refused.every((l) => l.includes('"status":401') && !l.includes('\n    at '))).toBe(true);
+    } finally {
+      printed.mockRestore();
+    }
   });
 
   it('refuses to start without an app id unless TEAMS_DEV_NO_AUTH is set, and then warns loudly', () => {

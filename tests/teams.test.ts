@@ -184,6 +184,8 @@ describe('Teams: commands in channels, group chats and personal chats', () => {
     expect(await h.post(undefined, {}, 'GET')).toBe(405);
     expect(await h.post('{not json')).toBe(400);
     expect(await h.post({ text: 'no type' })).toBe(400);
+    // An invoke the bot does not handle gets botbuilder's own answer in the HTTP response.
+    expect(await h.post({ ...teamsActivity(h.connector.url, { text: '', conversation: PERSONAL }), type: 'invoke', name: 'composeExtension/query', value: {} })).toBe(501);
     // Over a megabyte is refused, and the bot is not asked.
     expect(await h.post({ type: 'message', text: `status ${'x'.repeat(1024 * 1024)}` })).toBe(413);
     expect(h.connector.calls).toEqual([]);

@@ -1,7 +1,7 @@
 // The Teams adapter's startup wiring: credentials -> CloudAdapter, one catch-all onTurnError, the
 // `POST /api/messages` handler for the shared node:http server, and the Chat the scheduler posts through.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type Response as BotResponse } from 'botbuilder';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type Activity, type InvokeResponse, type TurnContext } from 'botbuilder';
 import type { Bot } from '../../src/bot.js';
 import { APOLOGY } from '../../src/bot.js';
 import type { Chat, Logger, Store } from '../../src/ports.js';
@@ -94,20 +94,34 @@ function readJson(req: IncomingMessage): Promise<BodyRead> {
 }
 
 /** The Express-like response object CloudAdapter.process writes to, over a plain node:http response. */
-function botResponse(res: ServerResponse): BotResponse {
-  return {
-    socket: res.socket,
-    status: (code: unknown) => void (res.statusCode = Number(code)),
-    header: (name: unknown, value: unknown) => void res.setHeader(String(name), String(value)),
-    send: (body: unknown) => {
-      if (body === undefined || body === null) return;
-      if (typeof body === 'object' && !Buffer.isBuffer(body)) {
-        res.setHeader('content-type', 'application/json');
-        res.write(JSON.stringify(body));
-      } else res.write(String(body));
-    },
-    end: () => void (res.writableEnded || res.end()),
-  };
+/**
+ * CloudAdapter whose turns this adapter runs itself. botbuilder's own `process()` prints every failure, a refused
+ * token included, to the console as a stack trace: anyone on the internet could fill the log with them. Here a
+ * refusal is one warning line in the bot's log, and the rest of `process()` (timestamps, the invoke response) is
+ * done as it does it.
+ */
+class TurnRunner extends CloudAdapter {
+  run(authHeader: string, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
+    return this.processActivity(authHeader, withDates(activity), logic);
+  }
+}
+
+/** What botbuilder's process() does to an activity's timestamps before a turn: strings become Dates. */
+function withDates(activity: Activity): Activity {
+  const a = activity as Activity & Record<string, unknown>;
+  for (const [field, raw] of [['timestamp', 'rawTimestamp'], ['expiration', 'rawExpiration'], ['localTimestamp', 'rawLocalTimestamp']] as const) {
+    const value = a[field];
+    if (typeof value === 'string') {
+      a[raw] = value;
+      a[field] = new Date(value);
+    }
+  }
+  return activity;
+}
+
+/** botbuilder's errors for a missing, expired or forged token carry status 401. */
+function refusedToken(error: unknown): boolean {
+  return (error as { statusCode?: unknown } | null)?.statusCode === 401;
 }
 
 export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
@@ -118,7 +132,7 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
     }
     logger.warn('TEAMS AUTHENTICATION IS OFF (TEAMS_DEV_NO_AUTH=1, no MicrosoftAppId): anyone who can reach /api/messages can run commands as anyone, and the bot will post to any serviceUrl a caller names. Local testing only.');
   }
-  const cloud = new CloudAdapter(authentication(config));
+  const cloud = new TurnRunner(authentication(config));
 
   // One catch-all for anything a turn throws (sending, rendering, the connector). Command failures never get
   // here: Bot.handle already turns them into an apology reply.
@@ -163,8 +177,21 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
           res.writeHead(400, { 'content-type': 'text/plain' }).end('not an activity');
           return;
         }
-        const request = { body: body as Record<string, unknown>, headers: req.headers, method: req.method };
-        await cloud.process(request, botResponse(res), (ctx) => teamsBot.run(ctx));
+        let invoke: InvokeResponse | undefined;
+        try {
+          invoke = await cloud.run(req.headers.authorization ?? '', body as Activity, (ctx) => teamsBot.run(ctx));
+        } catch (error) {
+          if (!refusedToken(error)) throw error;
+          logger.warn('Teams request refused: no valid Bot Framework token', { status: 401, error: String((error as Error).message ?? error).slice(0, 200) });
+          res.writeHead(401, { 'content-type': 'text/plain' }).end('unauthorized');
+          return;
+        }
+        // An invoke (a card action) answers in the HTTP response; a message is answered through the connector.
+        const status = invoke?.status ?? 200;
+        const answer: unknown = invoke?.body;
+        if (answer === undefined || answer === null) res.writeHead(status).end();
+        else if (typeof answer === 'object' && !Buffer.isBuffer(answer)) res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+        else res.writeHead(status).end(Buffer.isBuffer(answer) ? answer : String(answer));
       } catch (error) {
         logger.error('Teams request failed', { error: String(error).slice(0, 300) });
         if (!res.headersSent) res.writeHead(500).end();
