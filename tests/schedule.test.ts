@@ -126,7 +126,9 @@ describe('tick', () => {
     const text = h.chat.log[0]!.text;
     expect(text).toContain('Reminder: easter-thing is due in 8 days');
     expect(text).toContain('Owner: @alice · RAG amber');
-    expect(text).toContain('/reform done easter-thing');
+    expect(text).toContain('Next: done easter-thing when it is done, assign easter-thing @name to name an owner');
+    // Sent to the console (or Teams), so no Slack slash command.
+    expect(text).not.toContain('/reform');
     expect(text).toContain('[Mark done: done easter-thing]  [Assign to me: assign easter-thing me]  [Snooze a week: snooze easter-thing]');
   });
 

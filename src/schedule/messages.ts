@@ -27,7 +27,8 @@ export function reminderMessage(programme: Programme, item: Item, slot: Slot, no
     'answer',
     `${slot.kind === 'overdue' ? 'Overdue' : 'Reminder'}: ${item.id} ${when}`,
     [{ items: [itemToReply(item, now, zone)] }, { lines: [owner, ...lateLine(slot, now, zone)] }],
-    [['Next: ', code(`/reform done ${item.id}`), ' when it is done, ', code(`/reform assign ${item.id} @name`), ' to name an owner, ', code(`/reform revise ${item.id} <date> because <reason>`), ' if it has moved.']],
+    // Commands as every reply shows them, without Slack's `/reform`: a reminder also goes to Teams and the console.
+    [['Next: ', code(`done ${item.id}`), ' when it is done, ', code(`assign ${item.id} @name`), ' to name an owner, ', code(`revise ${item.id} <date> because <reason>`), ' if it has moved.']],
   );
   r.buttons = [
     { label: 'Mark done', command: `done ${item.id}` },
