@@ -233,6 +233,50 @@ describe('tick', () => {
     expect((await h.store.read()).ledger[key]!.receipt).toEqual({ ts: '1.2' });
   });
 
+  it('forgets what a failed send still held once it is sent, or once it will not be sent (unsubscribed)', async () => {
+    const h = harness(programme);
+    const clerk = await subscribe(h.store, programme, '2024-01-01T12:00:00Z');
+    await subscribe(h.store, programme, '2024-01-01T12:00:00Z', 'reminders', 'team');
+    h.chat.send = async () => ({ ok: false, error: 'HTTP 429', retryAfterMs: 60_000, receipt: { rest: ['part 2'] } });
+    await h.run('2024-03-08T09:00:00Z');
+    const entries = async () => Object.values((await h.store.read()).ledger);
+    expect((await entries()).map((e) => e.receipt)).toEqual([{ rest: ['part 2'] }, { rest: ['part 2'] }]);
+    // The console chat confirms a send without a receipt: nothing of the failed attempt is left behind.
+    h.chat.send = async (to) => (to.channel === 'team' ? { ok: true } : { ok: false, error: 'HTTP 429', retryAfterMs: 60_000 });
+    await h.run('2024-03-08T09:05:00Z');
+    const team = (await entries()).find((e) => e.subscription.endsWith(':team'))!;
+    expect(team).toMatchObject({ state: 'sent' });
+    expect(team.receipt).toBeUndefined();
+    await clerk.bot.handle({ text: 'unsubscribe reminders', user: { id: 'console:clerk', name: 'clerk' }, platform: 'console', channel: 'leadership' });
+    const leadership = (await entries()).find((e) => e.subscription.endsWith(':leadership'))!;
+    expect(leadership).toMatchObject({ state: 'superseded', note: 'unsubscribed' });
+    expect(leadership.receipt).toBeUndefined();
+  });
+
+  it('keeps what an earlier attempt in the tick posted when the channel then refuses posts for good', async () => {
+    const h = harness(programme);
+    await subscribe(h.store, programme, '2024-01-01T12:00:00Z');
+    const outcomes: SendOutcome[] = [
+      { ok: false, error: 'HTTP 429', retryAfterMs: 1000, receipt: { posted: 1 } },
+      { ok: false, error: 'not_in_channel', permanent: true },
+    ];
+    h.chat.send = async () => outcomes.shift()!;
+    expect((await h.run('2024-03-08T09:00:00Z')).failing).toHaveLength(1);
+    expect(Object.values((await h.store.read()).ledger).map((e) => e.receipt)).toEqual([{ posted: 1 }]);
+  });
+
+  it('a first digest covers the week before it was due, however late it goes out', async () => {
+    const h = harness(programme);
+    const clerk = await subscribe(h.store, programme, '2024-01-01T12:00:00Z', 'digest');
+    h.chat.send = async () => ({ ok: false, error: 'HTTP 429', retryAfterMs: 60_000 });
+    await h.run('2024-03-11T09:00:00Z');
+    delete (h.chat as Partial<typeof h.chat>).send;
+    h.chat.send = recordingChat('console', h.chat.log).send;
+    clerk.setNow('2024-03-11T09:30:00Z');
+    await h.run('2024-03-11T09:30:00Z');
+    expect(h.chat.log.at(-1)!.text).toContain('since 4 March 2024, 09:00');
+  });
+
   it('keeps what a send still posted when the channel cannot then be checked, for the attempt after', async () => {
     const h = harness(programme);
     await subscribe(h.store, programme, '2024-01-01T12:00:00Z');

@@ -135,6 +135,46 @@ describe('Slack Chat for nudges and digests', () => {
     expect(h.api.callsTo('chat.postMessage')).toHaveLength(before);
   });
 
+  it('a failure on part 1 that Slack may have stored keeps the whole rendering, and the next attempt looks first', async () => {
+    h = await startHarness();
+    const to = { platform: 'slack', channel: 'C7' };
+    // Slack stores part 1 but the answer is a 500: the bot cannot know part 1 is there.
+    h.api.script('chat.postMessage', { alsoStore: true, status: 500, body: { ok: false } });
+    const first = (await h.slack.chat.send(to, longDigest, { key: 'k' })) as { ok: false; receipt: Record<string, unknown> };
+    const total = partsOf(h.api)[0]!.parts as number;
+    expect(first).toMatchObject({ ok: false, error: 'http_500', receipt: { parts: total, posted: 0 } });
+    expect(first.receipt.rest).toHaveLength(total);
+    expect(await h.slack.chat.send(to, longDigest, { key: 'k', receipt: first.receipt, uncertain: true })).toMatchObject({ ok: true, receipt: { resumedAt: 2 } });
+    expect(partsOf(h.api).map((p) => p.part)).toEqual([1, ...Array.from({ length: total - 1 }, (_, i) => i + 2)]);
+  });
+
+  it('a send refused twice, at part 2 and then at part 3, posts each part once in the end', async () => {
+    h = await startHarness();
+    const to = { platform: 'slack', channel: 'C9' };
+    const refuse = { status: 429, headers: { 'Retry-After': '1' }, body: { ok: false, error: 'ratelimited' } };
+    h.api.script('chat.postMessage', { pass: true });
+    h.api.script('chat.postMessage', refuse);
+    const first = (await h.slack.chat.send(to, longDigest, { key: 'k' })) as { receipt: Record<string, unknown> };
+    h.api.script('chat.postMessage', { pass: true });
+    h.api.script('chat.postMessage', refuse);
+    const second = (await h.slack.chat.send(to, longDigest, { key: 'k', receipt: first.receipt })) as { receipt: Record<string, unknown> };
+    const total = first.receipt.parts as number;
+    expect(total).toBe(3);
+    expect(second.receipt).toMatchObject({ posted: 2, parts: total });
+    expect(second.receipt.rest).toHaveLength(total - 2);
+    expect(await h.slack.chat.send(to, longDigest, { key: 'k', receipt: second.receipt })).toMatchObject({ ok: true });
+    const arrived = h.api.callsTo('chat.postMessage').filter((_, i) => i !== 1 && i !== 3).map((c) => c.args.metadata.event_payload.part);
+    expect(arrived).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+  });
+
+  it('after a crash (no receipt), an attempt that cannot read the history waits rather than start again', async () => {
+    h = await startHarness();
+    const to = { platform: 'slack', channel: 'C10' };
+    h.api.script('conversations.history', { body: { ok: false, error: 'ratelimited' } });
+    expect(await h.slack.chat.send(to, longDigest, { key: 'k', uncertain: true })).toEqual({ ok: false, error: 'could not check which parts already arrived: ratelimited' });
+    expect(h.api.callsTo('chat.postMessage')).toHaveLength(0);
+  });
+
   it('without the history, an uncertain attempt goes on from its receipt, with a warning, rather than wait', async () => {
     h = await startHarness();
     const to = { platform: 'slack', channel: 'C6' };

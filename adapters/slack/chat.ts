@@ -73,13 +73,13 @@ function deliveryMetadata(key: string, part: number, parts: number, render: stri
   return { event_type: DELIVERY_EVENT, event_payload: parts > 1 ? { key, part, parts, render } : { key } };
 }
 
-/** Which post of a send a history message is: `whole` for the key without part numbers, else its part. */
-type Delivery = 'whole' | { part: number; parts: number; render: unknown };
+/** How a history message marks a send: `whole` for the key without part numbers, else which part it is. */
+type PartMark = 'whole' | { part: number; parts: number; render: unknown };
 
 /** One message of conversations.history, as the Web API client types it. */
 type HistoryMessage = NonNullable<webApi.ConversationsHistoryResponse['messages']>[number];
 
-function deliveryOf(message: HistoryMessage, key: string): Delivery | undefined {
+function partMarkOf(message: HistoryMessage, key: string): PartMark | undefined {
   const metadata = message.metadata;
   const payload = metadata?.event_payload as Record<string, unknown> | undefined;
   if (metadata?.event_type !== DELIVERY_EVENT || payload?.key !== key) return undefined;
@@ -109,38 +109,43 @@ function fingerprint(parts: SlackMessage[]): string {
 }
 
 /**
- * The receipt of a send in parts that was cut short: its rendering, how many parts went out, and the parts still
- * to post, exactly as first rendered. It comes back from the ledger in the store, so it is checked like any input.
+ * The receipt of a send in parts that failed: its rendering, how many parts are known to have gone out (perhaps
+ * none), and the parts still to post exactly as first rendered, so every attempt sends the same message. It
+ * comes back from the ledger in the store, so its shape is checked; the blocks are our own rendering.
  */
 const unfinishedSchema = z
   .object({
     render: z.string(),
     parts: z.number().int().min(2),
-    posted: z.number().int().min(1),
+    posted: z.number().int().min(0),
     rest: z.array(z.object({ text: z.string(), blocks: z.array(z.record(z.string(), z.unknown())) })).min(1),
   })
   .refine((u) => u.posted + u.rest.length === u.parts);
 
-/** What is left to post: parts `from + 1` to `total` of one rendering. */
+/** What is left to post: parts `from + 1` to `total` of one rendering. `resumed`: it came from a receipt. */
 interface Plan {
   render: string;
   total: number;
   from: number;
   pending: SlackMessage[];
+  resumed: boolean;
 }
 
-/**
- * Goes on with the parts an earlier attempt left, as they were rendered then, so the message reads as one even if
- * something changed in between; otherwise renders the message afresh.
- */
+/** The parts an earlier attempt left, as rendered then; otherwise the message rendered afresh. */
 function planOf(message: Reply, receipt: Record<string, unknown> | undefined): Plan {
   const unfinished = unfinishedSchema.safeParse(receipt);
   if (unfinished.success) {
     const { render, parts, posted, rest } = unfinished.data;
-    return { render, total: parts, from: posted, pending: rest as unknown as SlackMessage[] };
+    return { render, total: parts, from: posted, pending: rest as unknown as SlackMessage[], resumed: true };
   }
   const parts = renderSlack(message);
-  return { render: parts.length > 1 ? fingerprint(parts) : '', total: parts.length, from: 0, pending: parts };
+  const render = parts.length > 1 ? fingerprint(parts) : '';
+  return { render, total: parts.length, from: 0, pending: parts, resumed: false };
+}
+
+/** The plan less the parts already in the channel. */
+function skipTo(plan: Plan, there: number): Plan {
+  return there > plan.from ? { ...plan, from: there, pending: plan.pending.slice(there - plan.from) } : plan;
 }
 
 /** `client` must carry the bot token; app.ts passes the Bolt app's client. */
@@ -152,9 +157,9 @@ export function slackChat(client: webApi.WebClient, logger: Logger): Chat {
   async function partsInChannel(to: Destination, key: string, render: string, total: number): Promise<number> {
     let found = 0;
     await searchHistory(client, to, (message) => {
-      const delivery = deliveryOf(message, key);
-      if (delivery === 'whole') found = total;
-      else if (delivery?.render === render) found = delivery.part;
+      const mark = partMarkOf(message, key);
+      if (mark === 'whole') found = total;
+      else if (mark?.render === render) found = mark.part;
       return found > 0;
     });
     return found;
@@ -163,23 +168,20 @@ export function slackChat(client: webApi.WebClient, logger: Logger): Chat {
   return {
     platform: 'slack',
     async send(to: Destination, message: Reply, meta: SendMeta): Promise<SendOutcome> {
-      const plan = planOf(message, meta.receipt);
-      const { render, total } = plan;
-      if (meta.uncertain && total > 1) {
-        // The last attempt may have posted a part it never heard back about: the channel says. (The scheduler
-        // has just read the history; if this second read fails, go on from the receipt: at worst the one part
-        // in doubt is posted again.)
+      let plan = planOf(message, meta.receipt);
+      if (meta.uncertain && plan.total > 1) {
+        // The last attempt may have posted a part it never heard back about: the channel says which.
         try {
-          const there = await partsInChannel(to, meta.key, render, total);
-          if (there > plan.from) {
-            plan.pending = plan.pending.slice(there - plan.from);
-            plan.from = there;
-          }
+          plan = skipTo(plan, await partsInChannel(to, meta.key, plan.render, plan.total));
         } catch (error) {
-          logger.warn('could not check which parts already arrived; going on from the last receipt', { channel: to.channel, key: meta.key, error: outcomeOf(error).error });
+          const reason = outcomeOf(error).error;
+          // The scheduler has just read the history, so this is a passing trouble. With a receipt, go on from
+          // it (at worst the one part in doubt is posted again); without one (after a crash), wait and look again.
+          logger.warn('could not check which parts already arrived', { channel: to.channel, key: meta.key, error: reason, resumed: plan.resumed });
+          if (!plan.resumed) return { ok: false, error: `could not check which parts already arrived: ${reason}` };
         }
       }
-      const { from, pending } = plan;
+      const { render, total, from, pending } = plan;
       if (!pending.length) return { ok: true, receipt: { recovered: true, parts: total, render } };
       let posted = from;
       let receipt: Record<string, unknown> = {};
@@ -194,14 +196,16 @@ export function slackChat(client: webApi.WebClient, logger: Logger): Chat {
             metadata: deliveryMetadata(meta.key, posted + 1, total, render),
           });
           posted += 1;
-          receipt = { ts: reply.ts, channel: reply.channel, parts: total, ...(total > 1 ? { posted, render } : {}), ...(from ? { resumedAt: from + 1 } : {}) };
+          receipt = { ts: reply.ts, channel: reply.channel, parts: total };
+          if (total > 1) Object.assign(receipt, { posted, render }, from ? { resumedAt: from + 1 } : {});
         }
         return { ok: true, receipt };
       } catch (error) {
         const outcome = outcomeOf(error);
-        logger.warn('slack send failed', { channel: to.channel, key: meta.key, error: outcome.error, permanent: outcome.permanent === true, ...(total > 1 ? { part: posted + 1, parts: total } : {}) });
-        // What went out, and the parts still to post as rendered now, so the next attempt posts only those.
-        if (posted === 0) return outcome;
+        const where = total > 1 ? { part: posted + 1, parts: total } : {};
+        logger.warn('slack send failed', { channel: to.channel, key: meta.key, error: outcome.error, permanent: outcome.permanent === true, ...where });
+        if (total === 1) return outcome;
+        // The parts still to post, as rendered now: every later attempt sends this same message.
         return { ...outcome, receipt: { render, parts: total, posted, rest: pending.slice(posted - from) } };
       }
     },
@@ -214,8 +218,8 @@ export function slackChat(client: webApi.WebClient, logger: Logger): Chat {
     async alreadyDelivered(to: Destination, key: string): Promise<boolean> {
       let found = false;
       await searchHistory(client, to, (message) => {
-        const delivery = deliveryOf(message, key);
-        found = delivery === 'whole' || (delivery !== undefined && delivery.part === delivery.parts);
+        const mark = partMarkOf(message, key);
+        found = mark === 'whole' || (mark !== undefined && mark.part === mark.parts);
         return found;
       });
       return found;

@@ -6,6 +6,7 @@ import { formatInstant } from '../programme/model.js';
 import { code, reply, type Rich } from '../replies/model.js';
 import { audit, stampOf } from '../tracking/changes.js';
 import { isEditor } from '../tracking/permissions.js';
+import { supersede } from '../schedule/ledger.js';
 import { usageReply } from './help.js';
 import type { Command, Context } from './types.js';
 
@@ -73,10 +74,7 @@ export const unsubscribe: Command = {
       state.subscriptions.splice(at, 1);
       // Messages still waiting for this channel are not sent any more; the ledger keeps them as a record.
       for (const e of Object.values(state.ledger)) {
-        if (e.subscription === id && (e.state === 'pending' || e.state === 'claimed')) {
-          e.state = 'superseded';
-          e.note = 'unsubscribed';
-        }
+        if (e.subscription === id && (e.state === 'pending' || e.state === 'claimed')) supersede(e, 'unsubscribed');
       }
       audit(state, ctx.message.user, ctx.now, { item: `subscription:${id}`, change: 'unsubscribed', from: kind });
       return reply('change', `This channel will no longer get ${kind}`);

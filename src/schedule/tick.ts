@@ -4,11 +4,13 @@
 // that refuses posts for good is marked failing and its messages are held, never dropped.
 import { DateTime } from 'luxon';
 import type { Programme } from '../programme/model.js';
-import type { Chat, Destination, Logger, SendMeta, SendOutcome, Store } from '../ports.js';
+import type { Chat, Destination, Logger, SendOutcome, Store } from '../ports.js';
 import type { Reply } from '../replies/model.js';
 import { stampOf } from '../tracking/changes.js';
 import { allActionItems, allMilestoneItems, findItem, type Item } from '../tracking/items.js';
 import type { LedgerEntry, State, Subscription } from '../tracking/state.js';
+import { deliver, mayHaveArrived, type DeliveryJob, type Unchecked } from './deliver.js';
+import { supersede } from './ledger.js';
 import { digestMessage, lastDigestSent, LATE_AFTER_MINUTES, reminderMessage } from './messages.js';
 import { digestSlot, latestDue, reminderSlots, type Slot } from './slots.js';
 
@@ -44,8 +46,6 @@ export interface TickReport {
 
 /** A claim older than this is taken to belong to a tick that died; the slot is recovered. */
 const CLAIM_TIMEOUT_MINUTES = 10;
-const IN_TICK_RETRIES = 2;
-const MAX_IN_TICK_WAIT_MS = 10_000;
 const RECORD_BATCH = 100;
 
 interface Target {
@@ -124,13 +124,8 @@ function entry(key: string, subscription: string, item: string, slot: Slot, stat
   return { key, subscription, item, slot: slot.name, kind: slot.kind, dueAt: stampOf(slot.at), state, attempts: 0, ...(note ? { note } : {}) };
 }
 
-interface Job {
-  entry: LedgerEntry;
+interface Job extends DeliveryJob {
   target: Target;
-  chat: Chat;
-  message: Reply;
-  /** A claim that expired: the message may already have been delivered. */
-  recovering: boolean;
 }
 
 function delivery(e: LedgerEntry, target: Target | undefined, now: DateTime, error?: string): Delivery {
@@ -188,8 +183,7 @@ export async function tick(deps: TickDeps, now: DateTime): Promise<TickReport> {
       if (!messages.has(messageKey)) messages.set(messageKey, messageFor(programme, state, e, now));
       const message = messages.get(messageKey);
       if (!message) {
-        e.state = 'superseded';
-        e.note = 'the item no longer exists';
+        supersede(e, 'the item no longer exists');
         continue;
       }
       e.state = 'claimed';
@@ -215,56 +209,6 @@ export async function tick(deps: TickDeps, now: DateTime): Promise<TickReport> {
   }
   await flush();
   return report;
-}
-
-/** A recovered send whose channel history could not be checked: it may have gone out, so it is not sent again yet. */
-type Unchecked = { ok: false; unchecked: true; error: string; receipt?: Record<string, unknown> };
-
-/**
- * A failure the platform did not clearly refuse (a timeout, a 5xx, a dropped connection) may still have
- * delivered the message; a 429 or a permanent refusal did not.
- */
-function mayHaveArrived(outcome: SendOutcome): boolean {
-  return !outcome.ok && !outcome.permanent && outcome.retryAfterMs === undefined;
-}
-
-/** Asks the platform whether the message already arrived; `undefined` when it cannot tell. */
-async function arrived(job: Job): Promise<boolean | 'unknown' | undefined> {
-  if (!job.chat.alreadyDelivered) return undefined;
-  try {
-    return await job.chat.alreadyDelivered(job.target.destination, job.entry.key);
-  } catch {
-    return 'unknown';
-  }
-}
-
-const UNCHECKED: Unchecked = { ok: false, unchecked: true, error: 'could not check whether it was already sent' };
-
-async function deliver(job: Job, deps: TickDeps): Promise<SendOutcome | Unchecked> {
-  const { entry: e, target, chat } = job;
-  // Recovering an expired claim, or retrying after a failure that may have delivered: look before sending.
-  let check = job.recovering;
-  // What an earlier failed attempt still posted (parts of a long message), so the next one goes on from there.
-  let receipt = e.receipt;
-  let outcome: SendOutcome = { ok: false, error: 'not sent' };
-  for (let attempt = 0; attempt <= IN_TICK_RETRIES; attempt++) {
-    if (check) {
-      const seen = await arrived(job);
-      // Held, but what an attempt in this tick still posted is kept for the next one.
-      if (seen === 'unknown') return receipt ? { ...UNCHECKED, receipt } : UNCHECKED;
-      if (seen === true) return { ok: true, receipt: { recovered: true } };
-    }
-    const meta: SendMeta = { key: e.key, ...(receipt ? { receipt } : {}), ...(check ? { uncertain: true } : {}) };
-    outcome = await chat.send(target.destination, job.message, meta).catch((error: unknown) => ({ ok: false as const, error: String(error) }));
-    if (outcome.ok || outcome.permanent) break;
-    if (outcome.receipt) receipt = outcome.receipt;
-    else if (receipt) outcome = { ...outcome, receipt };
-    check = mayHaveArrived(outcome);
-    const wait = outcome.retryAfterMs ?? 500 * 2 ** attempt;
-    if (attempt === IN_TICK_RETRIES || wait > MAX_IN_TICK_WAIT_MS) break;
-    await deps.sleep(wait);
-  }
-  return outcome;
 }
 
 function record(state: State, job: Job, result: SendOutcome | Unchecked, now: DateTime, deps: TickDeps, report: TickReport): void {

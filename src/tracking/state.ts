@@ -93,7 +93,10 @@ export const ledgerSchema = z.strictObject({
   lastError: z.string().optional(),
   /** The last attempt failed in a way that may still have delivered it: check the channel before resending. */
   uncertain: z.boolean().optional(),
-  /** Platform data about the sent message (Slack ts), for updating it later. */
+  /**
+   * Platform data: about the sent message (Slack ts), or, while a send is pending, what its last attempt still
+   * has to post (Slack keeps the rest of a message in parts here), handed back to the next attempt.
+   */
   receipt: z.record(z.string(), z.unknown()).optional(),
 });
 export type LedgerEntry = z.infer<typeof ledgerSchema>;

@@ -26,6 +26,8 @@ export interface ResponsePost {
 export interface Scripted {
   /** Answer this call as Slack usually would (to script a later call of the same method). */
   pass?: boolean;
+  /** Do what Slack would (store the post), but answer with this: an answer lost on the way back. */
+  alsoStore?: boolean;
   status?: number;
   headers?: Record<string, string>;
   body?: Record<string, unknown>;
@@ -140,6 +142,7 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
     calls.push({ method, args, authorization: req.headers.authorization });
     const scriptedNext = scripted.get(method)?.shift();
     const next = scriptedNext?.pass ? undefined : scriptedNext;
+    if (next?.alsoStore) answer(method, args);
     const body = next ? (next.body ?? { ok: false, error: 'scripted' }) : answer(method, args);
     res.writeHead(next?.status ?? 200, { 'Content-Type': 'application/json', ...(next?.headers ?? {}) }).end(JSON.stringify(body));
   });
