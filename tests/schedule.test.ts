@@ -253,6 +253,35 @@ describe('tick', () => {
     expect(leadership.receipt).toBeUndefined();
   });
 
+  it('drops a reminder waiting for a retry once its item is done or snoozed, instead of sending it late', async () => {
+    const h = harness(programme);
+    const bot = await subscribe(h.store, programme, '2024-01-01T12:00:00Z');
+    await subscribe(h.store, programme, '2024-01-01T12:00:00Z', 'reminders', 'team');
+    h.chat.failNext({ ok: false, error: 'HTTP 429', retryAfterMs: 60_000 }, { ok: false, error: 'HTTP 429', retryAfterMs: 60_000 });
+    expect((await h.run('2024-03-08T09:00:00Z')).pending).toHaveLength(2);
+    bot.setNow('2024-03-08T09:30:00Z');
+    expect(await bot.say('done easter-thing')).toContain('done');
+    const report = await h.run('2024-03-08T10:00:00Z');
+    expect(report.sent).toEqual([]);
+    expect(report.superseded).toBe(2);
+    expect(h.chat.log).toEqual([]);
+    expect(Object.values((await h.store.read()).ledger).map((e) => [e.state, e.note])).toEqual([
+      ['superseded', 'done before it was sent'],
+      ['superseded', 'done before it was sent'],
+    ]);
+  });
+
+  it('drops a reminder waiting for a retry when its item is snoozed past the slot', async () => {
+    const h = harness(programme);
+    const bot = await subscribe(h.store, programme, '2024-01-01T12:00:00Z');
+    h.chat.failNext({ ok: false, error: 'HTTP 429', retryAfterMs: 60_000 });
+    await h.run('2024-03-08T09:00:00Z');
+    bot.setNow('2024-03-08T09:30:00Z');
+    await bot.say('snooze easter-thing');
+    expect((await h.run('2024-03-08T10:00:00Z')).sent).toEqual([]);
+    expect(Object.values((await h.store.read()).ledger).map((e) => e.note)).toEqual(['snoozed']);
+  });
+
   it('keeps what an earlier attempt in the tick posted when the channel then refuses posts for good', async () => {
     const h = harness(programme);
     await subscribe(h.store, programme, '2024-01-01T12:00:00Z');

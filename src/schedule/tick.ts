@@ -140,13 +140,20 @@ function delivery(e: LedgerEntry, target: Target | undefined, now: DateTime, err
   };
 }
 
-function messageFor(programme: Programme, state: State, e: LedgerEntry, now: DateTime): Reply | undefined {
+/**
+ * The message for a ledger entry, or why it will not go out after all: a reminder waiting for a retry is
+ * dropped once its item is done or snoozed past the slot, as plan() would not have made it then.
+ */
+function messageFor(programme: Programme, state: State, e: LedgerEntry, now: DateTime): Reply | { skip: string } {
   const slot: Slot = { name: e.slot, kind: e.kind, daysBefore: 0, at: instant(e.dueAt) };
   if (e.kind === 'digest') {
     return digestMessage(programme, state, now, lastDigestSent(state, e.subscription), slot);
   }
   const item = findItem(programme, state, e.item, now);
-  return item ? reminderMessage(programme, item, slot, now) : undefined;
+  if (!item) return { skip: 'the item no longer exists' };
+  if (item.done) return { skip: 'done before it was sent' };
+  if (item.state.snoozedUntil && slot.at < instant(item.state.snoozedUntil)) return { skip: 'snoozed' };
+  return reminderMessage(programme, item, slot, now);
 }
 
 export async function tick(deps: TickDeps, now: DateTime): Promise<TickReport> {
@@ -160,7 +167,7 @@ export async function tick(deps: TickDeps, now: DateTime): Promise<TickReport> {
     const claimed: Job[] = [];
     const subscriptions = new Map(state.subscriptions.map((s) => [s.id, s]));
     // The same reminder goes to many channels: build each message once per tick.
-    const messages = new Map<string, Reply | undefined>();
+    const messages = new Map<string, Reply | { skip: string }>();
     for (const e of Object.values(state.ledger)) {
       const stale = e.state === 'claimed' && e.claimedAt !== undefined && now.diff(instant(e.claimedAt), 'minutes').minutes >= CLAIM_TIMEOUT_MINUTES;
       if (e.state !== 'pending' && !stale) continue;
@@ -181,9 +188,10 @@ export async function tick(deps: TickDeps, now: DateTime): Promise<TickReport> {
       }
       const messageKey = e.kind === 'digest' ? e.key : `${e.item}|${e.slot}`;
       if (!messages.has(messageKey)) messages.set(messageKey, messageFor(programme, state, e, now));
-      const message = messages.get(messageKey);
-      if (!message) {
-        supersede(e, 'the item no longer exists');
+      const message = messages.get(messageKey)!;
+      if ('skip' in message) {
+        supersede(e, message.skip);
+        report.superseded++;
         continue;
       }
       e.state = 'claimed';
