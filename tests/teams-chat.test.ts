@@ -5,7 +5,7 @@ import { createTeamsAdapter } from '../adapters/teams/adapter.js';
 import { retryAfterMs } from '../adapters/teams/chat.js';
 import { silentLogger, type Destination } from '../src/ports.js';
 import { reply } from '../src/replies/model.js';
-import { BOT_MENTION, CHANNEL, PERSONAL, startTeams, teamsActivity, type TeamsHarness } from './fakes/bot-connector.js';
+import { BOT_MENTION, CHANNEL, PERSONAL, startSigningKeys, startTeams, teamsActivity, type TeamsHarness } from './fakes/bot-connector.js';
 import { testBot } from './helpers.js';
 
 let h: TeamsHarness | undefined;
@@ -128,6 +128,29 @@ describe('Teams: authentication', () => {
     expect(bad).toBe(401);
     expect(h.connector.calls).toEqual([]);
     expect(await h.store.read()).toMatchObject({ directChannels: {}, items: {} });
+  });
+
+  it('refuses a forged or expired token with 401 and a warning, checked against the published signing keys', async () => {
+    const keys = await startSigningKeys();
+    const appId = '00000000-0000-0000-0000-000000000001';
+    try {
+      h = await startTeams({ appId, appPassword: 'not-a-real-password', openIdMetadataUrl: keys.metadataUrl });
+      const activity = teamsActivity(h.connector.url, { text: 'assign kinship-strategy me', conversation: PERSONAL });
+      const now = Math.floor(Date.now() / 1000);
+      const claims = { iss: 'https://api.botframework.com', aud: appId, serviceurl: h.connector.url, nbf: now - 60, exp: now + 3600 };
+      // Signed with another key under the published key's id: its signature does not check out.
+      const forged = keys.token(claims, { forged: true });
+      expect(await h.post(activity, { authorization: `Bearer ${forged}` })).toBe(401);
+      // Signed with the published key, but expired an hour ago.
+      const expired = keys.token({ ...claims, nbf: now - 7200, exp: now - 3600 });
+      expect(await h.post(activity, { authorization: `Bearer ${expired}` })).toBe(401);
+      expect(h.logs.filter((l) => l.startsWith('Teams request refused: no valid Bot Framework token'))).toHaveLength(2);
+      expect(h.logs.filter((l) => l.startsWith('Teams request failed'))).toEqual([]);
+      expect(h.incoming).toEqual([]);
+      expect(await h.store.read()).toMatchObject({ items: {} });
+    } finally {
+      await keys.close();
+    }
   });
 
   it('logs a refused token as one warning line in the bot log, and prints no stack trace to the console', async () => {

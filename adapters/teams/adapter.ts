@@ -1,7 +1,7 @@
 // The Teams adapter's startup wiring: credentials -> CloudAdapter, one catch-all onTurnError, the
 // `POST /api/messages` handler for the shared node:http server, and the Chat the scheduler posts through.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type Activity, type InvokeResponse, type TurnContext } from 'botbuilder';
+import { CallerIdConstants, CloudAdapter, ConfigurationBotFrameworkAuthentication, type Activity, type InvokeResponse, type TurnContext } from 'botbuilder';
 import type { Bot } from '../../src/bot.js';
 import { APOLOGY } from '../../src/bot.js';
 import type { Chat, Logger, Store } from '../../src/ports.js';
@@ -23,6 +23,11 @@ export interface TeamsAdapterOptions {
   onReference?: (identity: string, destination: TeamsDestination) => void | Promise<void>;
   /** How long one scheduled send may take before it counts as failed. Default 15 s. */
   sendTimeoutMs?: number;
+  /**
+   * Where the Bot Framework publishes the keys that sign Teams' tokens; botbuilder's default (the public cloud)
+   * otherwise. Tests point it at a local server.
+   */
+  openIdMetadataUrl?: string;
 }
 
 export interface TeamsAdapter {
@@ -37,7 +42,25 @@ const MAX_BODY_BYTES = 1024 * 1024;
 
 export class TeamsConfigError extends Error {}
 
-function authentication(config: TeamsAdapterOptions['config']): ConfigurationBotFrameworkAuthentication {
+/**
+ * The public cloud's settings (botframework-connector's AuthenticationConstants) with the signing keys read from
+ * elsewhere. botbuilder takes one setting given as a sign to take them all from the configuration, so every one
+ * is named here.
+ */
+function publicCloudWithKeysAt(openIdMetadataUrl: string): Record<string, string | boolean> {
+  return {
+    ToBotFromChannelOpenIdMetadataUrl: openIdMetadataUrl,
+    ToBotFromChannelTokenIssuer: 'https://api.botframework.com',
+    ToChannelFromBotLoginUrl: 'https://login.microsoftonline.com/botframework.com',
+    ToChannelFromBotOAuthScope: 'https://api.botframework.com',
+    OAuthUrl: 'https://api.botframework.com',
+    ToBotFromEmulatorOpenIdMetadataUrl: 'https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration',
+    CallerId: CallerIdConstants.PublicAzureChannel,
+    ValidateAuthority: true,
+  };
+}
+
+function authentication(config: TeamsAdapterOptions['config'], openIdMetadataUrl?: string): ConfigurationBotFrameworkAuthentication {
   if (config.appId && config.appType !== 'UserAssignedMSI' && !config.appPassword) {
     throw new TeamsConfigError('Teams: MicrosoftAppPassword is required with MicrosoftAppId (unless MicrosoftAppType=UserAssignedMSI)');
   }
@@ -47,6 +70,7 @@ function authentication(config: TeamsAdapterOptions['config']): ConfigurationBot
       MicrosoftAppPassword: config.appPassword,
       MicrosoftAppType: config.appType,
       MicrosoftAppTenantId: config.tenantId,
+      ...(openIdMetadataUrl ? publicCloudWithKeysAt(openIdMetadataUrl) : {}),
     });
   } catch (error) {
     throw new TeamsConfigError(`Teams: the Microsoft app settings were refused: ${error instanceof Error ? error.message : String(error)}`);
@@ -119,9 +143,16 @@ function withDates(activity: Activity): Activity {
   return activity;
 }
 
-/** botbuilder's errors for a missing, expired or forged token carry status 401. */
+/** jsonwebtoken's errors for a token whose signature, dates or claims do not check out; botbuilder passes them on. */
+const TOKEN_ERRORS = new Set(['JsonWebTokenError', 'TokenExpiredError', 'NotBeforeError']);
+
+/**
+ * A token that is missing, malformed, forged or expired: botbuilder's AuthenticationError with status 401, or
+ * jsonwebtoken's own error. A 500 AuthenticationError (the signing keys could not be fetched) is our failure.
+ */
 function refusedToken(error: unknown): boolean {
-  return (error as { statusCode?: unknown } | null)?.statusCode === 401;
+  const e = (error ?? {}) as { statusCode?: unknown; name?: unknown };
+  return e.statusCode === 401 || TOKEN_ERRORS.has(String(e.name));
 }
 
 export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
@@ -132,7 +163,7 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
     }
     logger.warn('TEAMS AUTHENTICATION IS OFF (TEAMS_DEV_NO_AUTH=1, no MicrosoftAppId): anyone who can reach /api/messages can run commands as anyone, and the bot will post to any serviceUrl a caller names. Local testing only.');
   }
-  const cloud = new TurnRunner(authentication(config));
+  const cloud = new TurnRunner(authentication(config, opts.openIdMetadataUrl));
 
   // One catch-all for anything a turn throws (sending, rendering, the connector). Command failures never get
   // here: Bot.handle already turns them into an apology reply.
@@ -182,7 +213,8 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
           invoke = await cloud.run(req.headers.authorization ?? '', body as Activity, (ctx) => teamsBot.run(ctx));
         } catch (error) {
           if (!refusedToken(error)) throw error;
-          logger.warn('Teams request refused: no valid Bot Framework token', { status: 401, error: String((error as Error).message ?? error).slice(0, 200) });
+          const reason = String((error as Error).message ?? error).slice(0, 200);
+          logger.warn('Teams request refused: no valid Bot Framework token', { status: 401, error: reason });
           res.writeHead(401, { 'content-type': 'text/plain' }).end('unauthorized');
           return;
         }

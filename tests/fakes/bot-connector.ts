@@ -1,6 +1,7 @@
 // A small fake Bot Connector (the Teams side of the Bot Framework REST API) on 127.0.0.1, so adapter tests run
 // the real botbuilder HTTP client end to end and assert on what Teams would have received. Below it, activities
 // shaped as Teams sends them and a harness running the real Teams adapter on a local node:http server.
+import { generateKeyPairSync, sign as cryptoSign } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTeamsAdapter, type TeamsAdapter } from '../../adapters/teams/adapter.js';
@@ -194,6 +195,8 @@ export interface TeamsHarness {
 export interface HarnessOptions {
   appId?: string;
   appPassword?: string;
+  /** A local OpenID metadata document for the Bot Framework's signing keys (see startSigningKeys). */
+  openIdMetadataUrl?: string;
   testBot?: TestBot;
   sendTimeoutMs?: number;
 }
@@ -215,6 +218,7 @@ export async function startTeams(o: HarnessOptions = {}): Promise<TeamsHarness> 
     logger,
     config: { appId: o.appId, appPassword: o.appPassword, devNoAuth: !o.appId },
     sendTimeoutMs: o.sendTimeoutMs,
+    openIdMetadataUrl: o.openIdMetadataUrl,
   });
   const server = createServer((req, res) => {
     if (req.url === '/api/messages') void teams.handler(req, res);
@@ -241,5 +245,38 @@ export async function startTeams(o: HarnessOptions = {}): Promise<TeamsHarness> 
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await connector.close();
     },
+  };
+}
+
+export interface SigningKeys {
+  /** The OpenID metadata document's address: pass as the adapter's openIdMetadataUrl. */
+  metadataUrl: string;
+  /** A Bot Framework-style token (RS256, kid `k1`), signed with the published key, or with another one (forged). */
+  token(claims: Record<string, unknown>, opts?: { forged?: boolean }): string;
+  close(): Promise<void>;
+}
+
+/** The Bot Framework's token-signing keys, published on 127.0.0.1 as login.botframework.com publishes them. */
+export async function startSigningKeys(): Promise<SigningKeys> {
+  const published = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const other = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const jwk = published.publicKey.export({ format: 'jwk' });
+  const server = createServer((req, res) => {
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const body = req.url === '/keys'
+      ? { keys: [{ kty: 'RSA', use: 'sig', kid: 'k1', n: jwk.n, e: jwk.e, endorsements: ['msteams'] }] }
+      : { issuer: 'https://api.botframework.com', jwks_uri: `${base}/keys`, id_token_signing_alg_values_supported: ['RS256'] };
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return {
+    metadataUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/openid`,
+    token(claims, opts = {}) {
+      const unsigned = `${part({ alg: 'RS256', typ: 'JWT', kid: 'k1' })}.${part(claims)}`;
+      const signature = cryptoSign('sha256', Buffer.from(unsigned), (opts.forged ? other : published).privateKey).toString('base64url');
+      return `${unsigned}.${signature}`;
+    },
+    close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
   };
 }
