@@ -24,8 +24,13 @@ export async function tickOnce(deps: SchedulerDeps): Promise<TickReport> {
   return tick({ ...deps, sleep, tickId: tickId() }, deps.clock.now());
 }
 
+/**
+ * Starts the minute-by-minute tick. `runNow` (the catch-up at start-up) and the cron task share one run at a time:
+ * a tick asked for while another is under way joins it, so a long catch-up never overlaps the next minute's tick.
+ */
 export function startScheduler(deps: SchedulerDeps): { stop(): void; runNow(): Promise<void> } {
-  const run = async (): Promise<void> => {
+  let running: Promise<void> | undefined;
+  const runOnce = async (): Promise<void> => {
     try {
       const report = await tickOnce(deps);
       for (const d of report.sent) deps.logger.info('sent', { delivery: formatDelivery(d) });
@@ -33,6 +38,7 @@ export function startScheduler(deps: SchedulerDeps): { stop(): void; runNow(): P
       deps.logger.error('tick failed; the next one will catch up', { error: error instanceof Error ? error.message : String(error) });
     }
   };
+  const run = (): Promise<void> => (running ??= runOnce().finally(() => (running = undefined)));
   const task = cron.schedule('* * * * *', run, { noOverlap: true, name: 'reform-tick' });
   return { stop: () => void task.stop(), runNow: run };
 }

@@ -6,6 +6,7 @@ import type { Programme } from '../src/programme/model.js';
 import type { Reply } from '../src/replies/model.js';
 import { renderPlain } from '../src/replies/plain.js';
 import { tick, type TickReport } from '../src/schedule/tick.js';
+import { startScheduler } from '../adapters/scheduler.js';
 import { isBankHoliday, isWorkingDay } from '../src/schedule/working-days.js';
 import { silentLogger } from '../src/ports.js';
 import { at, programmeFrom, testBot } from './helpers.js';
@@ -251,6 +252,23 @@ describe('tick', () => {
     const leadership = (await entries()).find((e) => e.subscription.endsWith(':leadership'))!;
     expect(leadership).toMatchObject({ state: 'superseded', note: 'unsubscribed' });
     expect(leadership.receipt).toBeUndefined();
+  });
+
+  it('a tick asked for while one is under way (the start-up catch-up, the next minute) joins it', async () => {
+    const inner = memoryStore();
+    let updates = 0;
+    const store: Store = { read: () => inner.read(), update: (change) => (updates++, inner.update(change)) };
+    const scheduler = startScheduler({ programme, store, chats: [recordingChat()], clock: { now: () => at('2024-03-08T09:00:00Z') }, logger: silentLogger });
+    try {
+      await scheduler.runNow();
+      const oneTick = updates;
+      expect(oneTick).toBeGreaterThan(0);
+      updates = 0;
+      await Promise.all([scheduler.runNow(), scheduler.runNow(), scheduler.runNow()]);
+      expect(updates).toBe(oneTick);
+    } finally {
+      scheduler.stop();
+    }
   });
 
   it('drops a reminder waiting for a retry once its item is done or snoozed, instead of sending it late', async () => {
