@@ -284,8 +284,8 @@ describe('tick', () => {
     expect(report.superseded).toBe(2);
     expect(h.chat.log).toEqual([]);
     expect(Object.values((await h.store.read()).ledger).map((e) => [e.state, e.note])).toEqual([
-      ['superseded', 'done before it was sent'],
-      ['superseded', 'done before it was sent'],
+      ['superseded', 'the item was marked done'],
+      ['superseded', 'the item was marked done'],
     ]);
   });
 
@@ -297,7 +297,7 @@ describe('tick', () => {
     bot.setNow('2024-03-08T09:30:00Z');
     await bot.say('snooze easter-thing');
     expect((await h.run('2024-03-08T10:00:00Z')).sent).toEqual([]);
-    expect(Object.values((await h.store.read()).ledger).map((e) => e.note)).toEqual(['snoozed']);
+    expect(Object.values((await h.store.read()).ledger).map((e) => e.note)).toEqual(['the item was snoozed']);
   });
 
   it('keeps what an earlier attempt in the tick posted when the channel then refuses posts for good', async () => {

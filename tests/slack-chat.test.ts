@@ -120,11 +120,19 @@ describe('Slack Chat for nudges and digests', () => {
     h.api.script('chat.postMessage', { status: 500, body: { ok: false } });
     const first = (await chat.send(to, longDigest, { key: 'k' })) as { receipt: Record<string, unknown> };
     expect(first.receipt.posted).toBe(2);
-    // Told only of part 1 (its receipt was lost with a crash), it finds part 2 in the channel and starts at 3.
-    const second = await chat.send(to, longDigest, { key: 'k', receipt: { ...first.receipt, posted: 1 }, uncertain: true });
     const total = first.receipt.parts as number;
+    // A receipt that knows only of part 1 (as if part 2's answer had been lost): the channel shows part 2 too.
+    const part2 = h.api.callsTo('chat.postMessage')[1]!.args;
+    const behind = { ...first.receipt, posted: 1, rest: [{ text: part2.text, blocks: part2.blocks }, ...(first.receipt.rest as unknown[])] };
+    const second = await chat.send(to, longDigest, { key: 'k', receipt: behind, uncertain: true });
     expect(partsOf(h.api).map((p) => p.part)).toEqual([1, 2, 3, ...Array.from({ length: total - 2 }, (_, i) => i + 3)]);
     expect(second).toMatchObject({ ok: true, receipt: { resumedAt: 3 } });
+    // With no receipt at all (a crash), the same rendering's parts in the channel are found just the same.
+    const fresh = { platform: 'slack', channel: 'C4-crash' };
+    h.api.script('chat.postMessage', { pass: true });
+    h.api.script('chat.postMessage', { status: 500, body: { ok: false } });
+    await chat.send(fresh, longDigest, { key: 'k2' });
+    expect(await chat.send(fresh, longDigest, { key: 'k2', uncertain: true })).toMatchObject({ ok: true, receipt: { resumedAt: 2 } });
     // A history that shows fewer parts than the receipt (they are past the pages read) never undoes the receipt.
     const elsewhere = { platform: 'slack', channel: 'C4-empty' };
     expect(await chat.send(elsewhere, longDigest, { key: 'k', receipt: first.receipt, uncertain: true })).toMatchObject({ ok: true, receipt: { resumedAt: 3 } });

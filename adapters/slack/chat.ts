@@ -176,7 +176,7 @@ export function slackChat(client: webApi.WebClient, logger: Logger): Chat {
         } catch (error) {
           const reason = outcomeOf(error).error;
           // The scheduler has just read the history, so this is a passing trouble. With a receipt, go on from
-          // it (at worst the one part in doubt is posted again); without one (after a crash), wait and look again.
+          // it (at worst the parts posted unheard since are posted again); without one (a crash), wait and look again.
           logger.warn('could not check which parts already arrived', { channel: to.channel, key: meta.key, error: reason, resumed: plan.resumed });
           if (!plan.resumed) return { ok: false, error: `could not check which parts already arrived: ${reason}` };
         }

@@ -151,8 +151,8 @@ function messageFor(programme: Programme, state: State, e: LedgerEntry, now: Dat
   }
   const item = findItem(programme, state, e.item, now);
   if (!item) return { skip: 'the item no longer exists' };
-  if (item.done) return { skip: 'done before it was sent' };
-  if (item.state.snoozedUntil && slot.at < instant(item.state.snoozedUntil)) return { skip: 'snoozed' };
+  if (item.done) return { skip: 'the item was marked done' };
+  if (item.state.snoozedUntil && slot.at < instant(item.state.snoozedUntil)) return { skip: 'the item was snoozed' };
   return reminderMessage(programme, item, slot, now);
 }
 
