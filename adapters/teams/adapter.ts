@@ -43,9 +43,9 @@ const MAX_BODY_BYTES = 1024 * 1024;
 export class TeamsConfigError extends Error {}
 
 /**
- * The public cloud's settings (botframework-connector's AuthenticationConstants) with the signing keys read from
- * elsewhere. botbuilder takes one setting given as a sign to take them all from the configuration, so every one
- * is named here.
+ * The public cloud's settings (botframework-connector's AuthenticationConstants), with the signing keys read from
+ * elsewhere. Given any one of these settings, botbuilder takes all of them from the configuration, so every one is
+ * named here.
  */
 function publicCloudWithKeysAt(openIdMetadataUrl: string): Record<string, string | boolean> {
   return {
@@ -117,7 +117,6 @@ function readJson(req: IncomingMessage): Promise<BodyRead> {
   });
 }
 
-/** The Express-like response object CloudAdapter.process writes to, over a plain node:http response. */
 /**
  * CloudAdapter whose turns this adapter runs itself. botbuilder's own `process()` prints every failure, a refused
  * token included, to the console as a stack trace: anyone on the internet could fill the log with them. Here a
