@@ -79,6 +79,7 @@ type PartMark = 'whole' | { part: number; parts: number; render: unknown };
 /** One message of conversations.history, as the Web API client types it. */
 type HistoryMessage = NonNullable<webApi.ConversationsHistoryResponse['messages']>[number];
 
+/** How this message marks the send with this ledger key, or undefined when it is not one of its posts. */
 function partMarkOf(message: HistoryMessage, key: string): PartMark | undefined {
   const metadata = message.metadata;
   const payload = metadata?.event_payload as Record<string, unknown> | undefined;
@@ -205,7 +206,7 @@ export function slackChat(client: webApi.WebClient, logger: Logger): Chat {
         const where = total > 1 ? { part: posted + 1, parts: total } : {};
         logger.warn('slack send failed', { channel: to.channel, key: meta.key, error: outcome.error, permanent: outcome.permanent === true, ...where });
         if (total === 1) return outcome;
-        // The parts still to post, as rendered now: every later attempt sends this same message.
+        // The parts still to post, as first rendered: every later attempt sends this same message.
         return { ...outcome, receipt: { render, parts: total, posted, rest: pending.slice(posted - from) } };
       }
     },

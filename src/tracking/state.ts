@@ -94,8 +94,8 @@ export const ledgerSchema = z.strictObject({
   /** The last attempt failed in a way that may still have delivered it: check the channel before resending. */
   uncertain: z.boolean().optional(),
   /**
-   * Platform data: about the sent message (Slack ts), or, while a send is pending, what its last attempt still
-   * has to post (Slack keeps the rest of a message in parts here), handed back to the next attempt.
+   * Platform data the core never reads: about the sent message (its id on the platform), or, while a send is
+   * pending, what its last attempt still has to post (the rest of a message in parts), handed to the next attempt.
    */
   receipt: z.record(z.string(), z.unknown()).optional(),
 });
