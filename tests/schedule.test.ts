@@ -368,6 +368,32 @@ describe('tick', () => {
     expect(h.chat.log).toHaveLength(1);
   });
 
+  it('a long tick renews its claims, so another process does not take them for a dead tick and send them again', async () => {
+    const store = memoryStore();
+    for (const channel of ['c1', 'c2', 'c3', 'c4', 'c5']) await subscribe(store, programme, '2024-01-01T12:00:00Z', 'reminders', channel);
+    // Each post takes four minutes (a slow platform). While the fourth is going out, a tick in another process
+    // (a terminal's `reform tick`) runs: by then the first tick started 16 minutes ago.
+    let clock = at('2024-03-08T09:00:00Z');
+    const log: string[] = [];
+    let other: TickReport | undefined;
+    const chat: Chat = {
+      platform: 'console',
+      async send(to: Destination, _message: Reply, meta: SendMeta) {
+        clock = clock.plus({ minutes: 4 });
+        log.push(`${to.channel} ${meta.key}`);
+        if (log.length === 4) other = await tick({ programme, store, chats: [chat], logger: silentLogger, sleep: async () => {}, tickId: 'other' }, clock);
+        return { ok: true };
+      },
+    };
+    const first = await tick({ programme, store, chats: [chat], logger: silentLogger, sleep: async () => {}, tickId: 'long', clock: { now: () => clock } }, clock);
+    expect(first.sent).toHaveLength(5);
+    expect(other?.sent).toEqual([]);
+    expect(log).toHaveLength(5);
+    expect(new Set(log).size).toBe(5);
+    const ledger = (await store.read()).ledger;
+    expect(Object.values(ledger).map((e) => e.state)).toEqual(['sent', 'sent', 'sent', 'sent', 'sent']);
+  });
+
   it('sends the digest once a week, Mondays 09:00, Tuesday after a bank holiday Monday', async () => {
     const h = harness(programme);
     await subscribe(h.store, programme, '2024-03-01T12:00:00Z', 'digest', 'clerks');

@@ -4,7 +4,7 @@
 // that refuses posts for good is marked failing and its messages are held, never dropped.
 import { DateTime } from 'luxon';
 import type { Programme } from '../programme/model.js';
-import type { Chat, Destination, Logger, SendOutcome, Store } from '../ports.js';
+import type { Chat, Clock, Destination, Logger, SendOutcome, Store } from '../ports.js';
 import type { Reply } from '../replies/model.js';
 import { stampOf } from '../tracking/changes.js';
 import { allActionItems, allMilestoneItems, findItem, type Item } from '../tracking/items.js';
@@ -23,6 +23,12 @@ export interface TickDeps {
   sleep: (ms: number) => Promise<void>;
   /** Who is ticking, recorded on claims (process id and a random word). */
   tickId: string;
+  /**
+   * The time as the tick goes on. A long tick (a large catch-up, a slow platform) renews its remaining claims
+   * with it, so another process does not take them for a dead tick's and send them again. Without a clock,
+   * claims keep the tick's start time.
+   */
+  clock?: Clock;
 }
 
 export interface Delivery {
@@ -46,6 +52,11 @@ export interface TickReport {
 
 /** A claim older than this is taken to belong to a tick that died; the slot is recovered. */
 const CLAIM_TIMEOUT_MINUTES = 10;
+/**
+ * A tick renews its remaining claims once this long has passed since it made or last renewed them. One delivery
+ * is bounded (a few attempts with timeouts, waits of at most 10 seconds), well inside the rest of the timeout.
+ */
+const RENEW_AFTER_MINUTES = 3;
 const RECORD_BATCH = 100;
 
 interface Target {
@@ -205,18 +216,34 @@ export async function tick(deps: TickDeps, now: DateTime): Promise<TickReport> {
   // 2. Send, outside the lock, one at a time; 3. record outcomes under the lock, a few at a time (one store
   // write per send would make a large catch-up quadratic). A crash before recording leaves the slot claimed;
   // the claim expires and the send is recovered (Slack checks the channel's history for the key first).
+  // A long tick renews the claims still to send along with its next record.
   let outcomes: { job: Job; result: SendOutcome | Unchecked }[] = [];
-  const flush = async (): Promise<void> => {
+  let renewedAt = now;
+  const flush = async (renewal?: { at: DateTime; rest: Job[] }): Promise<void> => {
     const batch = outcomes;
     outcomes = [];
-    if (batch.length) await store.update((state) => batch.forEach(({ job, result }) => record(state, job, result, now, deps, report)));
+    if (!batch.length && !renewal) return;
+    await store.update((state) => {
+      for (const { job, result } of batch) record(state, job, result, now, deps, report);
+      for (const job of renewal?.rest ?? []) renewClaim(state, job, renewal!.at, deps.tickId);
+    });
+    if (renewal) renewedAt = renewal.at;
   };
-  for (const job of jobs) {
+  for (const [i, job] of jobs.entries()) {
     outcomes.push({ job, result: await deliver(job, deps) });
-    if (outcomes.length >= RECORD_BATCH) await flush();
+    const current = deps.clock?.now();
+    const renew = current !== undefined && i + 1 < jobs.length && current.diff(renewedAt, 'minutes').minutes >= RENEW_AFTER_MINUTES;
+    if (renew) await flush({ at: current, rest: jobs.slice(i + 1) });
+    else if (outcomes.length >= RECORD_BATCH) await flush();
   }
   await flush();
   return report;
+}
+
+/** Moves a claim this tick still holds on to `at`; one another tick has recovered in the meantime is left alone. */
+function renewClaim(state: State, job: Job, at: DateTime, tickId: string): void {
+  const live = state.ledger[job.entry.key];
+  if (live?.state === 'claimed' && live.claimedBy === tickId) live.claimedAt = stampOf(at);
 }
 
 function record(state: State, job: Job, result: SendOutcome | Unchecked, now: DateTime, deps: TickDeps, report: TickReport): void {
