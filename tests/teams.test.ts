@@ -1,6 +1,8 @@
 // The Teams adapter through the real botbuilder CloudAdapter over HTTP on 127.0.0.1: activities shaped as Teams
 // sends them go in, and the assertions are on what a fake Bot Connector receives.
-import { afterEach, describe, expect, it } from 'vitest';
+import { once } from 'node:events';
+import { connect } from 'node:net';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { testBot } from './helpers.js';
 import { BOT_MENTION, CHANNEL, GROUP_CHAT, PERSONAL, startTeams, teamsActivity, type ConnectorCall, type TeamsHarness } from './fakes/bot-connector.js';
 
@@ -190,6 +192,22 @@ describe('Teams: commands in channels, group chats and personal chats', () => {
     expect(await h.post({ type: 'message', text: `status ${'x'.repeat(1024 * 1024)}` })).toBe(413);
     expect(h.connector.calls).toEqual([]);
     // The server still answers afterwards.
+    expect(await h.say({ text: 'status kinship', conversation: PERSONAL })).toBe(200);
+  });
+
+  it('lets a client that goes away in the middle of its activity go, without an error or a request left waiting', async () => {
+    h = await startTeams();
+    const logged = [...h.logs];
+    const { hostname, port } = new URL(h.url);
+    const socket = connect(Number(port), hostname);
+    await once(socket, 'connect');
+    socket.write('POST /api/messages HTTP/1.1\r\nHost: bot\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{"type":"message",');
+    // Gone once the handler has the request, half read.
+    await vi.waitFor(() => expect(h!.running()).toBe(1), { timeout: 5_000, interval: 5 });
+    socket.destroy();
+    await vi.waitFor(() => expect(h!.running()).toBe(0), { timeout: 5_000, interval: 5 });
+    expect(h.logs).toEqual(logged);
+    expect(h.incoming).toEqual([]);
     expect(await h.say({ text: 'status kinship', conversation: PERSONAL })).toBe(200);
   });
 });

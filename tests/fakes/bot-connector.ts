@@ -189,6 +189,10 @@ export interface TeamsHarness {
   post(activity: unknown, headers?: Record<string, string>, method?: string): Promise<number>;
   /** A Teams message from Alice (by default) in the channel (by default). */
   say(o: MessageOptions): Promise<number>;
+  /** The bot's endpoint, http://127.0.0.1:<port>/api/messages. */
+  url: string;
+  /** How many requests the handler is still working on. */
+  running(): number;
   close(): Promise<void>;
 }
 
@@ -220,9 +224,12 @@ export async function startTeams(o: HarnessOptions = {}): Promise<TeamsHarness> 
     sendTimeoutMs: o.sendTimeoutMs,
     openIdMetadataUrl: o.openIdMetadataUrl,
   });
+  // Every request the handler is still working on, so a test can tell when one is left waiting.
+  const running = new Set<Promise<void>>();
   const server = createServer((req, res) => {
-    if (req.url === '/api/messages') void teams.handler(req, res);
-    else res.writeHead(404).end();
+    if (req.url !== '/api/messages') return void res.writeHead(404).end();
+    const work = teams.handler(req, res).finally(() => running.delete(work));
+    running.add(work);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/messages`;
@@ -240,6 +247,8 @@ export async function startTeams(o: HarnessOptions = {}): Promise<TeamsHarness> 
     logs,
     post,
     say: (m) => post(teamsActivity(connector.url, m)),
+    url,
+    running: () => running.size,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
