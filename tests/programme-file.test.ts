@@ -68,6 +68,22 @@ describe('programme file', () => {
     expect(errorsOf('')).toEqual(['stable-homes.yaml:1: the file is empty (it needs "programme:" and "milestones:")']);
   });
 
+  it('refuses a list or mapping used as a key, with its line, and prints no warning of its own', async () => {
+    const printed: string[] = [];
+    const onWarning = (w: Error) => void printed.push(w.message);
+    process.on('warning', onWarning);
+    try {
+      const complex = MINIMAL.replace('    themes: [agency]', '    themes: [agency]\n    ? { colour: red }\n    : x');
+      expect(errorsOf(complex)).toEqual(['stable-homes.yaml:7: not valid here: a key must be a plain word, not a list or a mapping']);
+      expect(errorsOf(`? [a, b]\n: x\n${MINIMAL}`)).toEqual(['stable-homes.yaml:1: not valid here: a key must be a plain word, not a list or a mapping']);
+      // Node emits warnings on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(printed).toEqual([]);
+  });
+
   it('needs an anchor for a relative due, and uses `deadline` for words that are not a date', () => {
     expect(errorsOf(MINIMAL.replace('spring 2024', "in six months' time"))[0]).toContain('is relative: add "anchor:"');
     const ok = loadProgramme(MINIMAL.replace('spring 2024', 'by the end of this Parliament') + '    deadline: 30 May 2024\n', 'x.yaml');
