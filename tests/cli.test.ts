@@ -61,10 +61,13 @@ describe('reform CLI', () => {
   it('check reports milestones that left the file but are still in the store', () => {
     const env = { REFORM_DB: join(dir, 'orphan.json') };
     reform(['ask', 'note kinship-strategy keep me'], { env });
+    reform(['ask', 'subscribe digest'], { env });
     const small = join(dir, 'small.yaml');
     writeFileSync(small, 'programme: X\nmilestones:\n  - id: a\n    title: A\n    due: 2027\n    themes: [x]\n');
     const r = reform(['check', '--milestones', small], { env });
     expect(r.out).toContain('orphaned: kinship-strategy is in the store (1 change in its history) but not in small.yaml');
+    // A subscription's own record in the history belongs to no milestone.
+    expect(r.out.match(/orphaned:/g)).toHaveLength(1);
   });
 
   it('stops on a corrupt store, naming it, without touching it', () => {

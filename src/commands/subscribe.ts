@@ -4,7 +4,7 @@
 import { DateTime } from 'luxon';
 import { formatInstant } from '../programme/model.js';
 import { code, reply, type Rich } from '../replies/model.js';
-import { audit, stampOf } from '../tracking/changes.js';
+import { audit, stampOf, SUBSCRIPTION_ITEM } from '../tracking/changes.js';
 import { isEditor } from '../tracking/permissions.js';
 import { supersede } from '../schedule/ledger.js';
 import { usageReply } from './help.js';
@@ -48,7 +48,7 @@ export const subscribe: Command = {
       } else {
         state.subscriptions.push({ id, kind, platform, channel, ...(extras ? { extras } : {}), createdAt: stampOf(ctx.now), createdBy: ctx.message.user.id });
       }
-      audit(state, ctx.message.user, ctx.now, { item: `subscription:${id}`, change: existing ? 'resubscribed' : 'subscribed', to: kind });
+      audit(state, ctx.message.user, ctx.now, { item: `${SUBSCRIPTION_ITEM}${id}`, change: existing ? 'resubscribed' : 'subscribed', to: kind });
       const what = kind === 'reminders'
         ? 'reminders 28, 7 and 1 days before each deadline and an overdue nudge, at 09:00 on working days'
         : 'the weekly digest, Mondays at 09:00 (the next working day after a bank holiday)';
@@ -76,7 +76,7 @@ export const unsubscribe: Command = {
       for (const e of Object.values(state.ledger)) {
         if (e.subscription === id && (e.state === 'pending' || e.state === 'claimed')) supersede(e, 'unsubscribed');
       }
-      audit(state, ctx.message.user, ctx.now, { item: `subscription:${id}`, change: 'unsubscribed', from: kind });
+      audit(state, ctx.message.user, ctx.now, { item: `${SUBSCRIPTION_ITEM}${id}`, change: 'unsubscribed', from: kind });
       return reply('change', `This channel will no longer get ${kind}`);
     });
   },

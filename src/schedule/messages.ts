@@ -5,6 +5,7 @@ import { daysLeft } from '../programme/status.js';
 import { auditBy, auditChange, auditWhen } from '../replies/audit.js';
 import { itemToReply } from '../replies/items.js';
 import { code, reply, type Reply, type Rich } from '../replies/model.js';
+import { SUBSCRIPTION_ITEM } from '../tracking/changes.js';
 import { allActionItems, allMilestoneItems, bySoonest, type Item } from '../tracking/items.js';
 import type { AuditEntry, State } from '../tracking/state.js';
 import type { Slot } from './slots.js';
@@ -66,7 +67,7 @@ export function digestMessage(programme: Programme, state: State, now: DateTime,
   // something really changed (after a crash between parts, a matching rendering can go on where it stopped).
   const start = since ?? (late?.at ?? now).minus({ weeks: 1 });
   // Owners, RAG, notes, completions, revisions: the programme's changes, not the bot's own settings.
-  const changes = state.audit.filter((e) => !e.item.startsWith('subscription:') && DateTime.fromISO(e.at, { setZone: true }) > start).reverse();
+  const changes = state.audit.filter((e) => !e.item.startsWith(SUBSCRIPTION_ITEM) && DateTime.fromISO(e.at, { setZone: true }) > start).reverse();
   const show = (list: Item[]) => list.map((i) => itemToReply(i, now, zone));
   return reply(
     'answer',

@@ -11,6 +11,9 @@ export interface ChangeRecord {
   to?: string;
 }
 
+/** Audit entries about subscriptions name `subscription:<id>` as their item; they belong to no milestone. */
+export const SUBSCRIPTION_ITEM = 'subscription:';
+
 export function stampOf(now: DateTime): string {
   return now.toUTC().toISO() ?? '';
 }

@@ -1,6 +1,7 @@
 // Milestones the store knows about but the programme file no longer has. Their history is kept;
 // `reform check` reports them so nobody loses track of an owner or a note.
 import type { Programme } from '../programme/model.js';
+import { SUBSCRIPTION_ITEM } from './changes.js';
 import type { State } from './state.js';
 
 export interface Orphan {
@@ -11,7 +12,8 @@ export interface Orphan {
 export function orphanedMilestones(programme: Programme, state: State): Orphan[] {
   const known = new Set(programme.milestones.map((m) => m.id));
   const milestoneOf = (id: string): string => (Object.hasOwn(state.actions, id) ? state.actions[id]?.milestoneId : undefined) ?? id;
-  const ids = new Set([...Object.keys(state.items), ...state.audit.map((a) => a.item)].map(milestoneOf));
+  const audited = state.audit.map((a) => a.item).filter((item) => !item.startsWith(SUBSCRIPTION_ITEM));
+  const ids = new Set([...Object.keys(state.items), ...audited].map(milestoneOf));
   return [...ids]
     .filter((id) => !known.has(id))
     .sort()
