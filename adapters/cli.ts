@@ -19,7 +19,8 @@ import { ProgrammeFileError, readProgrammeFile } from './programme-file.js';
 import { openStore } from './store/open.js';
 
 const USAGE = `Usage:
-  reform [start]                              run the bot (console when no Slack or Teams settings)
+  reform [start] [--now ISO] [--milestones FILE]
+                                              run the bot (console when no Slack or Teams settings)
   reform check [--milestones FILE]            validate a programme file
   reform ask "<text>" [--now ISO] [--user ID] [--channel ID]
                                               run one command as a chat would and print the reply
@@ -44,7 +45,8 @@ async function check(args: string[], config: Config): Promise<void> {
   const { programme, warnings } = await readProgrammeFile(file, config.timezone, values.milestones ? '--milestones' : config.milestonesFrom);
   for (const w of warnings) process.stdout.write(`warning: ${w}\n`);
   const base = file.split('/').at(-1);
-  process.stdout.write(`${base}: ${programme.milestones.length} milestones, ${programme.themes.length} themes\n`);
+  const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  process.stdout.write(`${base}: ${count(programme.milestones.length, 'milestone')}, ${count(programme.themes.length, 'theme')}\n`);
   const state = await (await openStore(config.dbFile)).read();
   for (const o of orphanedMilestones(programme, state)) {
     process.stdout.write(`orphaned: ${o.id} is in the store (${o.changes} change${o.changes === 1 ? '' : 's'} in its history) but not in ${base}\n`);
@@ -95,8 +97,10 @@ async function main(argv: string[]): Promise<void> {
   try {
     switch (verb) {
       case 'start': {
+        const { values } = parseArgs({ args: rest, options: { now: { type: 'string' }, milestones: { type: 'string' } }, strict: true });
         const { start } = await import('./main.js');
-        await start(config, rest);
+        const milestones = values.milestones ? { milestonesFile: values.milestones, milestonesFrom: '--milestones' } : {};
+        await start({ ...config, ...milestones, now: parseNow(values.now, config) });
         return;
       }
       case 'check':

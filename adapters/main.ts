@@ -14,7 +14,7 @@ import { createSlackAdapter } from './slack/app.js';
 import { openStore } from './store/open.js';
 import { createTeamsAdapter } from './teams/adapter.js';
 
-export async function start(config: Config, _args: string[]): Promise<void> {
+export async function start(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel, config.secrets);
   const { programme, warnings } = await readProgrammeFile(config.milestonesFile, config.timezone, config.milestonesFrom);
   for (const w of warnings) logger.warn('programme file', { warning: w });

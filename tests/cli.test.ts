@@ -34,6 +34,19 @@ describe('reform CLI', () => {
     expect(r.out).toMatch(/Next 2 deadlines/);
   });
 
+  it('start takes --now and --milestones as ask does, and refuses a flag it does not know', () => {
+    const small = join(dir, 'start-small.yaml');
+    writeFileSync(small, 'programme: Small\nmilestones:\n  - id: only-one\n    title: The only one\n    due: 2027\n    themes: [x]\n');
+    const r = reform(['start', '--now', '2023-06-01T10:00:00Z', '--milestones', small], { input: 'status\n', env: { REFORM_DB: join(dir, 'start-flags.json') } });
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('Small: 1 milestone\n');
+    expect(r.out).toContain('As at 1 June 2023, 11:00');
+    const bad = reform(['start', '--bogus'], { input: 'status\n' });
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain("Unknown option '--bogus'");
+    expect(bad.out).toBe('');
+  });
+
   it('check counts milestones and themes, and fails with file, line and field', () => {
     const ok = reform(['check']);
     expect(ok.code).toBe(0);

@@ -23,7 +23,7 @@ function summary(ctx: Context, state: State): Reply {
   const openActions = allActionItems(programme, state, now).filter((a) => !a.done).length;
   return reply(
     'answer',
-    `${programme.name}: ${items.length} milestones`,
+    `${programme.name}: ${items.length} milestone${items.length === 1 ? '' : 's'}`,
     [
       { lines: [[counts + (openActions ? ` · ${openActions} open local action${openActions === 1 ? '' : 's'}` : '')]] },
       { title: overdue.length ? `Overdue (${overdue.length})` : 'Overdue', ...(overdue.length ? { items: overdue.map(withActions) } : { lines: [['Nothing is overdue.']] }) },
