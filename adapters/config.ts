@@ -9,6 +9,15 @@ const isoInstant = z
   .trim()
   .refine((v) => DateTime.fromISO(v, { setZone: true }).isValid, 'an ISO 8601 date-time such as 2024-03-28T09:00:00Z');
 
+/** Who may change things: platform identities, as callers are known to the core. */
+const IDENTITY = /^(slack|teams|console):[^\s,]+$/;
+const identities = optionalText.superRefine((value, ctx) => {
+  const wrong = value?.split(/[\s,]+/).filter((v) => v && !IDENTITY.test(v));
+  if (wrong?.length) {
+    ctx.addIssue({ code: 'custom', message: `"${wrong[0]}" is not an identity: list slack:U123, teams:<aad object id> or console:alice, comma-separated` });
+  }
+});
+
 const envSchema = z.object({
   REFORM_MILESTONES: z.string().trim().min(1).default('milestones/stable-homes.yaml'),
   REFORM_DB: z.string().trim().min(1).default('data/reform.json'),
@@ -16,7 +25,7 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().trim().min(1).default('0.0.0.0'),
   REFORM_NOW: isoInstant.optional(),
-  REFORM_EDITORS: optionalText,
+  REFORM_EDITORS: identities,
   REFORM_USER: optionalText,
   REFORM_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   SLACK_BOT_TOKEN: optionalText,

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ConfigError, readConfig } from '../adapters/config.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'reform-cli-'));
 const baseEnv = { PATH: process.env.PATH, HOME: process.env.HOME, REFORM_DB: join(dir, 'reform.json'), REFORM_LOG_LEVEL: 'warn' };
@@ -32,6 +33,14 @@ describe('reform CLI', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('kinship-strategy');
     expect(r.out).toMatch(/Next 2 deadlines/);
+  });
+
+  it('start skips blank lines and reads "@Reform next 1" as "next 1"', () => {
+    const r = reform(['start'], { input: '\n   \n@Reform next 1\n\n', env: { REFORM_NOW: '2026-11-24T10:00:00Z' } });
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^Next 1 deadline\n/);
+    expect(r.out).not.toContain('Commands');
+    expect(r.out).not.toContain("don't know");
   });
 
   it('start takes --now and --milestones as ask does, and refuses a flag it does not know', () => {
@@ -96,5 +105,11 @@ describe('reform CLI', () => {
     const r = reform(['ask', 'status'], { env: { REFORM_NOW: 'yesterday' } });
     expect(r.code).toBe(1);
     expect(r.err).toContain('REFORM_NOW');
+  });
+
+  it('takes editors as platform identities and stops on a name without its platform, which could never match', () => {
+    expect(readConfig({ REFORM_EDITORS: 'slack:U0123ABCD, teams:6f1c-aad console:alice' }, 'x').editors).toEqual(['slack:U0123ABCD', 'teams:6f1c-aad', 'console:alice']);
+    expect(() => readConfig({ REFORM_EDITORS: 'slack:U0123ABCD,alice' }, 'x')).toThrow('REFORM_EDITORS: "alice" is not an identity');
+    expect(() => readConfig({ REFORM_EDITORS: 'U0123ABCD' }, 'x')).toThrow(ConfigError);
   });
 });

@@ -10,8 +10,11 @@ export function consoleMentions(text: string): string {
   return text.replace(/(^|\s)@([A-Za-z0-9][A-Za-z0-9._-]*)/g, (_m, space: string, name: string) => `${space}<@console:${name}|${name}>`);
 }
 
+/** `@Reform status` reads like `status`, as in Teams: the bot's own name is not a console user. */
+const BOT_NAME = /^\s*@reform(?=\s|$)/i;
+
 export function consoleMessage(text: string, user: string, channel = 'console'): Incoming {
-  return { text: consoleMentions(text), user: { id: `console:${user}`, name: user }, platform: 'console', channel };
+  return { text: consoleMentions(text.replace(BOT_NAME, '')), user: { id: `console:${user}`, name: user }, platform: 'console', channel };
 }
 
 export interface ConsoleOptions {
@@ -33,8 +36,9 @@ export async function runConsole(opts: ConsoleOptions): Promise<void> {
     rl.prompt();
   }
   for await (const line of rl) {
-    if (line.trim() === '' && opts.prompt) {
-      rl.prompt();
+    // A blank line (Enter on its own, a gap in a script) asks nothing.
+    if (line.trim() === '') {
+      if (opts.prompt) rl.prompt();
       continue;
     }
     if (['quit', 'exit'].includes(line.trim().toLowerCase())) break;
