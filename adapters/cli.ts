@@ -86,6 +86,11 @@ async function tickCommand(args: string[], config: Config): Promise<void> {
 }
 
 async function main(argv: string[]): Promise<void> {
+  // A reader that goes away (`reform tick | head`) ends the output, not the process with a stack trace; what
+  // could not be printed stays pending (consoleChat) and the rest of the work is still recorded.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
   let config: Config;
   try {
     config = readConfig(process.env, userInfo().username || 'console');

@@ -1,5 +1,6 @@
 // The `reform` command and `npm start`, run as real processes, as a newcomer would.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -105,6 +106,21 @@ describe('reform CLI', () => {
     const r = reform(['ask', 'status'], { env: { REFORM_NOW: 'yesterday' } });
     expect(r.code).toBe(1);
     expect(r.err).toContain('REFORM_NOW');
+  });
+
+  it('tick into a closed pipe (reform tick | head) exits quietly, and what it could not print goes out next time', async () => {
+    const env = { REFORM_DB: join(dir, 'epipe.json') };
+    reform(['ask', 'subscribe reminders'], { env });
+    // The reader is gone before the tick prints anything: every write fails with EPIPE.
+    const child = spawn(process.execPath, ['bin/reform.mjs', 'tick', '--now', '2027-03-03T09:00:00Z'], { env: { ...baseEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const [code] = (await once(child, 'exit')) as [number];
+    expect(err).not.toMatch(/\n\s+at /);
+    expect(code).toBe(0);
+    const later = reform(['tick', '--now', '2027-03-03T09:05:00Z'], { env });
+    expect(later.out).toContain('sent overdue console:console phase-1-end');
   });
 
   it('takes editors as platform identities and stops on a name without its platform, which could never match', () => {
