@@ -24,6 +24,9 @@ describe('tracking commands', () => {
     expect(await say('owned "principal social worker"')).toContain('early-career-framework');
     expect(await say('mine', 'dave')).toContain('You own nothing yet. To take something on: assign <id> me.');
     expect(await say('owned @erin')).toContain('@erin owns nothing yet.');
+    // Without the @, "carol" reads as a post title: the answer points at the person.
+    expect(await say('owned Carol')).toContain('Carol owns nothing yet. Did you mean owned @carol?');
+    expect(await say('owned "Head of Service"')).not.toContain('Did you mean');
   });
 
   it('rag, note, done and reopen, each shown in status', async () => {
@@ -99,7 +102,12 @@ describe('tracking commands', () => {
     expect(await say('snooze kinship-strategy soon')).toContain('"soon" is not a number of days from 1 to 90');
     expect(await say('rag kinship-strategy purple')).toContain('use red, amber or green');
     expect(await say('note kinship-strategy')).toContain('Usage: note <id> <text>');
-    expect(await say(`assign kinship-strategy "${'x'.repeat(500)}"`)).toContain('too long');
+    expect(await say(`assign kinship-strategy "${'x'.repeat(500)}"`)).toContain('a post title of at most 120 characters');
+    expect(await say('assign kinship-training @')).toContain('Name a person (@name) or a post title');
+    // kinship-strategy is done (the file records its completion): no reminders, so nothing to snooze.
+    expect(await say('snooze kinship-strategy')).toContain('kinship-strategy is done: it gets no reminders to snooze');
+    expect(await say('help foo')).toContain('There is no command "foo". These are the commands:');
+    expect(await say('next 1000')).toContain('Usage: next [how many, 1 to 50, default 5]');
     expect(JSON.stringify(await store.read())).toBe(before);
   });
 });

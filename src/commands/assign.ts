@@ -2,7 +2,7 @@
 import { code, reply } from '../replies/model.js';
 import { ownerName } from '../replies/plain.js';
 import { audit } from '../tracking/changes.js';
-import { parseOwner } from '../tracking/owners.js';
+import { MAX_ROLE_LENGTH, parseOwner } from '../tracking/owners.js';
 import { usageReply } from './help.js';
 import { changeItem } from './resolve.js';
 import { textAfter } from './tokenize.js';
@@ -22,7 +22,7 @@ export const assign: Command = {
   async run(ctx, args, rest) {
     if (args.length < 2) return usageReply(assign);
     const owner = parseOwner(ownerText(args, rest, 1), ctx.message.user);
-    if (!owner) return usageReply(assign, 'That owner is too long for a post title');
+    if (!owner) return usageReply(assign, `Name a person (@name) or a post title of at most ${MAX_ROLE_LENGTH} characters`);
     return changeItem(ctx, args[0], (state, item, s) => {
       const from = s.owner ? ownerName(s.owner) : 'nobody';
       s.owner = owner;

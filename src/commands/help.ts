@@ -29,7 +29,7 @@ export function makeHelp(all: () => readonly Command[]): Command {
       const wanted = args[0]?.toLowerCase();
       const one = wanted ? all().find((c) => c.name === wanted || c.aliases?.includes(wanted)) : undefined;
       if (one) return reply('help', one.usage, [{ lines: [[one.summary]] }]);
-      return helpReply(all());
+      return helpReply(all(), wanted ? [`There is no command "${args[0]!.slice(0, 40)}". These are the commands:`] : undefined);
     },
   };
 }

@@ -20,6 +20,15 @@ async function ownedBy(ctx: Context, owner: Owner, heading: string, none: Rich):
   return reply('answer', `${heading} (${items.length})`, [{ items: items.map((i) => itemToReply(i, now, programme.timezone)) }]);
 }
 
+/** `owned bob` reads "bob" as a post title; when a person of that name owns things, say how to ask about them. */
+async function personHint(ctx: Context, owner: Owner): Promise<Rich> {
+  if (!owner.id.startsWith('role:')) return [];
+  const state = await ctx.store.read();
+  const wanted = owner.name.replace(/^@/, '').toLowerCase();
+  const person = Object.values(state.items).find((s) => s.owner && !s.owner.id.startsWith('role:') && s.owner.name.toLowerCase() === wanted)?.owner;
+  return person ? [' Did you mean ', code(`owned @${person.name}`), '?'] : [];
+}
+
 export const mine: Command = {
   name: 'mine',
   aliases: ['my'],
@@ -44,6 +53,6 @@ export const owned: Command = {
     if (!args.length) return usageReply(owned);
     const owner = parseOwner(ownerText(args, rest, 0), ctx.message.user);
     if (!owner) return usageReply(owned);
-    return ownedBy(ctx, owner, `Owned by ${ownerName(owner)}`, [`${ownerName(owner)} owns nothing yet.`]);
+    return ownedBy(ctx, owner, `Owned by ${ownerName(owner)}`, [`${ownerName(owner)} owns nothing yet.`, ...(await personHint(ctx, owner))]);
   },
 };

@@ -9,7 +9,7 @@ const MAX = 50;
 export const next: Command = {
   name: 'next',
   aliases: ['upcoming', 'soon'],
-  usage: 'next [how many, default 5]',
+  usage: 'next [how many, 1 to 50, default 5]',
   summary: 'the next deadlines that are not done',
   changes: false,
   async run(ctx, args) {

@@ -25,13 +25,15 @@ export function isReply(x: Item | Reply): x is Reply {
 }
 
 /**
- * Runs a change to one item under the store's lock: resolves the id, applies the editors rule, then calls
- * `apply` with the item's (created if new) state. Refusals and unknown ids change nothing.
+ * Runs a change to one item under the store's lock: resolves the id, applies the editors rule, asks `refuse`
+ * whether the change makes sense for this item, then calls `apply` with the item's (created if new) state.
+ * Refusals and unknown ids change nothing.
  */
 export function changeItem(
   ctx: Context,
   id: string | undefined,
   apply: (state: State, item: Item, itemState: ItemState) => Reply,
+  refuse?: (item: Item) => Reply | undefined,
 ): Promise<Reply> {
   return ctx.store.update((state) => {
     const item = resolveItem(ctx, state, id);
@@ -39,6 +41,8 @@ export function changeItem(
     const parent = item.kind === 'action' ? findItem(ctx.programme, state, item.milestoneId, ctx.now) : undefined;
     const refused = refusal(ctx, item, parent);
     if (refused) return refused;
+    const pointless = refuse?.(item);
+    if (pointless) return pointless;
     return apply(state, item, editItem(state, item.id));
   });
 }

@@ -18,6 +18,7 @@ export function parseOwner(text: string, caller: Caller): Owner | undefined {
   if (/^(me|myself)$/i.test(t)) return { id: caller.id, name: caller.name };
   const m = t.match(MENTION);
   if (m) return { id: m[1]!, name: m[2] || m[1]!.replace(/^[a-z]+:/, '') };
-  if (t.length > MAX_ROLE_LENGTH) return undefined;
+  // A post title has words in it: "@" or "-" on its own is a slip, not an owner.
+  if (t.length > MAX_ROLE_LENGTH || !/[\p{L}\p{N}]/u.test(t)) return undefined;
   return { id: roleId(t), name: t };
 }
