@@ -68,6 +68,19 @@ describe('programme file', () => {
     expect(errorsOf('')).toEqual(['stable-homes.yaml:1: the file is empty (it needs "programme:" and "milestones:")']);
   });
 
+  it('reports every error of a file in one pass: a bad time zone beside other fields, a bad anchor once', () => {
+    const both = `timezone: Mars/Olympus\ndue_soon_days: -3\n${MINIMAL}`;
+    expect(errorsOf(both)).toEqual([
+      'stable-homes.yaml:1: timezone: "Mars/Olympus" is not a time zone (try "Europe/London")',
+      'stable-homes.yaml:2: due_soon_days: must be at least 1',
+    ]);
+    // The relative due is not also told to "add anchor:": it has one, which the first error is about.
+    const anchored = MINIMAL.replace('due: spring 2024', "due: in six months' time\n    anchor: the twelfth of never");
+    expect(errorsOf(anchored)).toEqual([
+      'stable-homes.yaml:6: milestones[0].anchor: "the twelfth of never" is not a date phrase (try "11 May 2023", "September 2023", "spring 2024", "end of 2027")',
+    ]);
+  });
+
   it('refuses a list or mapping used as a key, with its line, and prints no warning of its own', async () => {
     const printed: string[] = [];
     const onWarning = (w: Error) => void printed.push(w.message);

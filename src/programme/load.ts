@@ -80,18 +80,21 @@ function lineOf(doc: Document, counter: LineCounter, path: readonly PathKey[], k
   return 1;
 }
 
+/** `anchor`: the day relative phrases count from; null when the entry's anchor was given but could not be read. */
 function readPhrase(
   text: string,
   at: readonly PathKey[],
-  anchor: string | undefined,
+  anchor: string | null | undefined,
   report: (path: readonly PathKey[], message: string) => void,
   warn: (path: readonly PathKey[], message: string) => void,
 ): DatedPhrase | undefined {
-  const result = parsePhrase(text, anchor);
+  const result = parsePhrase(text, anchor ?? undefined);
   if (result.ok) {
     if (result.warning) warn(at, result.warning);
     return { phrase: text, span: result.span };
   }
+  // A relative phrase under an anchor that could not be read: the anchor's own error says what to fix.
+  if (result.reason === 'needs-anchor' && anchor === null) return undefined;
   if (result.reason === 'needs-anchor') report(at, `${quote(text)} is relative: add "anchor:" with the date it counts from`);
   else report(at, `${quote(text)} is not a date phrase ${TRY}`);
   return undefined;
@@ -104,10 +107,10 @@ function toMilestone(
   warn: (path: readonly PathKey[], message: string) => void,
 ): Milestone | undefined {
   const at = (...rest: PathKey[]): PathKey[] => ['milestones', index, ...rest];
-  let anchor: string | undefined;
+  let anchor: string | null | undefined;
   if (entry.anchor !== undefined) {
     const read = readPhrase(entry.anchor, at('anchor'), undefined, report, warn);
-    anchor = read?.span.first;
+    anchor = read ? read.span.first : null;
   }
   // `due` keeps the report's words; `deadline`, when given, says how to read them.
   const reading = entry.deadline !== undefined
@@ -195,7 +198,9 @@ export function loadProgramme(text: string, file: string, defaultZone = 'Europe/
     if (milestone) milestones.push(milestone);
   });
 
-  const timezone = (parsed.success && parsed.data.timezone) || defaultZone;
+  // Read from the raw file too, so a bad time zone is reported alongside the other errors, not after them.
+  const given = (raw as { timezone?: unknown }).timezone;
+  const timezone = (parsed.success ? parsed.data.timezone : typeof given === 'string' ? given.trim() || undefined : undefined) || defaultZone;
   if (!IANAZone.isValidZone(timezone)) report(['timezone'], `${quote(timezone)} is not a time zone (try "Europe/London")`);
   if (!parsed.success || errors.length) return { ok: false, errors: errors.sort((a, b) => a.line - b.line) };
   const data = parsed.data;
