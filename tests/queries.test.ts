@@ -18,6 +18,9 @@ describe('status, next, overdue and help in a conversation', () => {
     expect(kinship).not.toMatch(/agency-/);
     expect(await say('/reform status SGO')).toContain('kinship-strategy');
     expect(await say('STATUS   Kinship')).toContain('kinship-strategy');
+    // Quotes around the question, even unbalanced or curly, are not part of it.
+    expect(await say('status "kinship')).toMatch(/^Theme "kinship": /);
+    expect(await say('status \u201cSGO\u201d')).toMatch(/^Also known as "SGO": /);
   });
 
   it('finds a milestone by id, by id written with spaces, and by title words', async () => {

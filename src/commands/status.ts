@@ -72,7 +72,8 @@ export const status: Command = {
   usage: 'status [milestone id | theme | words]',
   summary: 'where the programme stands, or one milestone, theme or alias (e.g. status kinship, status SGO)',
   changes: false,
-  run: (ctx, _args, rest) => queryStatus(ctx, rest),
+  // Quotes around what is asked about (`status "kinship"`) are not part of it.
+  run: (ctx, _args, rest) => queryStatus(ctx, rest.replace(/^["\u201c\u201d']+|["\u201c\u201d']+$/g, '').trim()),
 };
 
 /** For `next` and `overdue`: a list of open milestones and actions, soonest first. */
