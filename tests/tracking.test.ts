@@ -52,6 +52,10 @@ describe('tracking commands', () => {
     const { say } = testBot();
     const added = await say('action add kinship-strategy "Refresh local kinship offer" due end of March 2027 owner @carol');
     expect(added).toContain('Action kinship-strategy/1 added under kinship-strategy');
+    expect(added).not.toContain('has passed');
+    // Today (24 November 2026) is not past; last year is, and the answer says so.
+    expect(await say('action add phase-1-end "Book the room" due 24 November 2026')).not.toContain('has passed');
+    expect(await say('action add phase-1-end "Typo in the year" due 1 January 2020')).toContain('That date has passed: phase-1-end/2 is overdue from the start.');
     expect(await say('action add kinship-strategy Brief members on allowance trial')).toContain('kinship-strategy/2');
     let out = await say('status kinship-strategy');
     expect(out).toContain('kinship-strategy/1  Refresh local kinship offer [upcoming]');

@@ -86,6 +86,9 @@ export const action: Command = {
           lines: [
             [code(id), ` ${parsed.title}`],
             ...(parsed.due ? [[`due ${parsed.due}`]] : []),
+            // Recording work already late is allowed (catching up on paper records), but said out loud: a typo
+            // in the year would otherwise only show as a long-overdue nudge.
+            ...(due?.ok && today !== undefined && due.span.last < today ? [[`That date has passed: ${id} is overdue from the start.`]] : []),
             ...(owner ? [['owner ', { owner }]] : []),
           ],
         },
