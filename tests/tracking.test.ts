@@ -46,6 +46,12 @@ describe('tracking commands', () => {
     // A completion from the programme file can be reopened locally too.
     await say('reopen kinship-strategy');
     expect(await say('status kinship-strategy')).toContain('[overdue]');
+    // Done again, it takes the file's record back (the public date and note), not today's date; a note is kept.
+    expect(await say('done kinship-strategy reopened by mistake')).toContain('kinship-strategy is done again, as the programme file records: 15 December 2023');
+    const back = await say('status kinship-strategy');
+    expect(back).toContain('done 15 December 2023');
+    expect(back).toContain('completed: Championing Kinship Care published');
+    expect(back).toContain('note: reopened by mistake');
   });
 
   it('action add creates numbered actions with due and owner, and the same verbs work on them', async () => {

@@ -1,4 +1,5 @@
 // `done <id> [note]`, `reopen <id>`: completion, recorded with who and when.
+import { startOfSpan } from '../programme/model.js';
 import { code, reply } from '../replies/model.js';
 import { audit, stampOf } from '../tracking/changes.js';
 import { usageReply } from './help.js';
@@ -17,6 +18,17 @@ export const done: Command = {
     const text = textAfter(rest, 1);
     return changeItem(ctx, args[0], (state, item, s) => {
       if (item.done) return reply('answer', `${item.id} is already done${item.doneText ? ` (${item.doneText})` : ''}`);
+      // Done again after a reopen, a milestone the programme file records as completed takes that record back
+      // (its date and note are the public record); a note given now is kept as a note.
+      const recorded = item.milestone?.completed;
+      if (s.reopened && recorded && ctx.now >= startOfSpan(recorded.span, ctx.programme.timezone)) {
+        delete s.reopened;
+        if (text) s.notes.push({ at: stampOf(ctx.now), by: ctx.message.user.id, text });
+        audit(state, ctx.message.user, ctx.now, { item: item.id, change: 'done', from: item.status, to: `done ${recorded.phrase}, as the programme file records` });
+        return reply('change', `${item.id} is done again, as the programme file records: ${recorded.phrase}`, [
+          { lines: [[code(item.id), ` ${item.title}`], ...(recorded.note ? [[recorded.note]] : []), ...(text ? [['Note: ', text]] : [])] },
+        ]);
+      }
       s.done = { at: stampOf(ctx.now), by: ctx.message.user.id, ...(text ? { note: text } : {}) };
       delete s.reopened;
       audit(state, ctx.message.user, ctx.now, { item: item.id, change: 'done', from: item.status, to: text ? `done: ${text}` : 'done' });
