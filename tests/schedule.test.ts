@@ -394,6 +394,52 @@ describe('tick', () => {
     expect(Object.values(ledger).map((e) => e.state)).toEqual(['sent', 'sent', 'sent', 'sent', 'sent']);
   });
 
+  it('a tick whose claims were taken over during one very slow post leaves the rest to the tick that took them', async () => {
+    const store = memoryStore();
+    for (const channel of ['c1', 'c2', 'c3', 'c4', 'c5']) await subscribe(store, programme, '2024-01-01T12:00:00Z', 'reminders', channel);
+    let clock = at('2024-03-08T09:00:00Z');
+    const log: string[] = [];
+    const chat: Chat = {
+      platform: 'console',
+      async send(to: Destination, _message: Reply, meta: SendMeta) {
+        log.push(meta.key);
+        // The first post hangs for 11 minutes; meanwhile another process's tick recovers every claim and sends.
+        if (log.length === 1) {
+          clock = clock.plus({ minutes: 11 });
+          await tick({ programme, store, chats: [chat], logger: silentLogger, sleep: async () => {}, tickId: 'other' }, clock);
+        }
+        return { ok: true };
+      },
+    };
+    await tick({ programme, store, chats: [chat], logger: silentLogger, sleep: async () => {}, tickId: 'slow', clock: { now: () => clock } }, clock);
+    // Only the post that was in flight when its claim was taken went out twice; the slow tick sent nothing more.
+    expect(log).toHaveLength(6);
+    expect(new Set(log).size).toBe(5);
+    expect(Object.values((await store.read()).ledger).every((e) => e.state === 'sent' && e.claimedBy === 'other')).toBe(true);
+  });
+
+  it('a long tick records outcomes when they happen: a Retry-After late in the tick counts from then', async () => {
+    const store = memoryStore();
+    for (const channel of ['c1', 'c2']) await subscribe(store, programme, '2024-01-01T12:00:00Z', 'reminders', channel);
+    let clock = at('2024-03-08T09:00:00Z');
+    let sends = 0;
+    const chat: Chat = {
+      platform: 'console',
+      async send() {
+        sends++;
+        if (sends === 1) {
+          clock = clock.plus({ minutes: 50 });
+          return { ok: true };
+        }
+        return { ok: false, error: 'rate limited', retryAfterMs: 30 * 60_000 };
+      },
+    };
+    await tick({ programme, store, chats: [chat], logger: silentLogger, sleep: async () => {}, tickId: 'long', clock: { now: () => clock } }, clock);
+    const entries = Object.values((await store.read()).ledger);
+    expect(entries.find((e) => e.state === 'sent')?.sentAt).toBe('2024-03-08T09:50:00.000Z');
+    expect(entries.find((e) => e.state === 'pending')?.nextAttemptAt).toBe('2024-03-08T10:20:00.000Z');
+  });
+
   it('sends the digest once a week, Mondays 09:00, Tuesday after a bank holiday Monday', async () => {
     const h = harness(programme);
     await subscribe(h.store, programme, '2024-03-01T12:00:00Z', 'digest', 'clerks');

@@ -25,8 +25,9 @@ export interface TickDeps {
   tickId: string;
   /**
    * The time as the tick goes on. A long tick (a large catch-up, a slow platform) renews its remaining claims
-   * with it, so another process does not take them for a dead tick's and send them again. Without a clock,
-   * claims keep the tick's start time.
+   * with it, so another process does not take them for a dead tick's and send them again, and records outcomes
+   * (sent at, next attempt) at the time they happened. Without a clock, or with a frozen one (REFORM_NOW), all
+   * of this uses the tick's start time and claims are never renewed.
    */
   clock?: Clock;
 }
@@ -216,20 +217,26 @@ export async function tick(deps: TickDeps, now: DateTime): Promise<TickReport> {
   // 2. Send, outside the lock, one at a time; 3. record outcomes under the lock, a few at a time (one store
   // write per send would make a large catch-up quadratic). A crash before recording leaves the slot claimed;
   // the claim expires and the send is recovered (Slack checks the channel's history for the key first).
-  // A long tick renews the claims still to send along with its next record.
+  // A long tick renews the claims still to send along with its next record. A claim another tick has taken
+  // meanwhile (one send outlasted the timeout) is that tick's to send now: this one drops it.
   let outcomes: { job: Job; result: SendOutcome | Unchecked }[] = [];
   let renewedAt = now;
+  const lost = new Set<string>();
   const flush = async (renewal?: { at: DateTime; rest: Job[] }): Promise<void> => {
     const batch = outcomes;
     outcomes = [];
     if (!batch.length && !renewal) return;
-    await store.update((state) => {
-      for (const { job, result } of batch) record(state, job, result, now, deps, report);
-      for (const job of renewal?.rest ?? []) renewClaim(state, job, renewal!.at, deps.tickId);
+    const at = renewal?.at ?? deps.clock?.now() ?? now;
+    const taken = await store.update((state) => {
+      for (const { job, result } of batch) record(state, job, result, at, deps, report);
+      return (renewal?.rest ?? []).filter((job) => !renewClaim(state, job, at, deps.tickId));
     });
-    if (renewal) renewedAt = renewal.at;
+    if (renewal) renewedAt = at;
+    for (const job of taken) lost.add(job.entry.key);
+    if (taken.length) deps.logger.warn('another tick took over claims of this one; it sends them', { count: taken.length });
   };
   for (const [i, job] of jobs.entries()) {
+    if (lost.has(job.entry.key)) continue;
     outcomes.push({ job, result: await deliver(job, deps) });
     const current = deps.clock?.now();
     const renew = current !== undefined && i + 1 < jobs.length && current.diff(renewedAt, 'minutes').minutes >= RENEW_AFTER_MINUTES;
@@ -240,10 +247,15 @@ export async function tick(deps: TickDeps, now: DateTime): Promise<TickReport> {
   return report;
 }
 
-/** Moves a claim this tick still holds on to `at`; one another tick has recovered in the meantime is left alone. */
-function renewClaim(state: State, job: Job, at: DateTime, tickId: string): void {
+/**
+ * Moves a claim this tick still holds on to `at`, and says whether it held it. One another tick has recovered in
+ * the meantime is left alone.
+ */
+function renewClaim(state: State, job: Job, at: DateTime, tickId: string): boolean {
   const live = state.ledger[job.entry.key];
-  if (live?.state === 'claimed' && live.claimedBy === tickId) live.claimedAt = stampOf(at);
+  if (live?.state !== 'claimed' || live.claimedBy !== tickId) return false;
+  live.claimedAt = stampOf(at);
+  return true;
 }
 
 function record(state: State, job: Job, result: SendOutcome | Unchecked, now: DateTime, deps: TickDeps, report: TickReport): void {
@@ -251,7 +263,8 @@ function record(state: State, job: Job, result: SendOutcome | Unchecked, now: Da
   const live = state.ledger[e.key];
   if (!live || live.claimedBy !== deps.tickId) return;
   if ('unchecked' in result) {
-    // Still claimed (at `now`): the claim expires and the history is asked again before anything is sent.
+    // Still claimed: the claim expires ten minutes after it was made or last renewed, and the history is asked
+    // again before anything is sent.
     live.lastError = result.error;
     if (result.receipt) live.receipt = result.receipt;
     report.pending.push(delivery(live, target, now, result.error));
