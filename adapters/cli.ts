@@ -19,8 +19,9 @@ import { ProgrammeFileError, readProgrammeFile } from './programme-file.js';
 import { openStore } from './store/open.js';
 
 const USAGE = `Usage:
-  reform [start] [--now ISO] [--milestones FILE]
-                                              run the bot (console when no Slack or Teams settings)
+  reform [start]                              run the bot (console when no Slack or Teams settings)
+  reform start [--now ISO] [--milestones FILE]
+                                              the same, at a frozen instant or on another programme file
   reform check [--milestones FILE]            validate a programme file
   reform ask "<text>" [--now ISO] [--user ID] [--channel ID]
                                               run one command as a chat would and print the reply
@@ -86,11 +87,13 @@ async function tickCommand(args: string[], config: Config): Promise<void> {
 }
 
 async function main(argv: string[]): Promise<void> {
-  // A reader that goes away (`reform tick | head`) ends the output, not the process with a stack trace; what
-  // could not be printed stays pending (consoleChat) and the rest of the work is still recorded.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
-  });
+  // A reader that goes away (`reform tick 2>&1 | head`) ends the output, not the process with a stack trace:
+  // what could not be printed stays pending (consoleChat), and the rest of the work is still recorded.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+    });
+  }
   let config: Config;
   try {
     config = readConfig(process.env, userInfo().username || 'console');

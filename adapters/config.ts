@@ -10,12 +10,15 @@ const isoInstant = z
   .refine((v) => DateTime.fromISO(v, { setZone: true }).isValid, 'an ISO 8601 date-time such as 2024-03-28T09:00:00Z');
 
 /** Who may change things: platform identities, as callers are known to the core. */
-const IDENTITY = /^(slack|teams|console):[^\s,]+$/;
+const IDENTITY = /^(slack|teams|console):[A-Za-z0-9][A-Za-z0-9._@-]*$/;
+const LIST_IDENTITIES = 'list slack:U123, teams:<aad object id> or console:alice, comma-separated';
 const identities = optionalText.superRefine((value, ctx) => {
-  const wrong = value?.split(/[\s,]+/).filter((v) => v && !IDENTITY.test(v));
-  if (wrong?.length) {
-    ctx.addIssue({ code: 'custom', message: `"${wrong[0]}" is not an identity: list slack:U123, teams:<aad object id> or console:alice, comma-separated` });
-  }
+  if (value === undefined) return;
+  const listed = value.split(/[\s,]+/).filter(Boolean);
+  const wrong = listed.find((v) => !IDENTITY.test(v));
+  // An empty list would let nobody but owners change anything: unset the variable to let everyone.
+  if (!listed.length) ctx.addIssue({ code: 'custom', message: `names nobody: ${LIST_IDENTITIES}, or leave it unset to let everyone change things` });
+  else if (wrong !== undefined) ctx.addIssue({ code: 'custom', message: `"${wrong}" is not an identity: ${LIST_IDENTITIES}` });
 });
 
 const envSchema = z.object({

@@ -108,24 +108,29 @@ describe('reform CLI', () => {
     expect(r.err).toContain('REFORM_NOW');
   });
 
-  it('tick into a closed pipe (reform tick | head) exits quietly, and what it could not print goes out next time', async () => {
-    const env = { REFORM_DB: join(dir, 'epipe.json') };
-    reform(['ask', 'subscribe reminders'], { env });
-    // The reader is gone before the tick prints anything: every write fails with EPIPE.
-    const child = spawn(process.execPath, ['bin/reform.mjs', 'tick', '--now', '2027-03-03T09:00:00Z'], { env: { ...baseEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.destroy();
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const [code] = (await once(child, 'exit')) as [number];
-    expect(err).not.toMatch(/\n\s+at /);
-    expect(code).toBe(0);
-    const later = reform(['tick', '--now', '2027-03-03T09:05:00Z'], { env });
-    expect(later.out).toContain('sent overdue console:console phase-1-end');
+  it('tick into a closed pipe (reform tick 2>&1 | head) exits quietly, and what it could not print goes out next time', async () => {
+    for (const closed of [['stdout'], ['stdout', 'stderr']] as const) {
+      const env = { REFORM_DB: join(dir, `epipe-${closed.length}.json`) };
+      reform(['ask', 'subscribe reminders'], { env });
+      // The reader is gone before the tick prints anything: every write fails with EPIPE.
+      const child = spawn(process.execPath, ['bin/reform.mjs', 'tick', '--now', '2027-03-03T09:00:00Z'], { env: { ...baseEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      for (const name of closed) child[name].destroy();
+      let err = '';
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      const [code] = (await once(child, 'exit')) as [number];
+      expect(err, closed.join('+')).not.toMatch(/\n\s+at /);
+      expect(code, closed.join('+')).toBe(0);
+      // Recorded as pending, not left claimed (a claim would hold it for ten minutes).
+      const later = reform(['tick', '--now', '2027-03-03T09:05:00Z'], { env });
+      expect(later.out, closed.join('+')).toContain('sent overdue console:console phase-1-end');
+    }
   });
 
   it('takes editors as platform identities and stops on a name without its platform, which could never match', () => {
     expect(readConfig({ REFORM_EDITORS: 'slack:U0123ABCD, teams:6f1c-aad console:alice' }, 'x').editors).toEqual(['slack:U0123ABCD', 'teams:6f1c-aad', 'console:alice']);
     expect(() => readConfig({ REFORM_EDITORS: 'slack:U0123ABCD,alice' }, 'x')).toThrow('REFORM_EDITORS: "alice" is not an identity');
     expect(() => readConfig({ REFORM_EDITORS: 'U0123ABCD' }, 'x')).toThrow(ConfigError);
+    expect(() => readConfig({ REFORM_EDITORS: 'slack:U1;slack:U2' }, 'x')).toThrow('"slack:U1;slack:U2" is not an identity');
+    expect(() => readConfig({ REFORM_EDITORS: ' , ' }, 'x')).toThrow('REFORM_EDITORS: names nobody');
   });
 });

@@ -81,14 +81,15 @@ describe('programme file', () => {
     ]);
   });
 
-  it('refuses a list or mapping used as a key, with its line, and prints no warning of its own', async () => {
+  it('refuses a list, mapping or alias used as a key, with its line, and prints no warning of its own', async () => {
     const printed: string[] = [];
     const onWarning = (w: Error) => void printed.push(w.message);
     process.on('warning', onWarning);
     try {
       const complex = MINIMAL.replace('    themes: [agency]', '    themes: [agency]\n    ? { colour: red }\n    : x');
-      expect(errorsOf(complex)).toEqual(['stable-homes.yaml:7: not valid here: a key must be a plain word, not a list or a mapping']);
-      expect(errorsOf(`? [a, b]\n: x\n${MINIMAL}`)).toEqual(['stable-homes.yaml:1: not valid here: a key must be a plain word, not a list or a mapping']);
+      expect(errorsOf(complex)).toEqual(['stable-homes.yaml:7: not valid here: a key must be a plain word, not a list, a mapping or an alias']);
+      expect(errorsOf(`? [a, b]\n: x\n${MINIMAL}`)).toEqual(['stable-homes.yaml:1: not valid here: a key must be a plain word, not a list, a mapping or an alias']);
+      expect(errorsOf(`${MINIMAL}extra: &m { a: b }\n*m : y\n`)).toEqual(['stable-homes.yaml:8: not valid here: a key must be a plain word, not a list, a mapping or an alias']);
       // Node emits warnings on the next tick.
       await new Promise((resolve) => setImmediate(resolve));
     } finally {

@@ -21,6 +21,7 @@ describe('status, next, overdue and help in a conversation', () => {
     // Quotes around the question, even unbalanced or curly, are not part of it.
     expect(await say('status "kinship')).toMatch(/^Theme "kinship": /);
     expect(await say('status \u201cSGO\u201d')).toMatch(/^Also known as "SGO": /);
+    expect(await say('status \u2018kinship\u2019')).toMatch(/^Theme "kinship": /);
   });
 
   it('finds a milestone by id, by id written with spaces, and by title words', async () => {

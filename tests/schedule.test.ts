@@ -401,7 +401,7 @@ describe('tick', () => {
     const log: string[] = [];
     const chat: Chat = {
       platform: 'console',
-      async send(to: Destination, _message: Reply, meta: SendMeta) {
+      async send(_to: Destination, _message: Reply, meta: SendMeta) {
         log.push(meta.key);
         // The first post hangs for 11 minutes; meanwhile another process's tick recovers every claim and sends.
         if (log.length === 1) {

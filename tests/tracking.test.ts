@@ -24,9 +24,14 @@ describe('tracking commands', () => {
     expect(await say('owned "principal social worker"')).toContain('early-career-framework');
     expect(await say('mine', 'dave')).toContain('You own nothing yet. To take something on: assign <id> me.');
     expect(await say('owned @erin')).toContain('@erin owns nothing yet.');
-    // Without the @, "carol" reads as a post title: the answer points at the person.
-    expect(await say('owned Carol')).toContain('Carol owns nothing yet. Did you mean owned @carol?');
-    expect(await say('owned "Head of Service"')).not.toContain('Did you mean');
+    // Without the @, "Carol" reads as a post title; no post of that name owns anything, so the person is meant.
+    const carol = await say('owned Carol');
+    expect(carol).toMatch(/^Owned by @carol \(2\)/);
+    expect(carol).toContain('No post called "Carol" owns anything, so this is @carol.');
+    expect(await say('owned "Head of Service"')).toContain('Head of Service owns nothing yet.');
+    // A post that does own things is never taken for a person.
+    await say('assign kinship-training "carol"');
+    expect(await say('owned Carol')).toMatch(/^Owned by Carol \(1\)/);
   });
 
   it('rag, note, done and reopen, each shown in status', async () => {
@@ -52,6 +57,15 @@ describe('tracking commands', () => {
     expect(back).toContain('done 15 December 2023');
     expect(back).toContain('completed: Championing Kinship Care published');
     expect(back).toContain('note: reopened by mistake');
+  });
+
+  it('done after a reopen, at a time before the file says it was completed, is a completion of its own', async () => {
+    const { say, setNow } = testBot();
+    await say('reopen kinship-strategy');
+    // Looking back to June 2023 (REFORM_NOW in a demo), the file's completion (December 2023) has not happened.
+    setNow('2023-06-01T10:00:00Z');
+    expect(await say('done kinship-strategy')).toMatch(/^kinship-strategy is done$/m);
+    expect(await say('status kinship-strategy')).toContain('done 1 June 2023');
   });
 
   it('action add creates numbered actions with due and owner, and the same verbs work on them', async () => {

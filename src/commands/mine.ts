@@ -4,29 +4,33 @@ import { code, reply, type Reply, type Rich } from '../replies/model.js';
 import { ownerName } from '../replies/plain.js';
 import { allActionItems, allMilestoneItems, bySoonest } from '../tracking/items.js';
 import { parseOwner } from '../tracking/owners.js';
-import type { Owner } from '../tracking/state.js';
+import type { Owner, State } from '../tracking/state.js';
 import { ownerText } from './assign.js';
 import { usageReply } from './help.js';
 import type { Command, Context } from './types.js';
 
 /** `none`: what to say when the owner has nothing, which also says how to change that. */
-async function ownedBy(ctx: Context, owner: Owner, heading: string, none: Rich): Promise<Reply> {
+async function ownedBy(ctx: Context, owner: Owner, heading: string, none: Rich, footnotes: Rich[] = []): Promise<Reply> {
   const state = await ctx.store.read();
   const { programme, now } = ctx;
   const items = [...allMilestoneItems(programme, state, now), ...allActionItems(programme, state, now)]
     .filter((i) => i.owner?.id === owner.id)
     .sort(bySoonest);
-  if (!items.length) return reply('answer', heading, [{ lines: [none] }]);
-  return reply('answer', `${heading} (${items.length})`, [{ items: items.map((i) => itemToReply(i, now, programme.timezone)) }]);
+  if (!items.length) return reply('answer', heading, [{ lines: [none] }], footnotes);
+  return reply('answer', `${heading} (${items.length})`, [{ items: items.map((i) => itemToReply(i, now, programme.timezone)) }], footnotes);
 }
 
-/** `owned bob` reads "bob" as a post title; when a person of that name owns things, say how to ask about them. */
-async function personHint(ctx: Context, owner: Owner): Promise<Rich> {
-  if (!owner.id.startsWith('role:')) return [];
-  const state = await ctx.store.read();
-  const wanted = owner.name.replace(/^@/, '').toLowerCase();
-  const person = Object.values(state.items).find((s) => s.owner && !s.owner.id.startsWith('role:') && s.owner.name.toLowerCase() === wanted)?.owner;
-  return person ? [' Did you mean ', code(`owned @${person.name}`), '?'] : [];
+/**
+ * `owned bob` or `owned Carol Jones` (no mention) reads as a post title. When no post of that name owns anything
+ * but exactly one person of that name does, that person is meant.
+ */
+function personMeant(state: State, post: Owner): Owner | undefined {
+  if (!post.id.startsWith('role:')) return undefined;
+  const owners = Object.values(state.items).flatMap((s) => (s.owner ? [s.owner] : []));
+  if (owners.some((o) => o.id === post.id)) return undefined;
+  const wanted = post.name.replace(/^@/, '').toLowerCase();
+  const people = new Map(owners.filter((o) => !o.id.startsWith('role:') && o.name.toLowerCase() === wanted).map((o) => [o.id, o]));
+  return people.size === 1 ? [...people.values()][0] : undefined;
 }
 
 export const mine: Command = {
@@ -53,6 +57,12 @@ export const owned: Command = {
     if (!args.length) return usageReply(owned);
     const owner = parseOwner(ownerText(args, rest, 0), ctx.message.user);
     if (!owner) return usageReply(owned);
-    return ownedBy(ctx, owner, `Owned by ${ownerName(owner)}`, [`${ownerName(owner)} owns nothing yet.`, ...(await personHint(ctx, owner))]);
+    const person = personMeant(await ctx.store.read(), owner);
+    if (person) {
+      return ownedBy(ctx, person, `Owned by ${ownerName(person)}`, [`${ownerName(person)} owns nothing yet.`], [
+        [`No post called "${owner.name}" owns anything, so this is ${ownerName(person)}.`],
+      ]);
+    }
+    return ownedBy(ctx, owner, `Owned by ${ownerName(owner)}`, [`${ownerName(owner)} owns nothing yet.`]);
   },
 };

@@ -73,7 +73,7 @@ export const status: Command = {
   summary: 'where the programme stands, or one milestone, theme or alias (e.g. status kinship, status SGO)',
   changes: false,
   // Quotes around what is asked about (`status "kinship"`) are not part of it.
-  run: (ctx, _args, rest) => queryStatus(ctx, rest.replace(/^["\u201c\u201d']+|["\u201c\u201d']+$/g, '').trim()),
+  run: (ctx, _args, rest) => queryStatus(ctx, rest.replace(/^["'\u2018\u2019\u201c\u201d]+|["'\u2018\u2019\u201c\u201d]+$/g, '').trim()),
 };
 
 /** For `next` and `overdue`: a list of open milestones and actions, soonest first. */

@@ -1,7 +1,7 @@
 // Reads a programme file's text into a Programme, or into errors that name the file, line, field and what
 // was expected. Pure: the caller reads the file (adapters/programme-file.ts).
 import { IANAZone } from 'luxon';
-import { LineCounter, isCollection, isMap, isPair, isScalar, parseDocument, visit, type Document } from 'yaml';
+import { LineCounter, isAlias, isCollection, isMap, isPair, isScalar, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import type { Milestone, Programme, DatedPhrase } from './model.js';
 import { PHRASE_EXAMPLES, parsePhrase } from './phrases.js';
@@ -135,7 +135,8 @@ function toMilestone(
 /** Reads programme text. `file` is the name used in messages (usually the base name). */
 export function loadProgramme(text: string, file: string, defaultZone = 'Europe/London'): LoadResult {
   const counter = new LineCounter();
-  // logLevel 'error': yaml would otherwise print its own warnings on the process's stderr.
+  // logLevel 'error': yaml would otherwise print its own warnings on the process's stderr (the key checks below
+  // refuse what is known to cause them; this keeps any other out of the operator's terminal).
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   const errors: LocatedError[] = [];
   const warnings: LocatedError[] = [];
@@ -144,11 +145,11 @@ export function loadProgramme(text: string, file: string, defaultZone = 'Europe/
     const line = counter.linePos(e.pos[0]).line;
     errors.push({ file, line, path: '', message: `not valid YAML: ${e.message.split('\n')[0]}` });
   }
-  // A list or mapping used as a key (`? [a, b]: x`, `{a: b}: x`) is never meant in a milestones file.
+  // A list, mapping or alias used as a key (`? [a, b]: x`, `*name: x`) is never meant in a milestones file.
   visit(doc, {
     Pair(_, pair) {
-      const range = isCollection(pair.key) ? pair.key.range : undefined;
-      if (range) errors.push({ file, line: counter.linePos(range[0]).line, path: '', message: 'not valid here: a key must be a plain word, not a list or a mapping' });
+      const range = isCollection(pair.key) || isAlias(pair.key) ? pair.key.range : undefined;
+      if (range) errors.push({ file, line: counter.linePos(range[0]).line, path: '', message: 'not valid here: a key must be a plain word, not a list, a mapping or an alias' });
     },
   });
   if (errors.length) return { ok: false, errors };
