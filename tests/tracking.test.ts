@@ -59,6 +59,22 @@ describe('tracking commands', () => {
     expect(back).toContain('note: reopened by mistake');
   });
 
+  it('keeps a person mentioned in a note, title, reason or completion note as they read: @name, not a code', async () => {
+    const { say, store } = testBot();
+    await say('note multi-agency-cp please ask @dave to check');
+    await say('action add multi-agency-cp "Brief @erin on the pilot" due 2027');
+    await say('revise multi-agency-cp 2028 because @frank has left');
+    await say('done multi-agency-cp/1 thanks @gail');
+    const out = await say('status multi-agency-cp');
+    expect(out).toContain('note: please ask @dave to check');
+    expect(out).toContain('@frank has left');
+    expect(out).not.toContain('<@');
+    const state = await store.read();
+    expect(state.actions['multi-agency-cp/1']?.title).toBe('Brief @erin on the pilot');
+    expect(state.items['multi-agency-cp/1']?.done?.note).toBe('thanks @gail');
+    expect(JSON.stringify(state)).not.toContain('<@console:');
+  });
+
   it('done after a reopen, at a time before the file says it was completed, is a completion of its own', async () => {
     const { say, setNow } = testBot();
     await say('reopen kinship-strategy');

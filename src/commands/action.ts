@@ -4,7 +4,7 @@ import { PHRASE_EXAMPLES, parsePhrase } from '../programme/phrases.js';
 import { code, reply } from '../replies/model.js';
 import { ownerName } from '../replies/plain.js';
 import { audit, editItem, stampOf } from '../tracking/changes.js';
-import { parseOwner } from '../tracking/owners.js';
+import { parseOwner, readableMentions } from '../tracking/owners.js';
 import { refusal } from '../tracking/permissions.js';
 import type { Owner } from '../tracking/state.js';
 import { usageReply } from './help.js';
@@ -28,7 +28,7 @@ function parseActionArgs(args: string[]): ActionArgs | undefined {
   const ownerAt = rest.findIndex((w, i) => i > 0 && w.toLowerCase() === 'owner');
   const ends = [dueAt, ownerAt, rest.length].filter((i) => i > 0);
   const titleEnd = Math.min(...ends);
-  const title = rest.slice(0, titleEnd).join(' ').trim();
+  const title = readableMentions(rest.slice(0, titleEnd).join(' ').trim());
   const part = (from: number): string | undefined => {
     if (from <= 0) return undefined;
     const stop = Math.min(...[dueAt, ownerAt, rest.length].filter((i) => i > from));

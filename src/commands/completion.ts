@@ -5,6 +5,7 @@ import { audit, stampOf } from '../tracking/changes.js';
 import { usageReply } from './help.js';
 import { changeItem } from './resolve.js';
 import { textAfter } from './tokenize.js';
+import { readableMentions } from '../tracking/owners.js';
 import type { Command } from './types.js';
 
 export const done: Command = {
@@ -15,7 +16,7 @@ export const done: Command = {
   changes: true,
   async run(ctx, args, rest) {
     if (args.length < 1) return usageReply(done);
-    const text = textAfter(rest, 1);
+    const text = readableMentions(textAfter(rest, 1));
     return changeItem(ctx, args[0], (state, item, s) => {
       if (item.done) return reply('answer', `${item.id} is already done${item.doneText ? ` (${item.doneText})` : ''}`);
       // Done again after a reopen, a milestone the programme file records as completed takes that record back

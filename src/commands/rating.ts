@@ -5,6 +5,7 @@ import { RAG, type Rag } from '../tracking/state.js';
 import { usageReply } from './help.js';
 import { changeItem } from './resolve.js';
 import { textAfter } from './tokenize.js';
+import { readableMentions } from '../tracking/owners.js';
 import type { Command } from './types.js';
 
 export const rag: Command = {
@@ -19,7 +20,7 @@ export const rag: Command = {
     if (!RAG.includes(colour as Rag)) {
       return usageReply(rag, `"${args[1]!.slice(0, 20)}" is not a RAG rating: use red, amber or green`);
     }
-    const note = textAfter(rest, 2);
+    const note = readableMentions(textAfter(rest, 2));
     return changeItem(ctx, args[0], (state, item, s) => {
       const from = s.rag ?? 'none';
       s.rag = colour as Rag;
@@ -40,7 +41,7 @@ export const note: Command = {
   summary: 'add a note to a milestone or action (the latest shows in status)',
   changes: true,
   async run(ctx, args, rest) {
-    const text = textAfter(rest, 1);
+    const text = readableMentions(textAfter(rest, 1));
     if (args.length < 2 || !text) return usageReply(note);
     return changeItem(ctx, args[0], (state, item, s) => {
       s.notes.push({ at: stampOf(ctx.now), by: ctx.message.user.id, text });

@@ -8,6 +8,7 @@ import { audit, stampOf } from '../tracking/changes.js';
 import { usageReply } from './help.js';
 import { changeItem } from './resolve.js';
 import { textAfter } from './tokenize.js';
+import { readableMentions } from '../tracking/owners.js';
 import type { Command } from './types.js';
 
 export const revise: Command = {
@@ -21,7 +22,7 @@ export const revise: Command = {
     const split = after.match(/^(.*?)\s+because\s+(.+)$/is);
     if (args.length < 2 || !split) return usageReply(revise, 'Say the new date and why: revise <id> <due phrase> because <reason>');
     const phrase = split[1]!.trim();
-    const reason = split[2]!.trim();
+    const reason = readableMentions(split[2]!.trim());
     const today = ctx.now.setZone(ctx.programme.timezone).toISODate() ?? undefined;
     const parsed = parsePhrase(phrase, today);
     if (!parsed.ok) {

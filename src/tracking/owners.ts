@@ -5,6 +5,15 @@ import type { Owner } from './state.js';
 
 /** Adapters turn platform mentions into `<@platform:id|name>` before the core sees the text. */
 const MENTION = /^<@([a-z]+:[^|>\s]+)(?:\|([^>]*))?>$/;
+const MENTIONS = /<@[a-z]+:([^|>\s]+)(?:\|([^>]*))?>/g;
+
+/**
+ * Free text to keep (a note, a title, a reason) with its mentions as people read them: `please ask @dave`. The
+ * stored text then shows the same everywhere and never pings anyone when it is shown again.
+ */
+export function readableMentions(text: string): string {
+  return text.replace(MENTIONS, (_m, id: string, name: string | undefined) => `@${name?.trim() || id}`);
+}
 export const MAX_ROLE_LENGTH = 120;
 
 export function roleId(text: string): string {
