@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { responseType, stripBotMention, visibility } from '../adapters/slack/handlers.js';
 import { escapeMrkdwn, ownerMrkdwn, slackToCore } from '../adapters/slack/mentions.js';
 import { LIMITS, renderSlack, splitSlack, type SlackMessage } from '../adapters/slack/render.js';
-import { reply, type Reply, type ReplyItem } from '../src/replies/model.js';
+import { quietOwners, reply, type Reply, type ReplyItem } from '../src/replies/model.js';
 
 /** Every mrkdwn string in a message: the fallback, section and context texts. */
 function mrkdwnTexts(m: SlackMessage): string[] {
@@ -53,6 +53,18 @@ describe('mentions', () => {
     expect(ownerMrkdwn({ id: 'slack:U123', name: 'alice' })).toBe('<@U123>');
     expect(ownerMrkdwn({ id: 'console:bob', name: 'bob' })).toBe('@bob');
     expect(ownerMrkdwn({ id: 'role:x', name: 'Head <!channel> & co' })).toBe('Head &lt;!channel&gt; &amp; co');
+  });
+
+  it('names a quiet owner (who changed what, an answer shown to a channel) without mentioning them', () => {
+    const r = reply('answer', 'h', [{ lines: [['by ', { owner: { id: 'slack:U0CHRIS', name: 'chris <x>' }, quiet: true }]] }]);
+    expect(JSON.stringify(renderSlack(r))).toContain('by @chris &lt;x&gt;');
+    expect(JSON.stringify(renderSlack(r))).not.toContain('<@U0CHRIS>');
+    const loud = reply('answer', 'h', [{ items: [{ id: 'a', title: 'A', fields: [{ label: 'owner', value: [{ owner: { id: 'slack:U0ANN', name: 'ann' } }] }] }] }], [['and ', { owner: { id: 'slack:U0BEN', name: 'ben' } }]]);
+    expect(JSON.stringify(renderSlack(loud))).toContain('<@U0ANN>');
+    const quiet = JSON.stringify(renderSlack(quietOwners(loud)));
+    expect(quiet).toContain('*owner:* @ann');
+    expect(quiet).toContain('and @ben');
+    expect(quiet).not.toMatch(/<@U0/);
   });
 
   it('escapes &, <, > and breaks markdown links', () => {

@@ -76,10 +76,16 @@ describe('slash command /reform over HTTP', () => {
     expect(h.logs.find((l) => l.message === 'slack handler failed')?.context).toMatchObject({ kind: 'slash_command', error: 'boom' });
   });
 
-  it('shares a query with the channel when it ends with "share", and strips the word', async () => {
+  it('shares a query with the channel when it ends with "share", and strips the word; owners are named, not pinged', async () => {
+    await h.command('assign kinship-strategy <@U0ANN|ann>', 'own');
     const { ack: body } = await h.command('status kinship share', 'q2');
     expect(body!.response_type).toBe('in_channel');
     expect(body!.text).toMatch(/^Theme "kinship"/);
+    expect(blockTexts(body!).join('\n')).toContain('owner:* @ann');
+    expect(JSON.stringify(body)).not.toContain('<@U0ANN>');
+    // Only the asker sees a private answer, and it notifies nobody: Slack shows the mention as the person's name.
+    const { ack: mine } = await h.command('status kinship', 'q3');
+    expect(blockTexts(mine!).join('\n')).toContain('owner:* <@U0ANN>');
   });
 
   it('confirms a change in the channel, mentioning the new owner, who is stored as slack:U123', async () => {
@@ -220,6 +226,31 @@ describe('buttons, mentions and the Home tab', () => {
     expect(posted.args).toMatchObject({ channel: 'C1', thread_ts: '1700000000.000100' });
     expect(posted.args.text).toMatch(/^Theme "kinship"/);
     expect(posted.authorization).toBe('Bearer xoxb-test-token');
+  });
+
+  it('answers "hey @Reform …" after the name, in a thread under the mention, naming owners without pinging them', async () => {
+    h = await startHarness();
+    h.api.displayNames.set('U0ALICE', 'Alice Smith');
+    await h.command('assign kinship-strategy <@U0ANN|ann>', 'own-ann');
+    const mention = (id: string, text: string) => ({ team_id: 'T1', api_app_id: 'A1', type: 'event_callback', event_id: id, event_time: 1, authorizations: [{ team_id: 'T1', user_id: 'UBOT', is_bot: true }], event: { type: 'app_mention', user: 'U0ALICE', text, ts: `${id}.5`, channel: 'C1', event_ts: `${id}.5` } });
+    await h.post(JSON.stringify(mention('10', 'hey <@UBOT>, status kinship share')), JSON_TYPE);
+    const answer = await waitFor(() => h.api.callsTo('chat.postMessage')[0], 'the answer');
+    // In a thread under the mention; "share" dropped; the owner named, not mentioned.
+    expect(answer.args).toMatchObject({ channel: 'C1', thread_ts: '10.5' });
+    expect(answer.args.text).toMatch(/^Theme "kinship": 4 milestones/);
+    expect(JSON.stringify(answer.args.blocks)).toContain('@ann');
+    expect(JSON.stringify(answer.args.blocks)).not.toContain('<@U0ANN>');
+    // A change made by mention records the person by name (users.info), and mentions the new owner.
+    await h.post(JSON.stringify(mention('11', '<@UBOT> assign phase-1-end me')), JSON_TYPE);
+    const change = await waitFor(() => h.api.callsTo('chat.postMessage')[1], 'the change');
+    expect(JSON.stringify(change.args.blocks)).toContain('<@U0ALICE>');
+    expect((await h.store.read()).items['phase-1-end']?.owner).toEqual({ id: 'slack:U0ALICE', name: 'Alice Smith' });
+    // A typo gets its suggestion privately, in the thread: the channel does not see the help.
+    await h.post(JSON.stringify(mention('12', '<@UBOT> stauts kinship')), JSON_TYPE);
+    const privately = await waitFor(() => h.api.callsTo('chat.postEphemeral')[0], 'the private answer');
+    expect(privately.args).toMatchObject({ channel: 'C1', user: 'U0ALICE', thread_ts: '12.5' });
+    expect(privately.args.text).toContain('Did you mean');
+    expect(h.api.callsTo('chat.postMessage')).toHaveLength(2);
   });
 
   it('publishes a Home tab with what the viewer owns, what is overdue and the next deadlines', async () => {

@@ -68,6 +68,10 @@ describe('Teams Adaptive Card rendering', () => {
     const slack = renderCard(reminder({ id: 'slack:U1', name: 'bob_*x*' }), { notify: true });
     expect(slack.msteams).toEqual({ width: 'Full' });
     expect(JSON.stringify(slack.body)).toContain('@bob\\\\_\\\\*x\\\\*');
+    // Who changed what (a digest's changes) is named, never mentioned, even in a message that notifies owners.
+    const byline = renderCard(reply('answer', 'h', [{ lines: [['by ', { owner: { id: 'teams:aad-bob', name: 'Bob Jones' }, quiet: true }]] }]), { notify: true });
+    expect(byline.msteams).toEqual({ width: 'Full' });
+    expect(JSON.stringify(byline.body)).toContain('by @Bob Jones');
     // A name cannot smuggle markup into the mention it becomes.
     const sneaky = renderCard(reminder({ id: 'teams:aad-eve', name: 'Eve</at> [x](http://evil)' }), { notify: true });
     expect((sneaky.msteams as { entities: { text: string }[] }).entities[0]?.text).toMatch(/^<at>Eve[^<>[\]()*_]*<\/at>$/);

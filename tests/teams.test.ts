@@ -43,6 +43,14 @@ describe('Teams: commands in channels, group chats and personal chats', () => {
     expect(direct?.extras?.reference).toMatchObject({ serviceUrl: h.connector.url, conversation: { id: PERSONAL.id } });
   });
 
+  it('reads "hi @Reform status kinship share" as "status kinship": the words before the name and "share" are not the query', async () => {
+    h = await startTeams();
+    await h.say({ text: 'hi <at>Reform</at> status kinship share', entities: [BOT_MENTION] });
+    const call = await h.connector.waitFor((c) => c.kind === 'reply');
+    expect(call.body.summary).toMatch(/^Theme "kinship": 4 milestones/);
+    expect(h.incoming[0]?.text).toBe('status kinship');
+  });
+
   it('answers a mention in a group chat', async () => {
     h = await startTeams();
     await h.say({ text: '<at>Reform</at> overdue', conversation: GROUP_CHAT, entities: [BOT_MENTION] });

@@ -4,10 +4,10 @@
 import { performance } from 'node:perf_hooks';
 import type { App, BlockAction, CodedError, RespondFn, types } from '@slack/bolt';
 import { APOLOGY, type Bot } from '../../src/bot.js';
-import { parseCommand } from '../../src/commands/index.js';
+import { splitShare } from '../../src/commands/index.js';
 import type { Incoming } from '../../src/commands/types.js';
 import type { Logger } from '../../src/ports.js';
-import type { Reply } from '../../src/replies/model.js';
+import { quietOwners, type Reply } from '../../src/replies/model.js';
 import { renderPlain } from '../../src/replies/plain.js';
 import { homeView } from './home.js';
 import { escapeMrkdwn, slackToCore } from './mentions.js';
@@ -23,15 +23,9 @@ function incoming(text: string, userId: string, name: string | undefined, channe
 
 /**
  * Queries answer only the asker unless they end with `share`; successful changes are confirmed to the channel
- * so the team sees them; usage and problems always stay private. A trailing "share" is only stripped from
- * queries: in a change it is part of what was typed ("note x we will share").
+ * so the team sees them; usage and problems always stay private.
  */
-export function visibility(text: string): { text: string; share: boolean } {
-  if (!SHARE.test(text) || parseCommand(text)?.command.changes === true) return { text, share: false };
-  return { text: text.replace(SHARE, '').trim(), share: true };
-}
-
-const SHARE = /(^|\s+)share\s*$/i;
+export const visibility = splitShare;
 
 /** Only changing commands answer with the tone 'change', so a change is confirmed in the channel. */
 export function responseType(reply: Reply, plan: { share: boolean }): 'in_channel' | 'ephemeral' {
@@ -51,10 +45,33 @@ async function respondAll(respond: Respond, parts: SlackMessage[], extra: Record
   for (const part of parts) await withRetries(() => respond({ ...extra, ...part }), sleep);
 }
 
-/** `<@UBOT> status kinship` -> `status kinship`. */
+/** `<@UBOT> status kinship` -> `status kinship`; `hey <@UBOT>, status kinship` -> `status kinship` too. */
 export function stripBotMention(text: string, botUserId: string | undefined): string {
   const bot = botUserId ? botUserId.replace(/[^A-Z0-9]/gi, '') : '[UW][A-Z0-9]+';
-  return text.replace(new RegExp(`^\\s*<@${bot}(\\|[^>]*)?>[\\s:,]*`), '').trim();
+  const mention = new RegExp(`<@${bot}(\\|[^>]*)?>[\\s:,]*`).exec(text);
+  // Words before the bot's name are talk to the channel ("hey", "thanks"); the command follows the name.
+  return (mention ? text.slice(mention.index + mention[0].length) : text).trim();
+}
+
+/** Display names by Slack user id, looked up once (users.info) for mentions, whose events carry no name. */
+function nameLookup(client: App['client'], logger: Logger): (userId: string) => Promise<string> {
+  const names = new Map<string, string>();
+  return async (userId) => {
+    const known = names.get(userId);
+    if (known !== undefined) return known;
+    try {
+      const { user } = await client.users.info({ user: userId });
+      const name = user?.profile?.display_name || user?.real_name || user?.name || userId;
+      if (names.size >= 1_000) names.clear();
+      names.set(userId, name);
+      return name;
+    } catch (error) {
+      // Kept too, so a missing users:read scope costs one warning per person, not one per mention.
+      logger.warn('slack users.info failed; naming the user by id', { user: userId, error: String(error) });
+      names.set(userId, userId);
+      return userId;
+    }
+  };
 }
 
 /** The message a button sat on, its buttons removed, with a line saying who did what. */
@@ -115,8 +132,10 @@ export function registerHandlers(app: App, bot: Bot, logger: Logger, opts: Handl
         await ackOnce();
         reply = await work;
       }
-      const parts = renderSlack(reply);
       const extra = { response_type: responseType(reply, plan) };
+      // Shown to the whole channel, an answer names owners without pinging everyone it lists; a change still
+      // mentions its owner, and a private answer can show mentions as names (it notifies nobody).
+      const parts = renderSlack(extra.response_type === 'in_channel' && reply.tone !== 'change' ? quietOwners(reply) : reply);
       // Past LATE_ACK_MS (a stalled process), Slack may already have given up: Socket Mode would drop an answer
       // in a late ack without a word, so it goes to the response_url instead.
       const inTime = performance.now() - started < LATE_ACK_MS;
@@ -129,13 +148,24 @@ export function registerHandlers(app: App, bot: Bot, logger: Logger, opts: Handl
     }
   });
 
-  app.event('app_mention', async ({ event, context, say }) => {
+  const nameOf = nameLookup(app.client, logger);
+  // `@Reform status kinship` in a channel: answers and changes in a thread under the mention, so the channel stays
+  // readable; usage and problems to the asker only, as for the slash command. Answers name owners without
+  // pinging them; "share" means nothing here (the answer is in the channel already) and is dropped.
+  app.event('app_mention', async ({ event, context, say, client }) => {
     if (!event.user) return;
-    const text = slackToCore(stripBotMention(event.text, context.botUserId));
-    const name = event.user_profile?.display_name || event.user_profile?.name;
-    const reply = await bot.handle(incoming(text, event.user, name, event.channel));
-    for (const part of renderSlack(reply)) {
-      await withRetries(() => say({ ...part, unfurl_links: false, unfurl_media: false, ...(event.thread_ts ? { thread_ts: event.thread_ts } : {}) }), sleep);
+    const user = event.user;
+    const text = splitShare(slackToCore(stripBotMention(event.text, context.botUserId))).text;
+    const name = event.user_profile?.display_name || event.user_profile?.name || (await nameOf(user));
+    const reply = await bot.handle(incoming(text, user, name, event.channel));
+    const thread_ts = event.thread_ts ?? event.ts;
+    const parts = renderSlack(reply.tone === 'change' ? reply : quietOwners(reply));
+    for (const part of parts) {
+      if (reply.tone === 'problem' || reply.tone === 'help') {
+        await withRetries(() => client.chat.postEphemeral({ channel: event.channel, user, thread_ts, ...part }), sleep);
+      } else {
+        await withRetries(() => say({ ...part, unfurl_links: false, unfurl_media: false, thread_ts }), sleep);
+      }
     }
   });
 

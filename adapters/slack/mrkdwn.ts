@@ -3,6 +3,7 @@
 import { STATUS_LABEL, type Status } from '../../src/programme/status.js';
 import type { Inline, ReplyItem, Rich } from '../../src/replies/model.js';
 import type { Rag } from '../../src/tracking/state.js';
+import { ownerName } from '../../src/replies/plain.js';
 import { escapeMrkdwn, ownerMrkdwn } from './mentions.js';
 
 export const STATUS_EMOJI: Record<Status, string> = {
@@ -26,7 +27,7 @@ export function codeMrkdwn(text: string): string {
 export function inlineMrkdwn(piece: Inline): string {
   if (typeof piece === 'string') return escapeMrkdwn(piece);
   if ('code' in piece) return codeMrkdwn(piece.code);
-  if ('owner' in piece) return ownerMrkdwn(piece.owner);
+  if ('owner' in piece) return piece.quiet ? escapeMrkdwn(ownerName(piece.owner)) : ownerMrkdwn(piece.owner);
   return piece.strong ? `*${escapeMrkdwn(piece.strong)}*` : '';
 }
 

@@ -2,6 +2,7 @@
 // group chats, from any message in a personal chat, and from the buttons on reminder cards.
 import { TeamsActivityHandler, TeamsInfo, TurnContext, type Activity, type ConversationReference } from 'botbuilder';
 import type { Bot } from '../../src/bot.js';
+import { splitShare } from '../../src/commands/index.js';
 import type { Incoming } from '../../src/commands/types.js';
 import type { Logger } from '../../src/ports.js';
 import type { Reply } from '../../src/replies/model.js';
@@ -92,7 +93,8 @@ export function createTeamsBot(opts: TeamsBotOptions): TeamsActivityHandler {
     const command = clickedCommand(activity);
     if (command) await onClick(ctx, command);
     else if (isPersonal(activity) || mentionsBot(activity)) {
-      const text = await inboundText(activity, aadLookup(ctx));
+      // "share" means nothing in Teams (answers are in the conversation already) and is not part of the query.
+      const text = splitShare(await inboundText(activity, aadLookup(ctx))).text;
       await ctx.sendActivity(replyActivity(await bot.handle(incoming(ctx, text))));
     }
     await next();

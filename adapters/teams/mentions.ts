@@ -31,6 +31,10 @@ export function mentionsBot(activity: Activity): boolean {
 export async function inboundText(activity: Activity, lookupAad?: AadLookup): Promise<string> {
   const botId = activity.recipient?.id;
   let text = activity.text ?? '';
+  // Words before the bot's name are talk to the channel ("hi", "thanks"); the command follows the name.
+  const own = (TurnContext.getMentions(activity) as Mention[]).find((m) => m.mentioned?.id === botId && m.text);
+  const at = own ? text.indexOf(own.text) : -1;
+  if (at > 0) text = text.slice(at);
   // removeRecipientMention strips by the entity's own text; done on a copy so the activity stays as received.
   text = TurnContext.removeRecipientMention({ ...activity, text } as Activity) ?? text;
   // A `<@` typed as text is broken with a zero-width space (as the Slack adapter does), so nobody can forge a

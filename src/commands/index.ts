@@ -48,6 +48,17 @@ export function parseCommand(text: string): ParsedCommand | undefined {
   return command ? { command, args: words.slice(1), rest: textAfter(body, 1) } : undefined;
 }
 
+const SHARE = /(^|\s+)share\s*$/i;
+
+/**
+ * `status kinship share`: a query ending in "share" asks for its answer to be shown to the channel, and the word
+ * is not part of the query. In a change it is part of what was typed ("note x we will share"), so it stays.
+ */
+export function splitShare(text: string): { text: string; share: boolean } {
+  if (!SHARE.test(text) || parseCommand(text)?.command.changes === true) return { text, share: false };
+  return { text: text.replace(SHARE, '').trim(), share: true };
+}
+
 export async function runCommand(ctx: Context): Promise<Reply> {
   const body = commandText(ctx.message.text);
   const parsed = parseCommand(body);

@@ -10,9 +10,9 @@ export function auditChange(e: AuditEntry): string {
   return `${e.change}${e.to !== undefined ? `: ${e.to}` : ''}`;
 }
 
-/** Who made the change, as an owner so platforms can mention them. */
+/** Who made the change, named as platforms name people, but never mentioned: a digest pings nobody for it. */
 export function auditBy(e: AuditEntry): Inline {
-  return { owner: { id: e.by, name: e.byName ?? e.by.replace(/^[a-z]+:/, '') } };
+  return { owner: { id: e.by, name: e.byName ?? e.by.replace(/^[a-z]+:/, '') }, quiet: true };
 }
 
 export function auditWhen(e: AuditEntry, zone: string): string {

@@ -3,8 +3,11 @@
 import type { Status } from '../programme/status.js';
 import type { Owner, Rag } from '../tracking/state.js';
 
-/** A piece of inline content. Renderers escape `string` pieces for their platform. */
-export type Inline = string | { code: string } | { owner: Owner } | { strong: string };
+/**
+ * A piece of inline content. Renderers escape `string` pieces for their platform. An owner is mentioned (and so
+ * notified) where the platform allows, unless `quiet`: then it is only named.
+ */
+export type Inline = string | { code: string } | { owner: Owner; quiet?: true } | { strong: string };
 export type Rich = Inline[];
 
 export interface Field {
@@ -55,4 +58,20 @@ export function problem(heading: string, ...lines: Rich[]): Reply {
 }
 
 export const code = (text: string): Inline => ({ code: text });
+
+const quietRich = (rich: Rich): Rich => rich.map((p) => (typeof p === 'object' && 'owner' in p ? { owner: p.owner, quiet: true } : p));
+const quietItem = (item: ReplyItem): ReplyItem => ({
+  ...item,
+  fields: item.fields.map((f) => ({ ...f, value: quietRich(f.value) })),
+  ...(item.children ? { children: item.children.map(quietItem) } : {}),
+});
+
+/** The reply with every owner named but not mentioned: an answer shown to a whole channel pings nobody it lists. */
+export function quietOwners(r: Reply): Reply {
+  return {
+    ...r,
+    sections: r.sections.map((s) => ({ ...s, ...(s.lines ? { lines: s.lines.map(quietRich) } : {}), ...(s.items ? { items: s.items.map(quietItem) } : {}) })),
+    footnotes: r.footnotes.map(quietRich),
+  };
+}
 export const strong = (text: string): Inline => ({ strong: text });

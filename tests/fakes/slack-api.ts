@@ -53,6 +53,8 @@ export interface FakeSlackApi {
   failNextResponse(name: string, ...failures: Scripted[]): void;
   /** What apps.connections.open hands out (the Socket Mode WebSocket URL). */
   socketUrl?: string;
+  /** Display names users.info answers with; any other user is `user_not_found`. */
+  displayNames: Map<string, string>;
   callsTo(method: string): ApiCall[];
   close(): Promise<void>;
 }
@@ -114,6 +116,10 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
         return { ok: true, channel: { id: dmChannel(String(args.users)) } };
       case 'apps.connections.open':
         return fake.socketUrl ? { ok: true, url: fake.socketUrl } : { ok: false, error: 'invalid_auth' };
+      case 'users.info': {
+        const name = fake.displayNames.get(String(args.user));
+        return name === undefined ? { ok: false, error: 'user_not_found' } : { ok: true, user: { id: args.user, name: name.toLowerCase(), profile: { display_name: name } } };
+      }
       case 'chat.postEphemeral':
         return { ok: true, message_ts: `${1_700_000_000 + ++seq}.000200` };
       case 'chat.update':
@@ -157,6 +163,7 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
     script(method, reply) {
       scripted.set(method, [...(scripted.get(method) ?? []), reply]);
     },
+    displayNames: new Map(),
     failNextResponse: (name, ...failures) => void failing.set(`/respond/${name}`, failures.length ? failures : [{ status: 500 }]),
     callsTo: (method) => calls.filter((c) => c.method === method),
     close: () =>
