@@ -22,6 +22,10 @@ describe('status, next, overdue and help in a conversation', () => {
     expect(await say('status "kinship')).toMatch(/^Theme "kinship": /);
     expect(await say('status \u201cSGO\u201d')).toMatch(/^Also known as "SGO": /);
     expect(await say('status \u2018kinship\u2019')).toMatch(/^Theme "kinship": /);
+    // A pasted page is not repeated back whole.
+    const pasted = await say(`status ${'zq'.repeat(1500)}`);
+    expect(pasted).toContain(`Nothing in the programme matches "${'zq'.repeat(28)}z…".`);
+    expect(pasted.length).toBeLessThan(600);
   });
 
   it('finds a milestone by id, by id written with spaces, and by title words', async () => {

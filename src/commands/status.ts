@@ -11,6 +11,9 @@ import type { Command, Context } from './types.js';
 
 const ORDER: Status[] = ['overdue', 'due-soon', 'upcoming', 'done'];
 
+/** What was asked about, as the answer repeats it: a few words, not a pasted page. */
+const echo = (text: string): string => (text.length > 60 ? `${Array.from(text.slice(0, 58)).slice(0, 57).join('')}…` : text);
+
 function summary(ctx: Context, state: State): Reply {
   const { programme, now } = ctx;
   const zone = programme.timezone;
@@ -52,7 +55,7 @@ export async function queryStatus(ctx: Context, query: string): Promise<Reply> {
     return reply('answer', `${item.id}: ${item.title}`, [{ items: [itemToReply(item, now, zone, { detail: true, children })] }]);
   }
   if (found.kind === 'none') {
-    const lines = [[`Nothing in the programme matches "${query.trim()}".`]];
+    const lines = [[`Nothing in the programme matches "${echo(query.trim())}".`]];
     if (found.suggestions.length) lines.push([`Did you mean: ${found.suggestions.join(', ')}?`]);
     lines.push([`Themes: ${programme.themes.join(', ')}.`]);
     return reply('problem', 'No match', [{ lines }], [['Try ', code('status'), ' for the whole programme, or ', code('next'), ' for the next deadlines.']]);
@@ -61,9 +64,9 @@ export async function queryStatus(ctx: Context, query: string): Promise<Reply> {
   const shown = items.map((i) =>
     itemToReply(i, now, zone, { children: actionsOf(programme, state, i.id, now).filter((a) => !a.done) }),
   );
-  const footnotes = found.correctedFrom ? [[`Did you mean "${found.term}"? Nothing matched "${found.correctedFrom}" exactly.`]] : [];
+  const footnotes = found.correctedFrom ? [[`Did you mean "${echo(found.term)}"? Nothing matched "${echo(found.correctedFrom)}" exactly.`]] : [];
   const by = found.matchedBy === 'theme' ? 'Theme' : found.matchedBy === 'alias' ? 'Also known as' : 'Matching';
-  return reply('answer', `${by} "${found.term}": ${items.length} milestone${items.length === 1 ? '' : 's'}`, [{ items: shown }], footnotes);
+  return reply('answer', `${by} "${echo(found.term)}": ${items.length} milestone${items.length === 1 ? '' : 's'}`, [{ items: shown }], footnotes);
 }
 
 export const status: Command = {
