@@ -70,8 +70,9 @@ export function createTeamsBot(opts: TeamsBotOptions): TeamsActivityHandler {
   async function onClick(ctx: TurnContext, command: string): Promise<void> {
     const outcome = await bot.handle(incoming(ctx, command));
     const cardId = ctx.activity.replyToId;
-    // A change replaces the card (so the buttons cannot be pressed twice); a refusal or question goes to the
-    // clicker as a new message and leaves the reminder as it was for everyone else.
+    // A change replaces the card with its outcome (so the buttons cannot be pressed twice). A refusal or an
+    // "already done" is a new message in the conversation (Teams has no private replies to a card's Action.Submit
+    // in a channel), and the reminder stays as it was.
     if (outcome.tone !== 'change' || !cardId) {
       await ctx.sendActivity(replyActivity(outcome));
       return;
