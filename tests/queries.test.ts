@@ -26,6 +26,8 @@ describe('status, next, overdue and help in a conversation', () => {
     const pasted = await say(`status ${'zq'.repeat(1500)}`);
     expect(pasted).toContain(`Nothing in the programme matches "${'zq'.repeat(28)}z…".`);
     expect(pasted.length).toBeLessThan(600);
+    // Cut before an emoji that would be split in two, not through it.
+    expect(await say(`status ${'x'.repeat(56)}😀${'y'.repeat(10)}`)).toContain(`matches "${'x'.repeat(56)}…".`);
   });
 
   it('finds a milestone by id, by id written with spaces, and by title words', async () => {

@@ -5,6 +5,8 @@ import { responseType, stripBotMention, visibility } from '../adapters/slack/han
 import { escapeMrkdwn, ownerMrkdwn, slackToCore } from '../adapters/slack/mentions.js';
 import { LIMITS, renderSlack, splitSlack, type SlackMessage } from '../adapters/slack/render.js';
 import { quietOwners, reply, type Reply, type ReplyItem } from '../src/replies/model.js';
+import { readableMentions } from '../src/tracking/owners.js';
+import { testBot } from './helpers.js';
 
 /** Every mrkdwn string in a message: the fallback, section and context texts. */
 function mrkdwnTexts(m: SlackMessage): string[] {
@@ -67,6 +69,19 @@ describe('mentions', () => {
     expect(quiet).not.toMatch(/<@U0/);
   });
 
+  it('names who moved a deadline, in every reply that shows the slip, without pinging them', async () => {
+    const { bot } = testBot();
+    const as = (text: string) => bot.handle({ text, user: { id: 'slack:U0REV', name: 'Rev Smith' }, platform: 'slack', channel: 'C1' });
+    await as('revise multi-agency-cp 2028 because the pilot moved');
+    const shown = JSON.stringify(renderSlack(await as('status multi-agency-cp')));
+    expect(shown).toContain('the pilot moved (by @Rev Smith)');
+    expect(shown).not.toContain('<@U0REV>');
+  });
+
+  it('keeps a mentioned person in free text by name, or by id when the name is not known', () => {
+    expect(readableMentions('ask <@slack:U0DAVE|dave> and <@slack:U0EVE>, then <@teams:aad-1|Bob Jones>')).toBe('ask @dave and @U0EVE, then @Bob Jones');
+  });
+
   it('escapes &, <, > and breaks markdown links', () => {
     expect(escapeMrkdwn('<!channel> & [x](http://evil)')).toBe('&lt;!channel&gt; &amp; [x]\u200B(http://evil)');
   });
@@ -87,6 +102,8 @@ describe('slash command visibility', () => {
   it('strips the bot mention in front of an @Reform message', () => {
     expect(stripBotMention('<@UBOT> status kinship', 'UBOT')).toBe('status kinship');
     expect(stripBotMention('<@UBOT|reform>: next 3', 'UBOT')).toBe('next 3');
+    expect(stripBotMention('hey <@UBOT>, next 3', 'UBOT')).toBe('next 3');
+    expect(stripBotMention('done kinship-strategy <@UBOT>', 'UBOT')).toBe('done kinship-strategy');
   });
 });
 

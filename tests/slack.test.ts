@@ -253,6 +253,26 @@ describe('buttons, mentions and the Home tab', () => {
     expect(h.api.callsTo('chat.postMessage')).toHaveLength(2);
   });
 
+  it('names people a mention event writes without a name, in owners and notes; a failed lookup is asked again', async () => {
+    h = await startHarness();
+    h.api.displayNames.set('U0ALICE', 'Alice Smith');
+    h.api.displayNames.set('U0ANN', 'Ann Lee');
+    const mention = (id: string, text: string) => ({ team_id: 'T1', api_app_id: 'A1', type: 'event_callback', event_id: id, event_time: 1, authorizations: [{ team_id: 'T1', user_id: 'UBOT', is_bot: true }], event: { type: 'app_mention', user: 'U0ALICE', text, ts: `${id}.5`, channel: 'C1', event_ts: `${id}.5` } });
+    // The first lookup of Ann fails (a passing 500): the id stands in, and is not kept.
+    h.api.script('users.info', { status: 500, body: {} });
+    await h.post(JSON.stringify(mention('20', '<@UBOT> note kinship-strategy ask <@U0ANN> first')), JSON_TYPE);
+    await waitFor(() => h.api.callsTo('chat.postMessage')[0], 'the first note');
+    await h.post(JSON.stringify(mention('21', '<@UBOT> assign kinship-strategy <@U0ANN>')), JSON_TYPE);
+    await waitFor(() => h.api.callsTo('chat.postMessage')[1], 'the assignment');
+    // The command comes before the bot's name here: nothing follows it.
+    await h.post(JSON.stringify(mention('22', 'note kinship-strategy ask <@U0ANN> again <@UBOT>')), JSON_TYPE);
+    await waitFor(() => h.api.callsTo('chat.postMessage')[2], 'the second note');
+    const state = await h.store.read();
+    expect(state.items['kinship-strategy']?.owner).toEqual({ id: 'slack:U0ANN', name: 'Ann Lee' });
+    expect(state.items['kinship-strategy']?.notes.map((n) => n.text)).toEqual(['ask @U0ANN first', 'ask @Ann Lee again']);
+    expect(h.logs.filter((l) => l.message === 'slack users.info failed; naming the user by id')).toHaveLength(1);
+  });
+
   it('publishes a Home tab with what the viewer owns, what is overdue and the next deadlines', async () => {
     h = await startHarness();
     expect((await h.command('assign phase-1-end me', 'own')).ack!.response_type).toBe('in_channel');

@@ -49,6 +49,9 @@ describe('Teams: commands in channels, group chats and personal chats', () => {
     const call = await h.connector.waitFor((c) => c.kind === 'reply');
     expect(call.body.summary).toMatch(/^Theme "kinship": 4 milestones/);
     expect(h.incoming[0]?.text).toBe('status kinship');
+    // Nothing after the name: the command is what came before it.
+    await h.say({ text: 'next 2 <at>Reform</at>', entities: [BOT_MENTION] });
+    expect(h.incoming[1]?.text).toBe('next 2');
   });
 
   it('answers a mention in a group chat', async () => {

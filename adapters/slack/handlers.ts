@@ -45,33 +45,54 @@ async function respondAll(respond: Respond, parts: SlackMessage[], extra: Record
   for (const part of parts) await withRetries(() => respond({ ...extra, ...part }), sleep);
 }
 
-/** `<@UBOT> status kinship` -> `status kinship`; `hey <@UBOT>, status kinship` -> `status kinship` too. */
+/**
+ * `<@UBOT> status kinship` -> `status kinship`. Words before the bot's name are talk to the channel ("hey
+ * <@UBOT>, status kinship"), so the command follows the name, unless nothing does ("done x <@UBOT>").
+ */
 export function stripBotMention(text: string, botUserId: string | undefined): string {
   const bot = botUserId ? botUserId.replace(/[^A-Z0-9]/gi, '') : '[UW][A-Z0-9]+';
   const mention = new RegExp(`<@${bot}(\\|[^>]*)?>[\\s:,]*`).exec(text);
-  // Words before the bot's name are talk to the channel ("hey", "thanks"); the command follows the name.
-  return (mention ? text.slice(mention.index + mention[0].length) : text).trim();
+  if (!mention) return text.trim();
+  const after = text.slice(mention.index + mention[0].length).trim();
+  return after || text.slice(0, mention.index).replace(/[\s,:]+$/, '').trim();
 }
 
-/** Display names by Slack user id, looked up once (users.info) for mentions, whose events carry no name. */
+/** How long a looked-up display name is trusted before it is asked for again (people rename themselves). */
+const NAME_TTL_MS = 60 * 60_000;
+
+/** Display names by Slack user id (users.info), for mentions and callers whose payloads carry no name. */
 function nameLookup(client: App['client'], logger: Logger): (userId: string) => Promise<string> {
-  const names = new Map<string, string>();
+  const names = new Map<string, { name: string; at: number }>();
+  const warned = new Set<string>();
   return async (userId) => {
     const known = names.get(userId);
-    if (known !== undefined) return known;
+    if (known && Date.now() - known.at < NAME_TTL_MS) return known.name;
     try {
       const { user } = await client.users.info({ user: userId });
       const name = user?.profile?.display_name || user?.real_name || user?.name || userId;
       if (names.size >= 1_000) names.clear();
-      names.set(userId, name);
+      names.set(userId, { name, at: Date.now() });
       return name;
     } catch (error) {
-      // Kept too, so a missing users:read scope costs one warning per person, not one per mention.
-      logger.warn('slack users.info failed; naming the user by id', { user: userId, error: String(error) });
-      names.set(userId, userId);
-      return userId;
+      // Asked again next time (a 429 passes); warned about once per person (a missing users:read scope does not).
+      if (warned.size >= 1_000) warned.clear();
+      if (!warned.has(userId)) logger.warn('slack users.info failed; naming the user by id', { user: userId, error: String(error) });
+      warned.add(userId);
+      return known?.name ?? userId;
     }
   };
+}
+
+const UNNAMED = /<@slack:([UW][A-Z0-9]+)>/g;
+
+/** `<@slack:U123>` as a mention event writes it (no name) -> `<@slack:U123|Ann Lee>`, so owners and notes read by name. */
+async function withNames(text: string, nameOf: (userId: string) => Promise<string>): Promise<string> {
+  let out = text;
+  for (const id of new Set([...text.matchAll(UNNAMED)].map((m) => m[1]!))) {
+    const name = (await nameOf(id)).replace(/[|<>]/g, '').trim();
+    if (name && name !== id) out = out.split(`<@slack:${id}>`).join(`<@slack:${id}|${name}>`);
+  }
+  return out;
 }
 
 /** The message a button sat on, its buttons removed, with a line saying who did what. */
@@ -106,6 +127,12 @@ export interface HandlerOptions {
 
 export function registerHandlers(app: App, bot: Bot, logger: Logger, opts: HandlerOptions = {}): void {
   const { sleep = realSleep, answerInAckMs = ANSWER_IN_ACK_MS } = opts;
+  const nameOf = nameLookup(app.client, logger);
+  /** Slack's text as the core reads it, with a name for every person mentioned. */
+  const coreText = (text: string): string | Promise<string> => {
+    const core = slackToCore(text);
+    return core.includes('<@slack:') ? withNames(core, nameOf) : core;
+  };
   app.command('/reform', async ({ command, ack, respond }) => {
     const started = performance.now();
     let acked = false;
@@ -122,7 +149,8 @@ export function registerHandlers(app: App, bot: Bot, logger: Logger, opts: Handl
       }
     };
     try {
-      const plan = visibility(slackToCore(command.text ?? '').trim());
+      const raw = coreText(command.text ?? '');
+      const plan = visibility((typeof raw === 'string' ? raw : await raw).trim());
       const work = bot.handle(incoming(plan.text, command.user_id, command.user_name, command.channel_id));
       // An answer ready in time, in one message, rides in the ack itself: one round trip, and nothing left to
       // deliver or retry. Slow work, a reply split into parts (kept in order) and a failed ack go to the
@@ -148,14 +176,13 @@ export function registerHandlers(app: App, bot: Bot, logger: Logger, opts: Handl
     }
   });
 
-  const nameOf = nameLookup(app.client, logger);
   // `@Reform status kinship` in a channel: answers and changes in a thread under the mention, so the channel stays
   // readable; usage and problems to the asker only, as for the slash command. Answers name owners without
   // pinging them; "share" means nothing here (the answer is in the channel already) and is dropped.
   app.event('app_mention', async ({ event, context, say, client }) => {
     if (!event.user) return;
     const user = event.user;
-    const text = splitShare(slackToCore(stripBotMention(event.text, context.botUserId))).text;
+    const text = splitShare(await coreText(stripBotMention(event.text, context.botUserId))).text;
     const name = event.user_profile?.display_name || event.user_profile?.name || (await nameOf(user));
     const reply = await bot.handle(incoming(text, user, name, event.channel));
     const thread_ts = event.thread_ts ?? event.ts;
@@ -219,7 +246,8 @@ export function registerHandlers(app: App, bot: Bot, logger: Logger, opts: Handl
           body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text }),
         });
       } else if (where.channel && where.user && where.kind === 'app_mention') {
-        await app.client.chat.postEphemeral({ channel: where.channel, user: where.user, text });
+        const thread_ts = b.event?.thread_ts ?? b.event?.ts;
+        await app.client.chat.postEphemeral({ channel: where.channel, user: where.user, text, ...(typeof thread_ts === 'string' ? { thread_ts } : {}) });
       }
     } catch (apologyError) {
       logger.warn('slack apology failed', { ...where, error: String(apologyError) });

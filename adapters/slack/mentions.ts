@@ -1,6 +1,7 @@
 // Text crossing the Slack boundary. Inbound: Slack's escaped message text -> the core's text, with user
 // mentions as `<@slack:U123|name>` tokens. Outbound: user-provided text escaped for mrkdwn, and owners
-// rendered as real mentions when they are Slack users, so the owner is notified.
+// rendered as real mentions when they are Slack users, so the owner is notified (unless the reply names them
+// quietly: see quietOwners).
 import type { Owner } from '../../src/tracking/state.js';
 import { ownerName } from '../../src/replies/plain.js';
 

@@ -31,10 +31,11 @@ export function mentionsBot(activity: Activity): boolean {
 export async function inboundText(activity: Activity, lookupAad?: AadLookup): Promise<string> {
   const botId = activity.recipient?.id;
   let text = activity.text ?? '';
-  // Words before the bot's name are talk to the channel ("hi", "thanks"); the command follows the name.
+  // Words before the bot's name are talk to the channel ("hi", "thanks"); the command follows the name, unless
+  // nothing does ("done x @Reform").
   const own = (TurnContext.getMentions(activity) as Mention[]).find((m) => m.mentioned?.id === botId && m.text);
   const at = own ? text.indexOf(own.text) : -1;
-  if (at > 0) text = text.slice(at);
+  if (own && at > 0 && text.slice(at + own.text.length).trim()) text = text.slice(at);
   // removeRecipientMention strips by the entity's own text; done on a copy so the activity stays as received.
   text = TurnContext.removeRecipientMention({ ...activity, text } as Activity) ?? text;
   // A `<@` typed as text is broken with a zero-width space (as the Slack adapter does), so nobody can forge a

@@ -31,7 +31,7 @@ export const revise: Command = {
     return changeItem(ctx, args[0], (state, item, s) => {
       const from = dueText(item);
       const previous = item.revisions.at(-1)?.phrase ?? item.due?.phrase ?? 'no date';
-      s.revisions.push({ phrase, span: parsed.span, at: stampOf(ctx.now), by: ctx.message.user.id, reason, from: previous });
+      s.revisions.push({ phrase, span: parsed.span, at: stampOf(ctx.now), by: ctx.message.user.id, byName: ctx.message.user.name, reason, from: previous });
       audit(state, ctx.message.user, ctx.now, { item: item.id, change: `deadline revised because ${reason}`, from: previous, to: phrase });
       return reply('change', `${item.id} now due ${phrase}`, [
         { lines: [[code(item.id), ` was due ${from}; now ${phrase} (deadline ${formatDay(parsed.span.last, ctx.programme.timezone)}).`], ['Why: ', reason]] },

@@ -12,7 +12,12 @@ import type { Command, Context } from './types.js';
 const ORDER: Status[] = ['overdue', 'due-soon', 'upcoming', 'done'];
 
 /** What was asked about, as the answer repeats it: a few words, not a pasted page. */
-const echo = (text: string): string => (text.length > 60 ? `${Array.from(text.slice(0, 58)).slice(0, 57).join('')}…` : text);
+const echo = (text: string): string => {
+  if (text.length <= 60) return text;
+  const cut = text.slice(0, 57);
+  // Never half an emoji: a high surrogate at the end goes with the rest.
+  return `${/[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut}…`;
+};
 
 function summary(ctx: Context, state: State): Reply {
   const { programme, now } = ctx;

@@ -3,7 +3,7 @@ import type { DateTime } from 'luxon';
 import { formatDay } from '../programme/model.js';
 import { daysLeft } from '../programme/status.js';
 import type { Item } from '../tracking/items.js';
-import { code, type Field, type ReplyItem, type Rich } from './model.js';
+import { code, type Field, type Inline, type ReplyItem, type Rich } from './model.js';
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -53,7 +53,9 @@ export function itemToReply(item: Item, now: DateTime, zone: string, view: ItemV
   if (item.done && item.doneNote) fields.push({ label: 'completed', value: [item.doneNote] });
   for (const r of item.revisions) {
     if (r.reason !== undefined && r.by !== undefined) {
-      fields.push({ label: 'slipped', value: [`${r.from} → ${r.phrase}: ${r.reason} (by `, { owner: { id: r.by, name: r.by.replace(/^[a-z]+:/, '') } }, ')'] });
+      // Who moved the date is named, never pinged: reminders and digests repeat this line.
+      const by: Inline = { owner: { id: r.by, name: r.byName ?? r.by.replace(/^[a-z]+:/, '') }, quiet: true };
+      fields.push({ label: 'slipped', value: [`${r.from} → ${r.phrase}: ${r.reason} (by `, by, ')'] });
     }
   }
   if (view.detail) {

@@ -16,7 +16,7 @@ export interface Item {
    * File revision first, then local re-baselines, oldest first. The last one drives status. Read-only: it may be
    * the store's own list.
    */
-  revisions: readonly (DatedPhrase & { note?: string; by?: string; reason?: string; from?: string })[];
+  revisions: readonly (DatedPhrase & { note?: string; by?: string; byName?: string; reason?: string; from?: string })[];
   done: boolean;
   /** When it was done, as people read it: "15 December 2023", or the file's own phrase ("July 2023"). */
   doneText?: string;

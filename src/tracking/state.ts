@@ -23,7 +23,7 @@ export type Rag = (typeof RAG)[number];
 const noteSchema = z.strictObject({ at: instant, by: z.string(), text: z.string() });
 export type Note = z.infer<typeof noteSchema>;
 
-const revisionSchema = datedPhrase.extend({ at: instant, by: z.string(), reason: z.string(), from: z.string() });
+const revisionSchema = datedPhrase.extend({ at: instant, by: z.string(), byName: z.string().optional(), reason: z.string(), from: z.string() });
 export type Revision = z.infer<typeof revisionSchema>;
 
 export const itemStateSchema = z.strictObject({
