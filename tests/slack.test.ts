@@ -253,6 +253,18 @@ describe('buttons, mentions and the Home tab', () => {
     expect(h.api.callsTo('chat.postMessage')).toHaveLength(2);
   });
 
+  it('answers a slash command in time when looking up a mentioned name is slow, naming the person by id', async () => {
+    h = await startHarness();
+    h.api.displayNames.set('U0SLOW', 'Sam Slow');
+    h.api.script('users.info', { pass: true, delayMs: 4_000 });
+    const started = Date.now();
+    const { status, ack } = await h.command('assign kinship-strategy <@U0SLOW>', 'slow-name');
+    expect(status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(2_500);
+    expect(ack!.text).toContain('kinship-strategy is now owned by');
+    expect((await h.store.read()).items['kinship-strategy']?.owner).toEqual({ id: 'slack:U0SLOW', name: 'U0SLOW' });
+  }, 10_000);
+
   it('names people a mention event writes without a name, in owners and notes; a failed lookup is asked again', async () => {
     h = await startHarness();
     h.api.displayNames.set('U0ALICE', 'Alice Smith');

@@ -59,6 +59,8 @@ export function stripBotMention(text: string, botUserId: string | undefined): st
 
 /** How long a looked-up display name is trusted before it is asked for again (people rename themselves). */
 const NAME_TTL_MS = 60 * 60_000;
+/** A name is a nicety: a slash command must still be answered within Slack's 3 seconds if users.info is slow. */
+const NAME_LOOKUP_MS = 1_000;
 
 /** Display names by Slack user id (users.info), for mentions and callers whose payloads carry no name. */
 function nameLookup(client: App['client'], logger: Logger): (userId: string) => Promise<string> {
@@ -67,8 +69,10 @@ function nameLookup(client: App['client'], logger: Logger): (userId: string) => 
   return async (userId) => {
     const known = names.get(userId);
     if (known && Date.now() - known.at < NAME_TTL_MS) return known.name;
+    let timer: NodeJS.Timeout | undefined;
     try {
-      const { user } = await client.users.info({ user: userId });
+      const slow = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('users.info took too long')), NAME_LOOKUP_MS)));
+      const { user } = await Promise.race([client.users.info({ user: userId }), slow]);
       const name = user?.profile?.display_name || user?.real_name || user?.name || userId;
       if (names.size >= 1_000) names.clear();
       names.set(userId, { name, at: Date.now() });
@@ -79,6 +83,8 @@ function nameLookup(client: App['client'], logger: Logger): (userId: string) => 
       if (!warned.has(userId)) logger.warn('slack users.info failed; naming the user by id', { user: userId, error: String(error) });
       warned.add(userId);
       return known?.name ?? userId;
+    } finally {
+      clearTimeout(timer);
     }
   };
 }

@@ -28,6 +28,8 @@ export interface Scripted {
   pass?: boolean;
   /** Do what Slack would (store the post), but answer with this: an answer lost on the way back. */
   alsoStore?: boolean;
+  /** Answer (as Slack usually would, with `pass`) only after this long: a slow Slack. */
+  delayMs?: number;
   status?: number;
   headers?: Record<string, string>;
   body?: Record<string, unknown>;
@@ -147,6 +149,7 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
     const args = parseArgs(raw, req.headers['content-type']);
     calls.push({ method, args, authorization: req.headers.authorization });
     const scriptedNext = scripted.get(method)?.shift();
+    if (scriptedNext?.delayMs) await new Promise((resolve) => setTimeout(resolve, scriptedNext.delayMs));
     const next = scriptedNext?.pass ? undefined : scriptedNext;
     if (next?.alsoStore) answer(method, args);
     const body = next ? (next.body ?? { ok: false, error: 'scripted' }) : answer(method, args);
