@@ -233,7 +233,8 @@ export async function tick(deps: TickDeps, now: DateTime): Promise<TickReport> {
     });
     if (renewal) renewedAt = at;
     for (const job of taken) lost.add(job.entry.key);
-    if (taken.length) deps.logger.warn('another tick took over claims of this one; it sends them', { count: taken.length });
+    // Taken over by another tick (which sends them), or dropped meanwhile (the channel unsubscribed).
+    if (taken.length) deps.logger.warn('claims of this tick were taken over or dropped meanwhile; not sending them', { count: taken.length });
   };
   for (const [i, job] of jobs.entries()) {
     if (lost.has(job.entry.key)) continue;
