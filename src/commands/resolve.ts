@@ -1,6 +1,6 @@
 // Shared by the changing commands: find the item an id names, or say which ids are near.
 import { nearestTerms } from '../programme/search.js';
-import { code, problem, type Reply, type Rich } from '../replies/model.js';
+import { code, echoed, problem, type Reply, type Rich } from '../replies/model.js';
 import { findItem, type Item } from '../tracking/items.js';
 import { editItem } from '../tracking/changes.js';
 import { refusal } from '../tracking/permissions.js';
@@ -12,7 +12,7 @@ export function resolveItem(ctx: Context, state: State, id: string | undefined):
   const item = wanted ? findItem(ctx.programme, state, wanted.toLowerCase(), ctx.now) : undefined;
   if (item) return item;
   const ids = [...ctx.programme.milestones.map((m) => m.id), ...Object.keys(state.actions)];
-  const shown = wanted.length > 60 ? `${wanted.slice(0, 57)}...` : wanted;
+  const shown = echoed(wanted);
   const near = nearestTerms(wanted.toLowerCase().slice(0, 60), ids, 3, Math.max(2, Math.floor(wanted.length / 3)));
   const prefix = ids.filter((i) => wanted.length >= 3 && i.startsWith(wanted.toLowerCase())).slice(0, 3);
   const suggestions = [...new Set([...near, ...prefix])];

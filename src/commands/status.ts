@@ -4,20 +4,13 @@ import { formatInstant } from '../programme/model.js';
 import { searchMilestones } from '../programme/search.js';
 import { STATUS_LABEL, type Status } from '../programme/status.js';
 import { itemToReply } from '../replies/items.js';
-import { code, reply, type Reply } from '../replies/model.js';
+import { code, echoed, reply, type Reply } from '../replies/model.js';
 import { actionsOf, allActionItems, allMilestoneItems, bySoonest, findItem, milestoneItem } from '../tracking/items.js';
 import type { State } from '../tracking/state.js';
 import type { Command, Context } from './types.js';
 
 const ORDER: Status[] = ['overdue', 'due-soon', 'upcoming', 'done'];
 
-/** What was asked about, as the answer repeats it: a few words, not a pasted page. */
-const echo = (text: string): string => {
-  if (text.length <= 60) return text;
-  const cut = text.slice(0, 57);
-  // Never half an emoji: a high surrogate at the end goes with the rest.
-  return `${/[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut}…`;
-};
 
 function summary(ctx: Context, state: State): Reply {
   const { programme, now } = ctx;
@@ -60,7 +53,7 @@ export async function queryStatus(ctx: Context, query: string): Promise<Reply> {
     return reply('answer', `${item.id}: ${item.title}`, [{ items: [itemToReply(item, now, zone, { detail: true, children })] }]);
   }
   if (found.kind === 'none') {
-    const lines = [[`Nothing in the programme matches "${echo(query.trim())}".`]];
+    const lines = [[`Nothing in the programme matches "${echoed(query.trim())}".`]];
     if (found.suggestions.length) lines.push([`Did you mean: ${found.suggestions.join(', ')}?`]);
     lines.push([`Themes: ${programme.themes.join(', ')}.`]);
     return reply('problem', 'No match', [{ lines }], [['Try ', code('status'), ' for the whole programme, or ', code('next'), ' for the next deadlines.']]);
@@ -69,9 +62,9 @@ export async function queryStatus(ctx: Context, query: string): Promise<Reply> {
   const shown = items.map((i) =>
     itemToReply(i, now, zone, { children: actionsOf(programme, state, i.id, now).filter((a) => !a.done) }),
   );
-  const footnotes = found.correctedFrom ? [[`Did you mean "${echo(found.term)}"? Nothing matched "${echo(found.correctedFrom)}" exactly.`]] : [];
+  const footnotes = found.correctedFrom ? [[`Did you mean "${echoed(found.term)}"? Nothing matched "${echoed(found.correctedFrom)}" exactly.`]] : [];
   const by = found.matchedBy === 'theme' ? 'Theme' : found.matchedBy === 'alias' ? 'Also known as' : 'Matching';
-  return reply('answer', `${by} "${echo(found.term)}": ${items.length} milestone${items.length === 1 ? '' : 's'}`, [{ items: shown }], footnotes);
+  return reply('answer', `${by} "${echoed(found.term)}": ${items.length} milestone${items.length === 1 ? '' : 's'}`, [{ items: shown }], footnotes);
 }
 
 export const status: Command = {

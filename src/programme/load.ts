@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import type { Milestone, Programme, DatedPhrase } from './model.js';
 import { PHRASE_EXAMPLES, parsePhrase } from './phrases.js';
 import { milestoneSchema, programmeSchema, type MilestoneEntry } from './schema.js';
+import { echoed } from '../replies/model.js';
 
 export interface LocatedError {
   file: string;
@@ -32,7 +33,7 @@ const TRY = `(try ${PHRASE_EXAMPLES.map((p) => `"${p}"`).join(', ')})`;
 
 function quote(value: unknown): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
-  return JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text);
+  return JSON.stringify(echoed(text));
 }
 
 const EXPECTED: Record<string, string> = {

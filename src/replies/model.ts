@@ -59,6 +59,13 @@ export function problem(heading: string, ...lines: Rich[]): Reply {
 
 export const code = (text: string): Inline => ({ code: text });
 
+/** What someone typed, as a reply repeats it: a few words, not a pasted page, and never half an emoji. */
+export function echoed(text: string, max = 60): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 3);
+  return `${/[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut}…`;
+}
+
 const quietRich = (rich: Rich): Rich => rich.map((p) => (typeof p === 'object' && 'owner' in p ? { owner: p.owner, quiet: true } : p));
 const quietItem = (item: ReplyItem): ReplyItem => ({
   ...item,
