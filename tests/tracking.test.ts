@@ -57,6 +57,7 @@ describe('tracking commands', () => {
     expect(back).toContain('done 15 December 2023');
     expect(back).toContain('completed: Championing Kinship Care published');
     expect(back).toContain('note: reopened by mistake');
+    expect(await say('history kinship-strategy')).toContain('done 15 December 2023, as the programme file records: reopened by mistake');
   });
 
   it('keeps a person mentioned in a note, title, reason or completion note as they read: @name, not a code', async () => {

@@ -60,15 +60,16 @@ class CardText {
 
   constructor(private readonly notify: boolean) {}
 
-  mentionOf(owner: Owner): MentionEntity | undefined {
-    return this.notify ? ownerMention(owner) : undefined;
+  /** The mention for an owner piece, when this card notifies and the piece is not quiet. */
+  mentionOf(piece: { owner: Owner; quiet?: true }): MentionEntity | undefined {
+    return this.notify && !piece.quiet ? ownerMention(piece.owner) : undefined;
   }
 
   inline(piece: Inline): string {
     if (typeof piece === 'string') return escapeCardText(clip(piece, MAX_CARD_TEXT));
     if ('code' in piece) return escapeCardText(clip(piece.code, MAX_CARD_TEXT));
     if ('strong' in piece) return `**${escapeCardText(clip(piece.strong, MAX_CARD_TEXT))}**`;
-    const mention = piece.quiet ? undefined : this.mentionOf(piece.owner);
+    const mention = this.mentionOf(piece);
     if (!mention) return escapeCardText(clip(ownerName(piece.owner), MAX_CARD_TEXT));
     if (!this.mentions.some((m) => m.text === mention.text && m.mentioned.id === mention.mentioned.id)) this.mentions.push(mention);
     return mention.text;
@@ -101,7 +102,7 @@ function itemElements(item: ReplyItem, t: CardText, depth: number): Element[] {
   const mentionLines: Element[] = [];
   for (const field of item.fields) {
     const value = t.rich(field.value);
-    if (field.value.some((p) => typeof p === 'object' && 'owner' in p && !p.quiet && t.mentionOf(p.owner))) {
+    if (field.value.some((p) => typeof p === 'object' && 'owner' in p && t.mentionOf(p))) {
       mentionLines.push(textBlock(`${escapeCardText(clip(field.label, MAX_CARD_TEXT))}: ${value}`, { spacing: 'None' }));
     } else {
       facts.push({ title: escapeCardText(clip(field.label, MAX_CARD_TEXT)), value });

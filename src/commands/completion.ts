@@ -2,10 +2,10 @@
 import { startOfSpan } from '../programme/model.js';
 import { code, reply } from '../replies/model.js';
 import { audit, stampOf } from '../tracking/changes.js';
+import { readableMentions } from '../tracking/owners.js';
 import { usageReply } from './help.js';
 import { changeItem } from './resolve.js';
 import { textAfter } from './tokenize.js';
-import { readableMentions } from '../tracking/owners.js';
 import type { Command } from './types.js';
 
 export const done: Command = {
@@ -25,7 +25,7 @@ export const done: Command = {
       if (s.reopened && recorded && ctx.now >= startOfSpan(recorded.span, ctx.programme.timezone)) {
         delete s.reopened;
         if (text) s.notes.push({ at: stampOf(ctx.now), by: ctx.message.user.id, text });
-        audit(state, ctx.message.user, ctx.now, { item: item.id, change: 'done', from: item.status, to: `done ${recorded.phrase}, as the programme file records` });
+        audit(state, ctx.message.user, ctx.now, { item: item.id, change: 'done', from: item.status, to: `done ${recorded.phrase}, as the programme file records${text ? `: ${text}` : ''}` });
         return reply('change', `${item.id} is done again, as the programme file records: ${recorded.phrase}`, [
           { lines: [[code(item.id), ` ${item.title}`], ...(recorded.note ? [[recorded.note]] : []), ...(text ? [['Note: ', text]] : [])] },
         ]);

@@ -2,10 +2,10 @@
 import { code, reply } from '../replies/model.js';
 import { audit, stampOf } from '../tracking/changes.js';
 import { RAG, type Rag } from '../tracking/state.js';
+import { readableMentions } from '../tracking/owners.js';
 import { usageReply } from './help.js';
 import { changeItem } from './resolve.js';
 import { textAfter } from './tokenize.js';
-import { readableMentions } from '../tracking/owners.js';
 import type { Command } from './types.js';
 
 export const rag: Command = {

@@ -5,10 +5,10 @@ import { PHRASE_EXAMPLES, parsePhrase } from '../programme/phrases.js';
 import { code, reply } from '../replies/model.js';
 import { dueText } from '../replies/items.js';
 import { audit, stampOf } from '../tracking/changes.js';
+import { readableMentions } from '../tracking/owners.js';
 import { usageReply } from './help.js';
 import { changeItem } from './resolve.js';
 import { textAfter } from './tokenize.js';
-import { readableMentions } from '../tracking/owners.js';
 import type { Command } from './types.js';
 
 export const revise: Command = {

@@ -11,7 +11,6 @@ import type { Command, Context } from './types.js';
 
 const ORDER: Status[] = ['overdue', 'due-soon', 'upcoming', 'done'];
 
-
 function summary(ctx: Context, state: State): Reply {
   const { programme, now } = ctx;
   const zone = programme.timezone;

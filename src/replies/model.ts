@@ -58,6 +58,7 @@ export function problem(heading: string, ...lines: Rich[]): Reply {
 }
 
 export const code = (text: string): Inline => ({ code: text });
+export const strong = (text: string): Inline => ({ strong: text });
 
 /** What someone typed, as a reply repeats it: a few words, not a pasted page, and never half an emoji. */
 export function echoed(text: string, max = 60): string {
@@ -81,4 +82,3 @@ export function quietOwners(r: Reply): Reply {
     footnotes: r.footnotes.map(quietRich),
   };
 }
-export const strong = (text: string): Inline => ({ strong: text });
