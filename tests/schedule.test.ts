@@ -37,11 +37,18 @@ interface Sent {
 /** A chat that records what it accepted, and can be told to fail the next sends. */
 function recordingChat(platform = 'console', log: Sent[] = [], nowOf: () => DateTime = () => DateTime.invalid('unset')) {
   const failures: SendOutcome[] = [];
-  const chat: Chat & { failNext(...o: SendOutcome[]): void; log: Sent[] } = {
+  /** Channels that refuse every post for good, with the platform's reason. */
+  const refusing = new Map<string, string>();
+  const chat: Chat & { failNext(...o: SendOutcome[]): void; refuse(channel: string, error: string): void; log: Sent[]; tried: string[] } = {
     platform,
     log,
+    tried: [],
     failNext: (...o) => void failures.push(...o),
+    refuse: (channel, error) => void refusing.set(channel, error),
     async send(to: Destination, message: Reply, meta: { key: string }) {
+      chat.tried.push(to.channel);
+      const refusal = refusing.get(to.channel);
+      if (refusal) return { ok: false, error: refusal, permanent: true };
       const failure = failures.shift();
       if (failure) return failure;
       log.push({ at: nowOf().toISO() ?? '', to, key: meta.key, text: renderPlain(message) });
@@ -479,5 +486,37 @@ describe('tick', () => {
     const report = await h.run('2024-03-14T09:00:00Z');
     expect(report.sent.filter((d) => d.item.includes('/')).map((d) => `${d.channel} ${d.item}`)).toEqual(['dm-console:carol summer-thing/1']);
     expect(h.chat.log.find((s) => s.key.includes('summer-thing/1'))!.text).toContain('Reminder: summer-thing/1 is due in 1 day');
+  });
+
+  it('sends the reminders of an action to the reminders channels once its owner cannot be messaged directly, never retrying every minute', async () => {
+    const h = harness(programme);
+    const bot = await subscribe(h.store, programme, '2024-01-01T12:00:00Z');
+    bot.setNow('2024-01-02T12:00:00Z');
+    await bot.say('action add summer-thing "Brief members" due 15 March 2024 owner @carol');
+    h.chat.refuse('dm-console:carol', 'user_not_found');
+    const first = await h.run('2024-03-14T09:00:00Z');
+    expect(first.failing.map((d) => `${d.channel} ${d.item} ${d.error}`)).toEqual(['dm-console:carol summer-thing/1 user_not_found']);
+    const state = await h.store.read();
+    expect(state.ledger['dm:console:carol|summer-thing/1|before-1@2024-03-15']).toMatchObject({ state: 'superseded', note: expect.stringContaining('direct messages refused (user_not_found)') });
+    // The next minute's tick posts it to the channel, and the owner's later reminders go there directly.
+    const next = await h.run('2024-03-14T09:01:00Z');
+    expect(next.sent.map((d) => `${d.channel} ${d.item} ${d.slot}`)).toEqual(['leadership summer-thing/1 before-1@2024-03-15']);
+    expect(h.chat.log.at(-1)!.text).toContain('Reminder: summer-thing/1 is due in 1 day');
+    for (const minute of ['02', '03', '04']) expect((await h.run(`2024-03-14T09:${minute}:00Z`)).sent).toEqual([]);
+    const overdue = await h.run('2024-03-18T09:00:00Z');
+    expect(overdue.sent.filter((d) => d.item === 'summer-thing/1').map((d) => `${d.channel} ${d.slot}`)).toEqual(['leadership overdue@2024-03-15']);
+    expect(h.chat.tried.filter((c) => c === 'dm-console:carol')).toHaveLength(1);
+  });
+
+  it('retries a refused direct message with backoff when no channel gets reminders', async () => {
+    const h = harness(programme);
+    const bot = testBot(programme, '2024-01-02T12:00:00Z', { store: h.store });
+    await bot.say('action add summer-thing "Brief members" due 15 March 2024 owner @carol');
+    h.chat.refuse('dm-console:carol', 'user_not_found');
+    await h.run('2024-03-14T09:00:00Z');
+    for (const minute of ['01', '02', '03']) await h.run(`2024-03-14T09:${minute}:00Z`);
+    expect(h.chat.tried).toEqual(['dm-console:carol']);
+    const entry = (await h.store.read()).ledger['dm:console:carol|summer-thing/1|before-1@2024-03-15'];
+    expect(entry).toMatchObject({ state: 'pending', lastError: 'user_not_found', nextAttemptAt: '2024-03-14T10:00:00.000Z' });
   });
 });

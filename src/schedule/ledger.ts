@@ -7,3 +7,6 @@ export function supersede(entry: LedgerEntry, note: string): void {
   entry.note = note;
   delete entry.receipt;
 }
+
+/** The note on a direct message the platform refused for good; later reminders for that owner go to channels. */
+export const DM_REFUSED = 'direct messages refused';

@@ -10,7 +10,7 @@ import { stampOf } from '../tracking/changes.js';
 import { allActionItems, allMilestoneItems, findItem, type Item } from '../tracking/items.js';
 import type { LedgerEntry, State, Subscription } from '../tracking/state.js';
 import { deliver, mayHaveArrived, type DeliveryJob, type Unchecked } from './deliver.js';
-import { supersede } from './ledger.js';
+import { DM_REFUSED, supersede } from './ledger.js';
 import { digestMessage, lastDigestSent, LATE_AFTER_MINUTES, reminderMessage } from './messages.js';
 import { digestSlot, latestDue, reminderSlots, type Slot } from './slots.js';
 
@@ -79,9 +79,12 @@ function directDestination(identity: string, state: State, chats: readonly Chat[
   return state.directChannels[identity] ?? chat?.directDestination?.(identity);
 }
 
-/** Where an action's nudges go: its owner directly where the platform allows, else the reminders channels. */
-function directTarget(item: Item, state: State, chats: readonly Chat[]): Target | undefined {
-  if (item.kind !== 'action' || !item.owner || !item.action) return undefined;
+/**
+ * Where an action's nudges go: its owner directly where the platform allows, else the reminders channels. An
+ * owner whose direct messages the platform refused for good (they left, or closed them) is reached there too.
+ */
+function directTarget(item: Item, state: State, chats: readonly Chat[], refused: ReadonlySet<string>): Target | undefined {
+  if (item.kind !== 'action' || !item.owner || !item.action || refused.has(`dm:${item.owner.id}`)) return undefined;
   const destination = directDestination(item.owner.id, state, chats);
   return destination ? { id: `dm:${item.owner.id}`, destination, createdAt: instant(item.action.createdAt), failing: false } : undefined;
 }
@@ -99,12 +102,13 @@ function plan(programme: Programme, state: State, chats: readonly Chat[], now: D
   const zone = programme.timezone;
   const reminderTargets = state.subscriptions.filter((s) => s.kind === 'reminders').map(subscriptionTarget);
   const items = [...allMilestoneItems(programme, state, now), ...allActionItems(programme, state, now)];
+  const refused = new Set(Object.values(state.ledger).filter((e) => e.state === 'superseded' && e.note?.startsWith(DM_REFUSED)).map((e) => e.subscription));
   for (const item of items) {
     if (item.done || !item.deadline) continue;
     const slots = reminderSlots(item.deadline.setZone(zone).toISODate()!, programme.reminders, zone);
     const latest = latestDue(slots, now);
     if (!latest) continue;
-    const direct = directTarget(item, state, chats);
+    const direct = directTarget(item, state, chats, refused);
     const snoozedUntil = item.state.snoozedUntil ? instant(item.state.snoozedUntil) : undefined;
     for (const target of direct ? [direct] : reminderTargets) {
       if (latest.at < target.createdAt) continue;
@@ -289,14 +293,28 @@ function record(state: State, job: Job, result: SendOutcome | Unchecked, now: Da
   if (result.receipt) live.receipt = result.receipt;
   if (mayHaveArrived(result)) live.uncertain = true;
   else delete live.uncertain;
-  if (result.permanent) {
-    const sub = state.subscriptions.find((s) => s.id === live.subscription);
-    if (sub) sub.failing = { at: stampOf(now), reason: result.error };
+  const sub = result.permanent ? state.subscriptions.find((s) => s.id === live.subscription) : undefined;
+  if (sub) {
+    sub.failing = { at: stampOf(now), reason: result.error };
     report.failing.push(delivery(live, target, now, result.error));
     deps.logger.warn('channel refuses posts; messages held', { channel: target.destination.channel, error: result.error });
     return;
   }
-  const backoffMs = Math.min(60, 2 ** Math.min(live.attempts - 1, 6)) * 60_000;
+  const channels = state.subscriptions.filter((s) => s.kind === 'reminders');
+  if (result.permanent && live.subscription.startsWith('dm:') && channels.length) {
+    // The owner cannot be messaged directly (they left, or closed direct messages): the reminder goes to the
+    // reminders channels instead, now and for this owner's later reminders.
+    supersede(live, `${DM_REFUSED} (${result.error}); sent to the reminders channels instead`);
+    for (const s of channels) {
+      const key = `${s.id}|${live.item}|${live.slot}`;
+      state.ledger[key] ??= { key, subscription: s.id, item: live.item, slot: live.slot, kind: live.kind, dueAt: live.dueAt, state: 'pending', attempts: 0 };
+    }
+    report.failing.push(delivery(live, target, now, result.error));
+    deps.logger.warn('an owner cannot be messaged directly; their reminders go to the reminders channels', { owner: live.subscription.slice(3), item: live.item, error: result.error });
+    return;
+  }
+  // A refusal for good is not going to pass in a minute: it is asked again hourly, the longest wait.
+  const backoffMs = (result.permanent ? 60 : Math.min(60, 2 ** Math.min(live.attempts - 1, 6))) * 60_000;
   live.nextAttemptAt = stampOf(now.plus({ milliseconds: Math.max(backoffMs, result.retryAfterMs ?? 0) }));
   report.pending.push(delivery(live, target, now, result.error));
   deps.logger.warn('send failed; will retry', { channel: target.destination.channel, item: live.item, error: result.error, attempts: live.attempts });
