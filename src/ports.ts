@@ -36,10 +36,12 @@ export type SendOutcome =
   | { ok: true; receipt?: Record<string, unknown> }
   /**
    * `retryAfterMs`: the platform asked to wait (HTTP 429 Retry-After). `permanent`: never retry this channel.
+   * `refused`: the platform answered that it did not post the message, so there is nothing to look for in the
+   * channel before trying again (a timeout or a server error leaves that in doubt).
    * `receipt`: what a failed send still posted (the first parts of a message in parts), handed back to the next
    * attempt in `SendMeta.receipt`. Platform data: the core keeps it in the ledger and never reads it.
    */
-  | { ok: false; error: string; permanent?: boolean; retryAfterMs?: number; receipt?: Record<string, unknown> };
+  | { ok: false; error: string; permanent?: boolean; refused?: boolean; retryAfterMs?: number; receipt?: Record<string, unknown> };
 
 /** What the scheduler tells a platform about one send. */
 export interface SendMeta {

@@ -52,14 +52,53 @@ describe('Slack Chat for nudges and digests', () => {
 
   it('marks a channel that refuses posts as permanent, and a server error as worth retrying', async () => {
     h = await startHarness();
-    for (const error of ['channel_not_found', 'not_in_channel', 'is_archived']) {
+    for (const error of ['channel_not_found', 'not_in_channel', 'is_archived', 'restricted_action_read_only_channel', 'user_not_found']) {
       h.api.script('chat.postMessage', { body: { ok: false, error } });
-      expect(await h.slack.chat.send({ platform: 'slack', channel: 'C404' }, nudge, { key: 'k' })).toEqual({ ok: false, error, permanent: true });
+      expect(await h.slack.chat.send({ platform: 'slack', channel: 'C404' }, nudge, { key: 'k' })).toEqual({ ok: false, error, permanent: true, refused: true });
     }
     h.api.script('chat.postMessage', { status: 503, body: { ok: false } });
     const outcome = await h.slack.chat.send({ platform: 'slack', channel: 'C9' }, nudge, { key: 'k' });
     expect(outcome).toMatchObject({ ok: false, error: 'http_503' });
     expect(outcome).not.toHaveProperty('permanent');
+    expect(outcome).not.toHaveProperty('refused');
+    // Slack's own trouble may have stored the message; any other stated reason did not.
+    h.api.script('chat.postMessage', { body: { ok: false, error: 'internal_error' } });
+    expect(await h.slack.chat.send({ platform: 'slack', channel: 'C9' }, nudge, { key: 'k' })).toEqual({ ok: false, error: 'internal_error' });
+    h.api.script('chat.postMessage', { body: { ok: false, error: 'invalid_blocks' } });
+    expect(await h.slack.chat.send({ platform: 'slack', channel: 'C9' }, nudge, { key: 'k' })).toEqual({ ok: false, error: 'invalid_blocks', refused: true });
+  });
+
+  it('a refused bot token marks no channel failing: sends wait a quarter of an hour and go out once it is fixed', async () => {
+    h = await startHarness();
+    const programme = programmeFrom('programme: P\nmilestones:\n  - id: m1\n    title: Thing\n    due: 5 April 2024\n    themes: [kinship]\n');
+    const { bot } = testBot(programme, '2024-01-01T12:00:00Z', { store: h.store });
+    for (const channel of ['C1', 'C2']) await bot.handle({ text: 'subscribe reminders', user: { id: 'slack:U1', name: 'alice' }, platform: 'slack', channel });
+    const run = (iso: string) => tick({ programme, store: h!.store, chats: [h!.slack.chat], logger: silentLogger, sleep: async () => {}, tickId: 't' }, at(iso));
+    for (let i = 0; i < 2; i++) h.api.script('chat.postMessage', { body: { ok: false, error: 'token_revoked' } });
+    const first = await run('2024-03-08T09:00:00Z');
+    expect(first.failing).toEqual([]);
+    expect(first.pending.map((d) => d.error)).toEqual([expect.stringContaining('token_revoked: Slack refused the bot'), expect.stringContaining('token_revoked')]);
+    let state = await h.store.read();
+    expect(state.subscriptions.map((s) => s.failing)).toEqual([undefined, undefined]);
+    expect(Object.values(state.ledger).map((e) => [e.uncertain, e.nextAttemptAt])).toEqual([[undefined, '2024-03-08T09:15:00.000Z'], [undefined, '2024-03-08T09:15:00.000Z']]);
+    expect((await run('2024-03-08T09:10:00Z')).sent).toEqual([]);
+    // Fixed: both go out, without reading the history first (nothing was posted).
+    expect((await run('2024-03-08T09:15:00Z')).sent.map((d) => d.channel)).toEqual(['C1', 'C2']);
+    expect(h.api.callsTo('conversations.history')).toEqual([]);
+    state = await h.store.read();
+    expect(Object.values(state.ledger).map((e) => e.state)).toEqual(['sent', 'sent']);
+  });
+
+  it('a send Slack refused with a stated reason is tried again without reading the history first', async () => {
+    h = await startHarness();
+    const programme = programmeFrom('programme: P\nmilestones:\n  - id: m1\n    title: Thing\n    due: 5 April 2024\n    themes: [kinship]\n');
+    const { bot } = testBot(programme, '2024-01-01T12:00:00Z', { store: h.store });
+    await bot.handle({ text: 'subscribe reminders', user: { id: 'slack:U1', name: 'alice' }, platform: 'slack', channel: 'C1' });
+    h.api.script('chat.postMessage', { body: { ok: false, error: 'invalid_arguments' } });
+    const report = await tick({ programme, store: h.store, chats: [h.slack.chat], logger: silentLogger, sleep: async () => {}, tickId: 't' }, at('2024-03-08T09:00:00Z'));
+    expect(report.sent.map((d) => d.channel)).toEqual(['C1']);
+    expect(h.api.callsTo('chat.postMessage')).toHaveLength(2);
+    expect(h.api.callsTo('conversations.history')).toEqual([]);
   });
 
   it('alreadyDelivered finds the key in conversations.history metadata, also for an owner DM by user id', async () => {

@@ -7,20 +7,34 @@ import type { Chat, Destination, Logger, SendMeta, SendOutcome } from '../../src
 import type { Reply } from '../../src/replies/model.js';
 import { renderSlack, type SlackMessage } from './render.js';
 
-/** Slack's answers that mean "this channel will not take posts from us until a person fixes something". */
+/**
+ * Slack's answers that mean "this channel (or this person's direct messages) will not take posts from us until a
+ * person fixes something": the channel is marked failing; an owner's reminders go to the reminders channels.
+ */
 export const PERMANENT_ERRORS = new Set([
   'not_in_channel',
   'channel_not_found',
   'is_archived',
-  'account_inactive',
-  'invalid_auth',
-  'not_authed',
-  'token_revoked',
-  'missing_scope',
   'restricted_action',
+  'restricted_action_read_only_channel',
+  'restricted_action_thread_only_channel',
+  'restricted_action_non_threadable_channel',
+  'ekm_access_denied',
+  'no_permission',
   'user_not_found',
+  'user_disabled',
   'cannot_dm_bot',
 ]);
+
+/**
+ * Refusals of the bot's own token or scopes: every channel would refuse alike, and none is to blame. Nothing is
+ * marked failing; sends wait CREDENTIALS_RETRY_MS and go out once the token is fixed.
+ */
+export const CREDENTIAL_ERRORS = new Set(['invalid_auth', 'not_authed', 'token_revoked', 'token_expired', 'account_inactive', 'missing_scope', 'not_allowed_token_type', 'team_access_not_granted']);
+export const CREDENTIALS_RETRY_MS = 15 * 60_000;
+
+/** Slack's own passing troubles, after which the message may or may not have been stored. */
+export const IN_DOUBT_ERRORS = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
 
 /** Pages of channel history (200 messages each) searched for a ledger key when recovering a send. */
 export const HISTORY_PAGES = 5;
@@ -45,8 +59,13 @@ export function outcomeOf(error: unknown): SendOutcome & { ok: false } {
     case 'slack_webapi_rate_limited_error':
       return { ok: false, error: 'rate_limited', retryAfterMs: Math.max(1, e.retryAfter ?? 1) * 1000 };
     case 'slack_webapi_platform_error': {
+      // Slack answered with a reason, so nothing was posted, unless the reason is a trouble of its own.
       const reason = e.data?.error ?? 'unknown_error';
-      return PERMANENT_ERRORS.has(reason) ? { ok: false, error: reason, permanent: true } : { ok: false, error: reason };
+      if (PERMANENT_ERRORS.has(reason)) return { ok: false, error: reason, permanent: true, refused: true };
+      if (CREDENTIAL_ERRORS.has(reason)) {
+        return { ok: false, error: `${reason}: Slack refused the bot's token or scopes (SLACK_BOT_TOKEN, the app's scopes)`, refused: true, retryAfterMs: CREDENTIALS_RETRY_MS };
+      }
+      return IN_DOUBT_ERRORS.has(reason) ? { ok: false, error: reason } : { ok: false, error: reason, refused: true };
     }
     case 'slack_webapi_http_error':
       return { ok: false, error: `http_${e.statusCode ?? 'error'}` };

@@ -1,12 +1,12 @@
 // Replies (respond() to a response_url, say() to a channel) are retried a few times on 429, 5xx and network
 // failures, honouring Retry-After, so a passing fault does not drop an answer. Scheduled posts do not use
 // this: the ledger retries them across ticks.
-import { outcomeOf } from './chat.js';
+import { IN_DOUBT_ERRORS, outcomeOf } from './chat.js';
 
 const ATTEMPTS = 3;
 const MAX_WAIT_MS = 10_000;
 const RESPONSE_TIMEOUT_MS = 10_000;
-const TRANSIENT = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited']);
+const TRANSIENT = new Set([...IN_DOUBT_ERRORS, 'ratelimited']);
 
 export type Sleep = (ms: number) => Promise<void>;
 export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -42,9 +42,10 @@ export function outcomeOf(error: unknown, timeoutMs: number): SendOutcome {
   const status = e.statusCode;
   const what = [status ? `HTTP ${status}` : undefined, e.code, (e.message ?? '').slice(0, 300)].filter(Boolean).join(' ');
   const message = `Teams refused the message: ${what}`;
-  if (status === 403 || status === 404) return { ok: false, error: message, permanent: true };
+  if (status === 403 || status === 404) return { ok: false, error: message, permanent: true, refused: true };
   if (status === 429) return { ok: false, error: message, retryAfterMs: retryAfterMs(e.response?.headers?.get('retry-after'), Date.now()) };
-  return { ok: false, error: message };
+  // Any other 4xx (a token the connector refused, a bad request) was answered, not stored; a 5xx leaves doubt.
+  return status !== undefined && status >= 400 && status < 500 ? { ok: false, error: message, refused: true } : { ok: false, error: message };
 }
 
 /**

@@ -22,10 +22,10 @@ export type Unchecked = { ok: false; unchecked: true; error: string; receipt?: R
 
 /**
  * A failure the platform did not clearly refuse (a timeout, a 5xx, a dropped connection) may still have
- * delivered the message; a 429 or a permanent refusal did not.
+ * delivered the message; a 429 or a stated refusal did not.
  */
 export function mayHaveArrived(outcome: SendOutcome): boolean {
-  return !outcome.ok && !outcome.permanent && outcome.retryAfterMs === undefined;
+  return !outcome.ok && !outcome.permanent && !outcome.refused && outcome.retryAfterMs === undefined;
 }
 
 /** Asks the platform whether the message already arrived; `undefined` when it cannot tell. */
