@@ -60,6 +60,8 @@ export interface Config {
   teams?: { appId?: string; appPassword?: string; appType?: string; tenantId?: string; devNoAuth: boolean };
   /** Secrets, so the logger can make sure none is ever written. */
   secrets: string[];
+  /** The settings file read into the environment at start-up (`.env`), if any. */
+  envFile?: string;
 }
 
 export class ConfigError extends Error {}

@@ -36,7 +36,7 @@ export async function start(config: Config): Promise<void> {
   await scheduler.runNow();
 
   if (server) {
-    logger.info('ready', { port: server.port, slack: slack?.mode ?? 'off', teams: teams ? 'on' : 'off' });
+    logger.info('ready', { port: server.port, slack: slack?.mode ?? 'off', teams: teams ? 'on' : 'off', settings: config.envFile ?? 'the environment' });
     const stop = async (): Promise<void> => {
       scheduler.stop();
       await server.close();
@@ -49,4 +49,8 @@ export async function start(config: Config): Promise<void> {
   }
   await runConsole({ bot, user: config.consoleUser, input: process.stdin, output: process.stdout, prompt: process.stdin.isTTY === true });
   scheduler.stop();
+  // Started as a service without Slack or Teams settings, the bot would otherwise stop without a word.
+  if (!process.stdin.isTTY) {
+    logger.info('console input ended; stopping. Without Slack or Teams settings the bot runs on this terminal only', { settings: config.envFile ?? 'the environment' });
+  }
 }

@@ -265,6 +265,7 @@ export async function benchStartup(runs = 3): Promise<{ readyMs: number[]; rssMi
     const child = spawn(process.execPath, ['bin/reform.mjs', 'start'], {
       env: {
         PATH: process.env.PATH,
+        REFORM_ENV_FILE: '',
         PORT: '0',
         HOST: '127.0.0.1',
         REFORM_DB: join(mkdtempSync(join(tmpdir(), 'reform-start-')), 'reform.json'),

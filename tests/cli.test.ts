@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, readConfig } from '../adapters/config.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'reform-cli-'));
-const baseEnv = { PATH: process.env.PATH, HOME: process.env.HOME, REFORM_DB: join(dir, 'reform.json'), REFORM_LOG_LEVEL: 'warn' };
+// No settings file: a developer's own .env must not change what these runs do.
+const baseEnv = { PATH: process.env.PATH, HOME: process.env.HOME, REFORM_DB: join(dir, 'reform.json'), REFORM_LOG_LEVEL: 'warn', REFORM_ENV_FILE: '' };
 
 function reform(args: string[], opts: { input?: string; env?: Record<string, string> } = {}) {
   const result = spawnSync(process.execPath, ['bin/reform.mjs', ...args], {
@@ -27,6 +28,26 @@ describe('reform CLI', () => {
     expect(r.out).toContain('agency-national-rules');
     expect(r.out).toContain('September 2023');
     expect(r.out).toContain('spring 2024');
+  });
+
+  it('reads settings from .env in the working folder; the environment wins over the file', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'reform-dotenv-'));
+    const root = process.cwd();
+    writeFileSync(join(folder, '.env'), `# settings\nREFORM_USER=zed\nREFORM_MILESTONES=${join(root, 'milestones/stable-homes.yaml')}\nREFORM_DB=${join(folder, 'from-dotenv.json')}\n`);
+    const env = { PATH: process.env.PATH!, HOME: process.env.HOME!, REFORM_LOG_LEVEL: 'info', REFORM_NOW: '2026-11-24T10:00:00Z' };
+    const run = (extra: Record<string, string> = {}) =>
+      spawnSync(process.execPath, [join(root, 'bin/reform.mjs'), 'start'], { cwd: folder, input: 'assign kinship-strategy me\n', env: { ...env, ...extra }, encoding: 'utf8', timeout: 15_000 });
+    const fromFile = run();
+    expect(fromFile.status).toBe(0);
+    expect(fromFile.stdout).toContain('kinship-strategy is now owned by @zed');
+    expect(JSON.parse(readFileSync(join(folder, 'from-dotenv.json'), 'utf8')).items['kinship-strategy'].owner.id).toBe('console:zed');
+    // Input ended without Slack or Teams settings: one line says so, naming where the settings came from.
+    expect(fromFile.stderr).toMatch(/console input ended; stopping.*"settings":"\.env"/);
+    expect(run({ REFORM_USER: 'amy' }).stdout).toContain('kinship-strategy is now owned by @amy');
+    expect(run({ REFORM_ENV_FILE: '', REFORM_MILESTONES: join(root, 'milestones/stable-homes.yaml'), REFORM_DB: join(folder, 'env.json') }).stderr).toContain('"settings":"the environment"');
+    const missing = run({ REFORM_ENV_FILE: 'nowhere.env' });
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain('REFORM_ENV_FILE: there is no file nowhere.env');
   });
 
   it('start (npm start) reads commands from standard input and exits 0 at the end', () => {

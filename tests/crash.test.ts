@@ -152,6 +152,7 @@ describe('crash during delivery (real npm start, fake slow Slack)', () => {
       const fake = api;
       const env = (now: string): NodeJS.ProcessEnv => ({
         PATH: process.env.PATH,
+        REFORM_ENV_FILE: '',
         HOME: process.env.HOME,
         ...(process.env.TMPDIR ? { TMPDIR: process.env.TMPDIR } : {}),
         REFORM_DB: db,

@@ -113,7 +113,7 @@ describe('file store', () => {
     const runs = Array.from({ length: 12 }, (_, i) =>
       new Promise<number>((resolve, reject) => {
         const child = spawn(process.execPath, ['bin/reform.mjs', 'ask', `note kinship-strategy note number ${i}`, '--user', `u${i}`], {
-          env: { PATH: process.env.PATH, REFORM_DB: path, REFORM_LOG_LEVEL: 'error' },
+          env: { PATH: process.env.PATH, REFORM_DB: path, REFORM_LOG_LEVEL: 'error', REFORM_ENV_FILE: '' },
           stdio: ['ignore', 'pipe', 'pipe'],
         });
         const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
@@ -135,7 +135,7 @@ describe('file store', () => {
 describe('reform tick across processes', () => {
   it('two ticks at once from two processes send each reminder once', async () => {
     const path = join(fresh(), 'reform.json');
-    const env = { PATH: process.env.PATH, REFORM_DB: path, REFORM_LOG_LEVEL: 'error' };
+    const env = { PATH: process.env.PATH, REFORM_DB: path, REFORM_LOG_LEVEL: 'error', REFORM_ENV_FILE: '' };
     const run = (args: string[]) =>
       new Promise<string>((resolve, reject) => {
         const child = spawn(process.execPath, ['bin/reform.mjs', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
