@@ -83,7 +83,10 @@ async function tickCommand(args: string[], config: Config): Promise<void> {
   for (const d of report.sent) process.stdout.write(`sent ${formatDelivery(d)}\n`);
   for (const d of report.pending) process.stdout.write(`pending ${formatDelivery(d)}\n`);
   for (const d of report.failing) process.stdout.write(`failing ${formatDelivery(d)}\n`);
-  if (report.superseded) process.stdout.write(`superseded ${report.superseded} older reminder${report.superseded === 1 ? '' : 's'} missed during downtime\n`);
+  if (report.superseded) {
+    const n = report.superseded;
+    process.stdout.write(`superseded ${n} reminder${n === 1 ? '' : 's'} that will not go out: a later one replaced ${n === 1 ? 'it' : 'them'}, or the item was done or snoozed\n`);
+  }
   if (!report.sent.length && !report.pending.length && !report.failing.length) process.stdout.write('nothing due\n');
 }
 

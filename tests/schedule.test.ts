@@ -47,7 +47,7 @@ function recordingChat(platform = 'console', log: Sent[] = [], nowOf: () => Date
     refuse: (channel, error) => void refusing.set(channel, error),
     async send(to: Destination, message: Reply, meta: { key: string }) {
       chat.tried.push(to.channel);
-      const refusal = refusing.get(to.channel);
+      const refusal = refusing.get(to.channel) || undefined;
       if (refusal) return { ok: false, error: refusal, permanent: true };
       const failure = failures.shift();
       if (failure) return failure;
@@ -149,6 +149,25 @@ describe('tick', () => {
     expect(h.chat.log[0]!.text).toContain('Sent late: this was due at 4 April 2024, 09:00');
     const state = await h.store.read();
     expect(Object.values(state.ledger).filter((e) => e.state === 'superseded').map((e) => e.slot).sort()).toEqual(['before-28@2024-04-05', 'before-7@2024-04-05']);
+  });
+
+  it('after sends that kept failing, or a channel that was failing, sends only the latest reminder due, not each one held', async () => {
+    const h = harness(programme);
+    await subscribe(h.store, programme, '2024-01-01T12:00:00Z');
+    h.chat.failNext(...Array(3).fill({ ok: false, error: 'timeout' }));
+    expect((await h.run('2024-03-08T09:00:00Z')).pending.map((d) => d.slot)).toEqual(['before-28@2024-04-05']);
+    const report = await h.run('2024-03-28T09:00:00Z');
+    expect(report.sent.map((d) => `${d.item} ${d.slot}`)).toEqual(['easter-thing before-7@2024-04-05']);
+    expect(report.superseded).toBe(1);
+    expect((await h.store.read()).ledger['reminders:console:leadership|easter-thing|before-28@2024-04-05']).toMatchObject({ state: 'superseded', note: 'a later reminder replaces it' });
+    // A channel that refused posts for weeks, subscribed again: one reminder, the latest.
+    h.chat.refuse('leadership', 'is_archived');
+    expect((await h.run('2024-04-04T09:00:00Z')).failing.map((d) => d.slot)).toEqual(['before-1@2024-04-05']);
+    await h.run('2024-04-08T09:00:00Z');
+    h.chat.refuse('leadership', '');
+    await subscribe(h.store, programme, '2024-04-08T10:00:00Z');
+    const back = await h.run('2024-04-08T10:01:00Z');
+    expect(back.sent.map((d) => `${d.item} ${d.slot}`)).toEqual(['easter-thing overdue@2024-04-05']);
   });
 
   it('sends a subscription nothing from before it existed', async () => {

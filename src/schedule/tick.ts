@@ -136,6 +136,18 @@ function plan(programme: Programme, state: State, chats: readonly Chat[], now: D
   return superseded;
 }
 
+/** The due instant (ms) of the latest reminder or overdue nudge in the ledger, per subscription and item. */
+function latestReminders(state: State): Map<string, number> {
+  const latest = new Map<string, number>();
+  for (const e of Object.values(state.ledger)) {
+    if (e.kind === 'digest') continue;
+    const key = `${e.subscription}|${e.item}`;
+    const due = Date.parse(e.dueAt);
+    if (due > (latest.get(key) ?? 0)) latest.set(key, due);
+  }
+  return latest;
+}
+
 function entry(key: string, subscription: string, item: string, slot: Slot, state: LedgerEntry['state'], note?: string): LedgerEntry {
   return { key, subscription, item, slot: slot.name, kind: slot.kind, dueAt: stampOf(slot.at), state, attempts: 0, ...(note ? { note } : {}) };
 }
@@ -184,11 +196,19 @@ export async function tick(deps: TickDeps, now: DateTime): Promise<TickReport> {
     const subscriptions = new Map(state.subscriptions.map((s) => [s.id, s]));
     // The same reminder goes to many channels: build each message once per tick.
     const messages = new Map<string, Reply | { skip: string }>();
+    const latest = latestReminders(state);
     for (const e of Object.values(state.ledger)) {
       const stale = e.state === 'claimed' && e.claimedAt !== undefined && now.diff(instant(e.claimedAt), 'minutes').minutes >= CLAIM_TIMEOUT_MINUTES;
       if (e.state !== 'pending' && !stale) continue;
       const target = targetOf(state, subscriptions, chats, e.subscription);
       if (!target) continue;
+      // Held by failed sends, a failing channel or a missing platform while a later reminder for the same item
+      // fell due: only the latest goes out, as after downtime.
+      if (e.kind !== 'digest' && Date.parse(e.dueAt) < (latest.get(`${e.subscription}|${e.item}`) ?? 0)) {
+        supersede(e, 'a later reminder replaces it');
+        report.superseded++;
+        continue;
+      }
       const chat = chatFor(target.destination.platform);
       if (target.failing) {
         report.failing.push(delivery(e, target, now, e.lastError ?? 'channel refuses posts'));
