@@ -481,6 +481,17 @@ describe('tick', () => {
     expect(digests).toEqual(['Mon 4 Mar 09:00', 'Mon 11 Mar 09:00', 'Mon 18 Mar 09:00', 'Mon 25 Mar 09:00', 'Tue 2 Apr 09:00', 'Mon 8 Apr 09:00', 'Mon 15 Apr 09:00']);
   });
 
+  it('sends a Friday digest that Good Friday and Easter Monday move into the next week, and the one after it', async () => {
+    const fridays = programmeFrom(FILE.replace('milestones:', 'digest:\n  day: friday\nmilestones:'));
+    const h = harness(fridays);
+    await subscribe(h.store, fridays, '2025-04-01T12:00:00Z', 'digest', 'clerks');
+    const sent: string[] = [];
+    for (const iso of ['2025-04-11T08:00:00Z', '2025-04-17T08:00:00Z', '2025-04-18T08:00:00Z', '2025-04-21T08:00:00Z', '2025-04-22T08:00:00Z', '2025-04-22T09:00:00Z', '2025-04-25T08:00:00Z']) {
+      sent.push(...(await h.run(iso)).sent.filter((d) => d.kind === 'digest').map((d) => `${iso.slice(5, 10)} ${d.slot}`));
+    }
+    expect(sent).toEqual(['04-11 digest@2025-W15', '04-22 digest@2025-W16', '04-25 digest@2025-W17']);
+  });
+
   it('digest lists overdue, due soon, changes since the last digest and unowned milestones; digest previews it', async () => {
     const h = harness(programme);
     const bot = await subscribe(h.store, programme, '2024-03-01T12:00:00Z', 'digest', 'clerks');

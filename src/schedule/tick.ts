@@ -125,8 +125,12 @@ function plan(programme: Programme, state: State, chats: readonly Chat[], now: D
       if (snoozed) superseded++;
     }
   }
-  const weekly = digestSlot(now, programme.digest, zone);
-  if (weekly.at <= now) {
+  // Last week's digest counts too when bank holidays moved it into this week (Good Friday, then Easter Monday).
+  const lastWeek = digestSlot(now.minus({ weeks: 1 }), programme.digest, zone);
+  const thisWeek = digestSlot(now, programme.digest, zone);
+  const moved = lastWeek.at >= now.setZone(zone).startOf('week') && lastWeek.at <= now;
+  const weekly = thisWeek.at <= now ? thisWeek : moved ? lastWeek : undefined;
+  if (weekly) {
     for (const sub of state.subscriptions.filter((s) => s.kind === 'digest')) {
       const key = `${sub.id}|digest|${weekly.name}`;
       if (weekly.at < instant(sub.createdAt) || state.ledger[key]) continue;
