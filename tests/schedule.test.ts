@@ -350,6 +350,30 @@ describe('tick', () => {
     expect(h.chat.log.at(-1)!.text).toContain('since 4 March 2024, 09:00');
   });
 
+  it('a change made while a digest is going out is in the next digest', async () => {
+    const store = memoryStore();
+    const clerk = await subscribe(store, programme, '2024-01-01T12:00:00Z', 'digest');
+    const texts: string[] = [];
+    const chat: Chat = {
+      platform: 'console',
+      async send(_to, message) {
+        texts.push(renderPlain(message));
+        // An officer assigns an owner a second after the digest was built, while it is being posted.
+        if (texts.length === 1) {
+          clerk.setNow('2024-03-11T09:00:01Z');
+          await clerk.say('assign easter-thing @bob');
+        }
+        return { ok: true };
+      },
+    };
+    const run = (iso: string, clockIso: string) =>
+      tick({ programme, store, chats: [chat], logger: silentLogger, sleep: async () => {}, tickId: 't', clock: { now: () => at(clockIso) } }, at(iso));
+    await run('2024-03-11T09:00:00Z', '2024-03-11T09:00:02Z');
+    await run('2024-03-18T09:00:00Z', '2024-03-18T09:00:02Z');
+    expect(texts[1]).toContain('easter-thing owner: nobody → @bob');
+    expect(texts[1]).toContain('1 change since 11 March 2024, 09:00');
+  });
+
   it('keeps what a send still posted when the channel cannot then be checked, for the attempt after', async () => {
     const h = harness(programme);
     await subscribe(h.store, programme, '2024-01-01T12:00:00Z');

@@ -43,11 +43,14 @@ function changeLine(e: AuditEntry, zone: string): Rich {
   return [code(e.item), ` ${auditChange(e)} (`, auditBy(e), `, ${auditWhen(e, zone)})`];
 }
 
-/** When the last digest went out (to one subscription, or to any), so the next lists changes since then. */
+/**
+ * What the last digest sent (to one subscription, or to any) covered: changes up to when it was built. The next
+ * lists changes from then, so one made while a digest was going out is in the next.
+ */
 export function lastDigestSent(state: State, subscription?: string): DateTime | undefined {
   return Object.values(state.ledger)
     .filter((l) => l.kind === 'digest' && l.state === 'sent' && (subscription === undefined || l.subscription === subscription))
-    .map((l) => DateTime.fromISO(l.sentAt ?? l.dueAt, { setZone: true }))
+    .map((l) => DateTime.fromISO(l.builtAt ?? l.sentAt ?? l.dueAt, { setZone: true }))
     .sort((a, b) => b.toMillis() - a.toMillis())[0];
 }
 

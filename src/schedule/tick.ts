@@ -234,6 +234,8 @@ export async function tick(deps: TickDeps, now: DateTime): Promise<TickReport> {
         report.superseded++;
         continue;
       }
+      // A digest's contents are as of now; one whose earlier parts went out keeps its first rendering, and time.
+      if (e.kind === 'digest' && !e.receipt) e.builtAt = stampOf(now);
       e.state = 'claimed';
       e.claimedAt = stampOf(now);
       e.claimedBy = deps.tickId;

@@ -82,6 +82,8 @@ export const ledgerSchema = z.strictObject({
   kind: z.enum(['reminder', 'overdue', 'digest']),
   /** The instant the message was due to go out. */
   dueAt: instant,
+  /** A digest: when its contents were built, so the next one lists the changes made from then on. */
+  builtAt: instant.optional(),
   state: z.enum(['pending', 'claimed', 'sent', 'superseded']),
   /** Why a slot was superseded: a later slot was sent instead after downtime, or the item was snoozed. */
   note: z.string().optional(),
