@@ -146,7 +146,8 @@ describe('tick', () => {
     const report = await h.run('2024-04-04T15:00:00Z');
     expect(report.sent.map((d) => `${d.item} ${d.slot} ${d.late}`)).toEqual(['easter-thing before-1@2024-04-05 true']);
     expect(report.superseded).toBe(2);
-    expect(h.chat.log[0]!.text).toContain('Sent late: this was due at 4 April 2024, 09:00');
+    expect(h.chat.log[0]!.text).toContain('Sent late: this was due at 4 April 2024, 09:00.');
+    expect(h.chat.log[0]!.text).not.toContain('not running');
     const state = await h.store.read();
     expect(Object.values(state.ledger).filter((e) => e.state === 'superseded').map((e) => e.slot).sort()).toEqual(['before-28@2024-04-05', 'before-7@2024-04-05']);
   });
@@ -503,6 +504,16 @@ describe('tick', () => {
       day = day.plus({ days: 1 });
     }
     expect(digests).toEqual(['Mon 4 Mar 09:00', 'Mon 11 Mar 09:00', 'Mon 18 Mar 09:00', 'Mon 25 Mar 09:00', 'Tue 2 Apr 09:00', 'Mon 8 Apr 09:00', 'Mon 15 Apr 09:00']);
+  });
+
+  it('subscribe says when messages will come, as the programme file sets it', async () => {
+    const custom = programmeFrom(FILE.replace('milestones:', "reminders:\n  days_before: [14, 3]\n  overdue: false\n  at: '08:30'\ndigest:\n  day: friday\n  at: '16:00'\nmilestones:"));
+    const { say } = testBot(custom, '2024-01-01T12:00:00Z');
+    expect(await say('subscribe reminders')).toContain('This channel will get reminders\n\nFrom now on: reminders 14 and 3 days before each deadline, at 08:30 on working days. unsubscribe reminders stops them.');
+    expect(await say('subscribe digest')).toContain('This channel will get the weekly digest\n\nFrom now on: the weekly digest, Fridays at 16:00 (the next working day when that is a bank holiday). unsubscribe digest stops it.');
+    expect(await say('subscribe digest')).toContain('This channel already gets the weekly digest');
+    const { say: sayDefault } = testBot(programme, '2024-01-01T12:00:00Z');
+    expect(await sayDefault('subscribe reminders')).toContain('reminders 28, 7 and 1 days before each deadline and an overdue nudge, at 09:00 on working days');
   });
 
   it('sends a Friday digest that Good Friday and Easter Monday move into the next week, and the one after it', async () => {

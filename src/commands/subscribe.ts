@@ -24,6 +24,26 @@ function refused(ctx: Context) {
     : reply('problem', 'Only the editors can change subscriptions', [{ lines: [['Editors are set in REFORM_EDITORS. Nothing was changed.']] }]);
 }
 
+const named = (kind: Kind): string => (kind === 'digest' ? 'the weekly digest' : 'reminders');
+
+/** "28, 7 and 1", "7". */
+function listed(days: readonly number[]): string {
+  const n = [...new Set(days)].sort((a, b) => b - a).map(String);
+  return n.length > 1 ? `${n.slice(0, -1).join(', ')} and ${n.at(-1)}` : (n[0] ?? '');
+}
+
+/** When this kind of message comes, as the programme file sets it. */
+function schedule(ctx: Context, kind: Kind): string {
+  const { reminders, digest } = ctx.programme;
+  if (kind === 'digest') {
+    const day = digest.day[0]!.toUpperCase() + digest.day.slice(1);
+    return `the weekly digest, ${day}s at ${digest.at} (the next working day when that is a bank holiday)`;
+  }
+  const before = reminders.days_before.length ? `reminders ${listed(reminders.days_before)} day${reminders.days_before.length === 1 && reminders.days_before[0] === 1 ? '' : 's'} before each deadline` : '';
+  const overdue = reminders.overdue ? 'an overdue nudge' : '';
+  return `${[before, overdue].filter(Boolean).join(' and ') || 'no reminders (the programme file sets none)'}, at ${reminders.at} on working days`;
+}
+
 export const subscribe: Command = {
   name: 'subscribe',
   usage: 'subscribe reminders|digest',
@@ -40,7 +60,7 @@ export const subscribe: Command = {
       const existing = state.subscriptions.find((s) => s.id === id);
       if (existing && !existing.failing) {
         if (extras) existing.extras = extras;
-        return reply('answer', `This channel already gets ${kind}`);
+        return reply('answer', `This channel already gets ${named(kind)}`);
       }
       if (existing) {
         delete existing.failing;
@@ -49,10 +69,7 @@ export const subscribe: Command = {
         state.subscriptions.push({ id, kind, platform, channel, ...(extras ? { extras } : {}), createdAt: stampOf(ctx.now), createdBy: ctx.message.user.id });
       }
       audit(state, ctx.message.user, ctx.now, { item: `${SUBSCRIPTION_ITEM}${id}`, change: existing ? 'resubscribed' : 'subscribed', to: kind });
-      const what = kind === 'reminders'
-        ? 'reminders 28, 7 and 1 days before each deadline and an overdue nudge, at 09:00 on working days'
-        : 'the weekly digest, Mondays at 09:00 (the next working day after a bank holiday)';
-      return reply('change', `This channel will get ${kind}`, [{ lines: [[`From now on: ${what}. `, code(`unsubscribe ${kind}`), ' stops them.']] }]);
+      return reply('change', `This channel will get ${named(kind)}`, [{ lines: [[`From now on: ${schedule(ctx, kind)}. `, code(`unsubscribe ${kind}`), ` stops ${kind === 'digest' ? 'it' : 'them'}.`]] }]);
     });
   },
 };
@@ -70,14 +87,14 @@ export const unsubscribe: Command = {
     const id = `${kind}:${ctx.message.platform}:${ctx.message.channel}`;
     return ctx.store.update((state) => {
       const at = state.subscriptions.findIndex((s) => s.id === id);
-      if (at < 0) return reply('answer', `This channel does not get ${kind}`);
+      if (at < 0) return reply('answer', `This channel does not get ${named(kind)}`);
       state.subscriptions.splice(at, 1);
       // Messages still waiting for this channel are not sent any more; the ledger keeps them as a record.
       for (const e of Object.values(state.ledger)) {
         if (e.subscription === id && (e.state === 'pending' || e.state === 'claimed')) supersede(e, 'unsubscribed');
       }
       audit(state, ctx.message.user, ctx.now, { item: `${SUBSCRIPTION_ITEM}${id}`, change: 'unsubscribed', from: kind });
-      return reply('change', `This channel will no longer get ${kind}`);
+      return reply('change', `This channel will no longer get ${named(kind)}`);
     });
   },
 };

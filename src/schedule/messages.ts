@@ -15,7 +15,7 @@ export const LATE_AFTER_MINUTES = 15;
 
 function lateLine(slot: Slot, now: DateTime, zone: string): Rich[] {
   return now.diff(slot.at, 'minutes').minutes > LATE_AFTER_MINUTES
-    ? [[`Sent late: this was due at ${formatInstant(slot.at, zone)} (the bot was not running then).`]]
+    ? [[`Sent late: this was due at ${formatInstant(slot.at, zone)}.`]]
     : [];
 }
 
