@@ -53,7 +53,8 @@ describe('Teams: scheduled messages', () => {
     const restarted = createTeamsAdapter({ bot: testBot().bot, store: h.store, logger: silentLogger, config: { devNoAuth: true } });
     expect(await restarted.chat.send(stored, reminder, { key: 'k-restart' })).toMatchObject({ ok: true });
     const call = await h.connector.waitFor((c) => c.kind === 'send' && c.body.channelData?.reformKey === 'k-restart');
-    expect(call.conversationId).toBe(CHANNEL.id);
+    // A new post in the channel, not a reply in the thread where the command was typed.
+    expect(call.conversationId).toBe(CHANNEL.id.split(';')[0]);
   });
 
   it('marks 403 BotNotInConversationRoster and 404 conversation not found as permanent, after one attempt', async () => {

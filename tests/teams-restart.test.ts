@@ -34,9 +34,11 @@ it('a digest subscription made before a restart gets the digest after it, exactl
 
   expect((await tick(deps, at('2026-11-30T08:59:00Z'))).sent).toEqual([]);
   const monday = await tick(deps, at('2026-11-30T09:00:00Z'));
-  expect(monday.sent.map((d) => `${d.kind} ${d.platform}:${d.channel}`)).toEqual([`digest teams:${CHANNEL.id}`]);
+  // The channel, not the thread the subscription was typed in: a new post the whole channel sees.
+  const channel = CHANNEL.id.split(';')[0]!;
+  expect(monday.sent.map((d) => `${d.kind} ${d.platform}:${d.channel}`)).toEqual([`digest teams:${channel}`]);
   const call = await h.connector.waitFor((c) => c.kind === 'send');
-  expect(call.conversationId).toBe(CHANNEL.id);
+  expect(call.conversationId).toBe(channel);
   expect(call.path.startsWith('/v3/conversations/')).toBe(true);
   expect(JSON.stringify(call.body)).toContain('Weekly digest');
   expect(serviceUrl).toBe(h.connector.url);
@@ -45,4 +47,18 @@ it('a digest subscription made before a restart gets the digest after it, exactl
   expect((await tick(deps, at('2026-11-30T09:01:00Z'))).sent).toEqual([]);
   expect((await tick(deps, at('2026-12-02T12:00:00Z'))).sent).toEqual([]);
   expect(h.connector.calls.filter((c) => c.kind === 'send')).toHaveLength(1);
+});
+
+it('a channel subscribed from one thread is the same channel in every other thread', async () => {
+  h = await startTeams({ testBot: testBot(undefined, '2026-11-27T15:00:00Z') });
+  const inThread = (n: number) => ({ ...CHANNEL, id: `19:general@thread.tacv2;messageid=17000000000${n}` });
+  const say = async (text: string, n: number) => {
+    h!.connector.calls.length = 0;
+    expect(await h!.say({ text: `<at>Reform</at> ${text}`, entities: [BOT_MENTION], conversation: inThread(n) })).toBe(200);
+    return JSON.stringify((await h!.connector.waitFor((c) => c.kind === 'reply' || c.kind === 'send')).body);
+  };
+  expect(await say('subscribe digest', 1)).toContain('This channel will get the weekly digest');
+  expect(await say('subscribe digest', 2)).toContain('This channel already gets the weekly digest');
+  expect(await say('subscriptions', 3)).toContain('"summary":"1 subscription\\n\\ndigest → teams 19:general@thread.tacv2 · since');
+  expect(await say('unsubscribe digest', 4)).toContain('This channel will no longer get the weekly digest');
 });

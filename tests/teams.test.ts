@@ -28,8 +28,10 @@ describe('Teams: commands in channels, group chats and personal chats', () => {
     expect(call.body.summary).toContain('kinship-strategy');
     expect(card.fallbackText).toContain('kinship-strategy');
     // The core saw the command without the bot's mention, as Alice, with the conversation reference in extras.
-    expect(h.incoming[0]).toMatchObject({ text: 'status kinship', platform: 'teams', channel: CHANNEL.id, user: { id: 'teams:aad-alice', name: 'Alice Smith' } });
-    expect(h.incoming[0]?.extras?.reference).toMatchObject({ serviceUrl: h.connector.url, conversation: { id: CHANNEL.id }, bot: { id: '28:bot' } });
+    // The channel, not the thread: subscriptions and later posts belong to the channel.
+    const channel = CHANNEL.id.split(';')[0]!;
+    expect(h.incoming[0]).toMatchObject({ text: 'status kinship', platform: 'teams', channel, user: { id: 'teams:aad-alice', name: 'Alice Smith' } });
+    expect(h.incoming[0]?.extras?.reference).toMatchObject({ serviceUrl: h.connector.url, conversation: { id: channel }, bot: { id: '28:bot' } });
   });
 
   it('answers in a personal chat without a mention, and records the personal conversation for nudges', async () => {

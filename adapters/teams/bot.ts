@@ -30,8 +30,21 @@ export function isPersonal(activity: Activity): boolean {
   return type === 'personal' || (type === undefined && !activity.conversation?.isGroup);
 }
 
+/**
+ * The conversation a message belongs to, for subscriptions and later posts. In a Teams channel the activity's
+ * conversation is one thread (`19:…@thread.tacv2;messageid=…`): the channel itself is the id without the thread,
+ * and posting there starts a new thread that the whole channel sees.
+ */
+export function conversationOf(activity: Activity): string {
+  const id = activity.conversation.id;
+  const thread = id.indexOf(';messageid=');
+  return thread < 0 ? id : id.slice(0, thread);
+}
+
 export function destinationOf(activity: Activity): TeamsDestination {
-  return { platform: 'teams', channel: activity.conversation.id, extras: { reference: TurnContext.getConversationReference(activity) } };
+  const reference = TurnContext.getConversationReference(activity);
+  const channel = conversationOf(activity);
+  return { platform: 'teams', channel, extras: { reference: { ...reference, conversation: { ...reference.conversation!, id: channel } } } };
 }
 
 /** The command a card button carries (`Action.Submit` data `{ reformCommand }`), if this message is a click. */
@@ -61,7 +74,8 @@ export function createTeamsBot(opts: TeamsBotOptions): TeamsActivityHandler {
 
   function incoming(ctx: TurnContext, text: string): Incoming {
     const a = ctx.activity;
-    return { text: text.slice(0, MAX_COMMAND), user: callerOf(a), platform: 'teams', channel: a.conversation.id, extras: destinationOf(a).extras };
+    const destination = destinationOf(a);
+    return { text: text.slice(0, MAX_COMMAND), user: callerOf(a), platform: 'teams', channel: destination.channel, extras: destination.extras };
   }
 
   /** Mention entities often lack the AAD id; the roster has it. Failure falls back to the Teams user id. */
