@@ -190,6 +190,19 @@ describe('tick', () => {
     expect((await h.run('2025-01-02T09:00:00Z')).sent.map((d) => `${d.item} ${d.slot}`)).toEqual(['summer-thing overdue@2024-08-31', 'winter-thing before-28@2025-01-30']);
   });
 
+  it('"Snooze a week" on the 28-day reminder skips the next one, three weeks on; a number of days is taken as typed', async () => {
+    const h = harness(programme);
+    const bot = await subscribe(h.store, programme, '2024-01-01T12:00:00Z');
+    expect((await h.run('2024-03-08T09:00:00Z')).sent.map((d) => d.slot)).toEqual(['before-28@2024-04-05']);
+    bot.setNow('2024-03-08T10:00:00Z');
+    expect(await bot.say('snooze easter-thing')).toContain('Reminders for easter-thing are snoozed until 28 March 2024, 09:01');
+    expect((await h.run('2024-03-28T09:00:00Z')).sent).toEqual([]);
+    expect((await h.run('2024-04-04T09:00:00Z')).sent.map((d) => d.slot)).toEqual(['before-1@2024-04-05']);
+    // Typed days are meant as typed: three days skips nothing here.
+    bot.setNow('2024-01-10T10:00:00Z');
+    expect(await bot.say('snooze winter-thing 3')).toContain('snoozed until 13 January 2024, 10:00');
+  });
+
   it('retries failed sends with backoff, honours Retry-After, and never drops a message', async () => {
     const h = harness(programme);
     await subscribe(h.store, programme, '2024-01-01T12:00:00Z');

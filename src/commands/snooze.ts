@@ -1,19 +1,28 @@
 // `snooze <id> [days]`: skip the next nudge for an item (the "Snooze a week" button).
+import type { DateTime } from 'luxon';
 import { formatInstant } from '../programme/model.js';
+import { reminderSlots } from '../schedule/slots.js';
 import { code, problem, reply } from '../replies/model.js';
 import { audit, stampOf } from '../tracking/changes.js';
 import type { Item } from '../tracking/items.js';
 import { usageReply } from './help.js';
 import { changeItem } from './resolve.js';
-import type { Command } from './types.js';
+import type { Command, Context } from './types.js';
 
 /** Longer than a quarter, and an item should be revised or reassigned rather than silenced. */
 const MAX_DAYS = 90;
 
+/** When the item's next reminder or overdue nudge falls due, if it has one still to come. */
+function nextNudge(ctx: Context, item: Item): DateTime | undefined {
+  if (!item.deadline) return undefined;
+  const { reminders, timezone } = ctx.programme;
+  return reminderSlots(item.deadline.setZone(timezone).toISODate()!, reminders, timezone).find((slot) => slot.at > ctx.now)?.at;
+}
+
 export const snooze: Command = {
   name: 'snooze',
   usage: 'snooze <id> [days, default 7]',
-  summary: 'skip reminders for an item for a while',
+  summary: 'skip reminders for an item: a week and at least the next one, or the days given',
   changes: true,
   async run(ctx, args) {
     if (args.length < 1) return usageReply(snooze);
@@ -23,7 +32,11 @@ export const snooze: Command = {
     const notDone = (item: Item) =>
       item.done ? problem(`${item.id} is done: it gets no reminders to snooze`, ['To nudge about it again: ', code(`reopen ${item.id}`), '.']) : undefined;
     return changeItem(ctx, args[0], (state, item, s) => {
-      const until = ctx.now.plus({ days });
+      // The button's week is at least long enough to skip the next nudge (after the 28-day reminder, the 7-day
+      // one is three weeks away); a number of days typed is taken as it is.
+      const next = args[1] === undefined ? nextNudge(ctx, item) : undefined;
+      const week = ctx.now.plus({ days });
+      const until = next && next >= week ? next.plus({ minutes: 1 }) : week;
       s.snoozedUntil = stampOf(until);
       audit(state, ctx.message.user, ctx.now, { item: item.id, change: 'snoozed', to: `until ${formatInstant(until, ctx.programme.timezone)}` });
       return reply('change', `Reminders for ${item.id} are snoozed until ${formatInstant(until, ctx.programme.timezone)}`);
