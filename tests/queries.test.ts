@@ -26,6 +26,10 @@ describe('status, next, overdue and help in a conversation', () => {
     const pasted = await say(`status ${'zq'.repeat(1500)}`);
     expect(pasted).toContain(`Nothing in the programme matches "${'zq'.repeat(28)}z…".`);
     expect(pasted.length).toBeLessThan(600);
+    // A person typed into a query is repeated as @name, not as the bot's own mention token.
+    const person = await say('status @alice');
+    expect(person).toContain('Nothing in the programme matches "@alice".');
+    expect(person).not.toContain('<@');
     // Cut before an emoji that would be split in two, not through it.
     expect(await say(`status ${'x'.repeat(56)}😀${'y'.repeat(10)}`)).toContain(`matches "${'x'.repeat(56)}…".`);
   });

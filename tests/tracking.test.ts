@@ -132,6 +132,13 @@ describe('tracking commands', () => {
     expect(second).toBeGreaterThan(first);
   });
 
+  it('one word without @ is taken as a post, and the reply says how to name the person instead', async () => {
+    const { say } = testBot();
+    expect(await say('assign kinship-training bob')).toContain('Taken as a post title. To name a person, type assign kinship-training @bob.');
+    expect(await say('assign kinship-training "Head of Service"')).not.toContain('Taken as a post title');
+    expect(await say('assign kinship-training @bob')).not.toContain('Taken as a post title');
+  });
+
   it('bad input gets the usage or a suggestion and changes nothing', async () => {
     const { say, store } = testBot();
     const before = JSON.stringify(await store.read());
@@ -144,7 +151,10 @@ describe('tracking commands', () => {
     expect(await say('rag kinship-strategy purple')).toContain('use red, amber or green');
     expect(await say('note kinship-strategy')).toContain('Usage: note <id> <text>');
     expect(await say(`assign kinship-strategy "${'x'.repeat(500)}"`)).toContain('a post title of at most 120 characters');
-    expect(await say('assign kinship-training @')).toContain('Name a person (@name) or a post title');
+    expect(await say('assign kinship-training @')).toContain('Name one owner: a person (@name), a post title');
+    // Two people are not one owner, and are not a post called "@bob @carol".
+    expect(await say('assign kinship-training @bob @carol')).toContain('Name one owner: a person (@name), a post title');
+    expect(await say('assign kinship-training <@slack:U1|bob> and <@slack:U2|carol>')).toContain('Name one owner');
     // kinship-strategy is done (the file records its completion): no reminders, so nothing to snooze.
     expect(await say('snooze kinship-strategy')).toContain('kinship-strategy is done: it gets no reminders to snooze');
     expect(await say('help foo')).toContain('There is no command "foo". These are the commands:');

@@ -22,14 +22,16 @@ export const assign: Command = {
   async run(ctx, args, rest) {
     if (args.length < 2) return usageReply(assign);
     const owner = parseOwner(ownerText(args, rest, 1), ctx.message.user);
-    if (!owner) return usageReply(assign, `Name a person (@name) or a post title of at most ${MAX_ROLE_LENGTH} characters`);
+    if (!owner) return usageReply(assign, `Name one owner: a person (@name), a post title of at most ${MAX_ROLE_LENGTH} characters, or me`);
     return changeItem(ctx, args[0], (state, item, s) => {
       const from = s.owner ? ownerName(s.owner) : 'nobody';
       s.owner = owner;
       audit(state, ctx.message.user, ctx.now, { item: item.id, change: 'owner', from, to: ownerName(owner) });
+      // One word without @ is taken as a post ("Safeguarding"), but it may have been meant as a person.
+      const word = owner.id.startsWith('role:') && !/\s/.test(owner.name) ? [['Taken as a post title. To name a person, type ', code(`assign ${item.id} @${owner.name}`), '.']] : [];
       return reply('change', `${item.id} is now owned by ${ownerName(owner)}`, [
         { lines: [[code(item.id), ` ${item.title}: owner `, { owner }, from === 'nobody' ? '' : ` (was ${from})`]] },
-      ]);
+      ], word);
     });
   },
 };

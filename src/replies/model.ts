@@ -1,6 +1,7 @@
 // The neutral reply model. The core builds these; each adapter renders them (plain text, Block Kit,
 // Adaptive Cards). User-provided text stays in `text` pieces, so every renderer can escape it.
 import type { Status } from '../programme/status.js';
+import { readableMentions } from '../tracking/owners.js';
 import type { Owner, Rag } from '../tracking/state.js';
 
 /**
@@ -60,8 +61,12 @@ export function problem(heading: string, ...lines: Rich[]): Reply {
 export const code = (text: string): Inline => ({ code: text });
 export const strong = (text: string): Inline => ({ strong: text });
 
-/** What someone typed, as a reply repeats it: a few words, not a pasted page, and never half an emoji. */
-export function echoed(text: string, max = 60): string {
+/**
+ * What someone typed, as a reply repeats it: a few words, not a pasted page, never half an emoji, and people as
+ * `@name`, not the bot's own mention tokens.
+ */
+export function echoed(typed: string, max = 60): string {
+  const text = readableMentions(typed);
   if (text.length <= max) return text;
   const cut = text.slice(0, max - 3);
   return `${/[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut}…`;

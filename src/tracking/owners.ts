@@ -27,7 +27,8 @@ export function parseOwner(text: string, caller: Caller): Owner | undefined {
   if (/^(me|myself)$/i.test(t)) return { id: caller.id, name: caller.name };
   const m = t.match(MENTION);
   if (m) return { id: m[1]!, name: m[2] || m[1]!.replace(/^[a-z]+:/, '') };
-  // A post title has words in it: "@" or "-" on its own is a slip, not an owner.
-  if (t.length > MAX_ROLE_LENGTH || !/[\p{L}\p{N}]/u.test(t)) return undefined;
+  // A post title has words in it: "@" or "-" on its own is a slip, not an owner. Mentions in it ("@bob @carol")
+  // are people, and an item has one owner.
+  if (t.length > MAX_ROLE_LENGTH || !/[\p{L}\p{N}]/u.test(t) || /<@[a-z]+:/.test(t)) return undefined;
   return { id: roleId(t), name: t };
 }
