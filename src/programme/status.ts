@@ -35,12 +35,13 @@ export function statusAt(item: Deadlined, now: DateTime, zone: string, dueSoonDa
   const deadline = deadlineOf(item, zone);
   if (!deadline) return 'upcoming';
   if (now > deadline) return 'overdue';
-  // Luxon counts calendar days in the zone, which differ from elapsed days only by what clock changes add or
-  // take away (an hour in London). Only deadlines near the threshold need its slower, exact count.
+  // Due soon from the day with `dueSoonDays` days left, as replies count them ("28 days left", the 28-day
+  // reminder). Calendar days differ from elapsed days by less than two, so only deadlines near the threshold
+  // need the count.
   const elapsed = (deadline.toMillis() - now.toMillis()) / DAY_MS;
   if (elapsed > dueSoonDays + 2) return 'upcoming';
   if (elapsed < dueSoonDays - 2) return 'due-soon';
-  return deadline.diff(now, 'days').days <= dueSoonDays ? 'due-soon' : 'upcoming';
+  return daysLeft(deadline, now, zone) <= dueSoonDays ? 'due-soon' : 'upcoming';
 }
 
 const DAY_MS = 86_400_000;
