@@ -70,6 +70,9 @@ async function ask(args: string[], config: Config): Promise<void> {
   const bot = createBot({ programme, store, clock: now ? frozenClock(now) : systemClock(), logger, editors: config.editors });
   const answer = await bot.handle(consoleMessage(text, values.user ?? config.consoleUser, values.channel ?? 'console'));
   process.stdout.write(renderPlain(answer) + '\n');
+  // Scripts can tell: a refusal, an unknown id, a store that cannot be read, or a command not understood exit 1.
+  const askedForHelp = /^\s*(help|commands|\?)(\s|$)/i.test(text) || text.trim() === '';
+  if (answer.tone === 'problem' || (answer.tone === 'help' && !askedForHelp)) process.exitCode = 1;
 }
 
 async function tickCommand(args: string[], config: Config): Promise<void> {

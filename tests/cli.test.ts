@@ -30,6 +30,18 @@ describe('reform CLI', () => {
     expect(r.out).toContain('spring 2024');
   });
 
+  it('ask exits 1 when the reply is a problem or the usage, so a script can tell, and 0 for help asked for', () => {
+    expect(reform(['ask', 'status zebra crossings']).code).toBe(1);
+    expect(reform(['ask', 'assign no-such-id me']).code).toBe(1);
+    expect(reform(['ask', 'frobnicate']).code).toBe(1);
+    expect(reform(['ask', 'assign']).code).toBe(1);
+    const refused = reform(['ask', 'assign kinship-training me'], { env: { REFORM_EDITORS: 'console:someone-else' } });
+    expect(refused.out).toContain('Only the editors');
+    expect(refused.code).toBe(1);
+    expect(reform(['ask', 'help']).code).toBe(0);
+    expect(reform(['ask', 'help assign']).code).toBe(0);
+  });
+
   it('reads settings from .env in the working folder; the environment wins over the file', () => {
     const folder = mkdtempSync(join(tmpdir(), 'reform-dotenv-'));
     const root = process.cwd();

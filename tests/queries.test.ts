@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { testBot } from './helpers.js';
+import { programmeFrom, testBot } from './helpers.js';
 
 describe('status, next, overdue and help in a conversation', () => {
   it('status agency in June 2023 shows the agency rules and compliance milestones with their phrases', async () => {
@@ -26,6 +26,9 @@ describe('status, next, overdue and help in a conversation', () => {
     const pasted = await say(`status ${'zq'.repeat(1500)}`);
     expect(pasted).toContain(`Nothing in the programme matches "${'zq'.repeat(28)}z…".`);
     expect(pasted.length).toBeLessThan(600);
+    // The summary's examples come from the programme the bot reads, not from the default one.
+    const other = testBot(programmeFrom('programme: Local plan\nmilestones:\n  - id: hub-opens\n    title: Family hub opens\n    due: May 2027\n    themes: [hubs]\n    aliases: [FH]\n'));
+    expect(await other.say('status')).toContain('Ask about one thing: status hubs, status hub-opens, status FH.');
     // A person typed into a query is repeated as @name, not as the bot's own mention token.
     const person = await say('status @alice');
     expect(person).toContain('Nothing in the programme matches "@alice".');

@@ -11,6 +11,13 @@ import type { Command, Context } from './types.js';
 
 const ORDER: Status[] = ['overdue', 'due-soon', 'upcoming', 'done'];
 
+/** What to ask about, from this programme: a theme, a milestone id and an alias. */
+function examples(programme: Context['programme']): string[] {
+  const aliases = programme.milestones.flatMap((m) => m.aliases);
+  const alias = aliases.find((a) => !/\s/.test(a)) ?? aliases[0];
+  return [programme.themes[0], programme.milestones[0]?.id, alias].filter((e): e is string => Boolean(e));
+}
+
 function summary(ctx: Context, state: State): Reply {
   const { programme, now } = ctx;
   const zone = programme.timezone;
@@ -29,7 +36,7 @@ function summary(ctx: Context, state: State): Reply {
       { title: overdue.length ? `Overdue (${overdue.length})` : 'Overdue', ...(overdue.length ? { items: overdue.map(withActions) } : { lines: [['Nothing is overdue.']] }) },
       { title: 'Next deadlines', ...(next.length ? { items: next.map(withActions) } : { lines: [['No open deadlines ahead.']] }) },
     ],
-    [['Ask about one thing: ', code('status kinship'), ', ', code('status agency-compliance'), ', ', code('status SGO'), `. As at ${formatInstant(now, zone)}.`]],
+    [['Ask about one thing: ', ...examples(programme).flatMap((e, i) => [...(i ? [', '] : []), code(`status ${e}`)]), `. As at ${formatInstant(now, zone)}.`]],
   );
 }
 
