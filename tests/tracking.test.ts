@@ -92,7 +92,17 @@ describe('tracking commands', () => {
     expect(added).not.toContain('has passed');
     // Today (24 November 2026) is not past; last year is, and the answer says so.
     expect(await say('action add phase-1-end "Book the room" due 24 November 2026')).not.toContain('has passed');
-    expect(await say('action add phase-1-end "Typo in the year" due 1 January 2020')).toContain('That date has passed: phase-1-end/2 is overdue from the start.');
+    const typo = await say('action add phase-1-end "Typo in the year" due 1 January 2020');
+    expect(typo).toContain('due 1 January 2020\nThat date has passed: it is overdue from the start.');
+    // The reply says the deadline worked out, and how an ambiguous phrase was read.
+    expect(added).toContain('due end of March 2027 (deadline 31 March 2027)');
+    expect(await say('action add phase-1-end "Budget" due financial year 2026')).toContain('is ambiguous: read as 2026-27');
+    // A relative phrase is kept with its date: read again later, "in six months" would mean another day.
+    expect(await say('action add phase-1-end "Review" due in six months')).toContain('due in six months (24 May 2027)');
+    expect(await say('status phase-1-end/4')).toContain('in six months (24 May 2027)');
+    const slipped = await say('revise phase-1-end/4 in three months because sooner is better');
+    expect(slipped).toContain('now due in three months (24 February 2027)');
+    expect(await say('revise phase-1-end/4 5 May 2021 because typo')).toContain('That date has passed');
     expect(await say('action add kinship-strategy Brief members on allowance trial')).toContain('kinship-strategy/2');
     let out = await say('status kinship-strategy');
     expect(out).toContain('kinship-strategy/1  Refresh local kinship offer [upcoming]');

@@ -1,12 +1,13 @@
 // `action add <milestone-id> "<title>" [due <phrase>] [owner <owner>]`: a local action under a milestone,
 // with its own id (kinship-strategy/1) and the same verbs as milestones.
-import { PHRASE_EXAMPLES, parsePhrase } from '../programme/phrases.js';
+import { formatDay } from '../programme/model.js';
 import { code, reply } from '../replies/model.js';
 import { ownerName } from '../replies/plain.js';
 import { audit, editItem, stampOf } from '../tracking/changes.js';
 import { parseOwner, readableMentions } from '../tracking/owners.js';
 import { refusal } from '../tracking/permissions.js';
 import type { Owner } from '../tracking/state.js';
+import { typedDue } from './due.js';
 import { usageReply } from './help.js';
 import { isReply, resolveItem } from './resolve.js';
 import type { Command } from './types.js';
@@ -38,6 +39,9 @@ function parseActionArgs(args: string[]): ActionArgs | undefined {
   return { milestone, title, due: part(dueAt), owner: part(ownerAt) };
 }
 
+/** " (deadline 31 March 2027)" after a phrase that does not already say the day. */
+const withDeadline = (phrase: string, day: string): string => (phrase.toLowerCase() === day.toLowerCase() ? '' : ` (deadline ${day})`);
+
 export const action: Command = {
   name: 'action',
   aliases: ['actions'],
@@ -50,11 +54,8 @@ export const action: Command = {
     if (!parsed) return usageReply(action);
     if (parsed.title.length > MAX_TITLE) return usageReply(action, `The title is too long (at most ${MAX_TITLE} characters)`);
     if (parsed.due === '') return usageReply(action, 'Say when after "due", e.g. due end of March 2025');
-    const today = ctx.now.setZone(ctx.programme.timezone).toISODate() ?? undefined;
-    const due = parsed.due === undefined ? undefined : parsePhrase(parsed.due, today);
-    if (due && !due.ok) {
-      return usageReply(action, `"${parsed.due!.slice(0, 60)}" is not a date phrase (try ${PHRASE_EXAMPLES.map((p) => `"${p}"`).join(', ')})`);
-    }
+    const due = parsed.due === undefined ? undefined : typedDue(ctx, parsed.due);
+    if (due && !due.ok) return usageReply(action, due.problem);
     let owner: Owner | undefined;
     if (parsed.owner !== undefined) {
       owner = parseOwner(parsed.owner, ctx.message.user);
@@ -72,7 +73,7 @@ export const action: Command = {
         id,
         milestoneId: milestone.id,
         title: parsed.title,
-        ...(due?.ok ? { due: { phrase: parsed.due!, span: due.span } } : {}),
+        ...(due?.ok ? { due: { phrase: due.phrase, span: due.span } } : {}),
         createdAt: stampOf(ctx.now),
         createdBy: ctx.message.user.id,
       };
@@ -85,10 +86,9 @@ export const action: Command = {
         {
           lines: [
             [code(id), ` ${parsed.title}`],
-            ...(parsed.due ? [[`due ${parsed.due}`]] : []),
-            // Recording work already late is allowed (catching up on paper records), but said out loud: a typo
-            // in the year would otherwise only show as a long-overdue nudge.
-            ...(due?.ok && today !== undefined && due.span.last < today ? [[`That date has passed: ${id} is overdue from the start.`]] : []),
+            // The deadline as worked out, how an ambiguous phrase was read, and a date already past (recording
+            // late work is allowed, but a typo in the year would otherwise only show as a long-overdue nudge).
+            ...(due?.ok ? [[`due ${due.phrase}${withDeadline(due.phrase, formatDay(due.span.last, ctx.programme.timezone))}`], ...due.notes] : []),
             ...(owner ? [['owner ', { owner }]] : []),
           ],
         },

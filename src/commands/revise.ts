@@ -1,11 +1,11 @@
 // `revise <id> <due phrase> because <reason>`: re-baseline a deadline locally. The stated date stays; the
 // revised one drives status and reminders; the slip is recorded and shown in status.
 import { formatDay } from '../programme/model.js';
-import { PHRASE_EXAMPLES, parsePhrase } from '../programme/phrases.js';
 import { code, reply } from '../replies/model.js';
 import { dueText } from '../replies/items.js';
 import { audit, stampOf } from '../tracking/changes.js';
 import { readableMentions } from '../tracking/owners.js';
+import { typedDue } from './due.js';
 import { usageReply } from './help.js';
 import { changeItem } from './resolve.js';
 import { textAfter } from './tokenize.js';
@@ -23,18 +23,15 @@ export const revise: Command = {
     if (args.length < 2 || !split) return usageReply(revise, 'Say the new date and why: revise <id> <due phrase> because <reason>');
     const phrase = split[1]!.trim();
     const reason = readableMentions(split[2]!.trim());
-    const today = ctx.now.setZone(ctx.programme.timezone).toISODate() ?? undefined;
-    const parsed = parsePhrase(phrase, today);
-    if (!parsed.ok) {
-      return usageReply(revise, `"${phrase.slice(0, 60)}" is not a date phrase (try ${PHRASE_EXAMPLES.map((p) => `"${p}"`).join(', ')})`);
-    }
+    const due = typedDue(ctx, phrase);
+    if (!due.ok) return usageReply(revise, due.problem);
     return changeItem(ctx, args[0], (state, item, s) => {
       const from = dueText(item);
       const previous = item.revisions.at(-1)?.phrase ?? item.due?.phrase ?? 'no date';
-      s.revisions.push({ phrase, span: parsed.span, at: stampOf(ctx.now), by: ctx.message.user.id, byName: ctx.message.user.name, reason, from: previous });
-      audit(state, ctx.message.user, ctx.now, { item: item.id, change: `deadline revised because ${reason}`, from: previous, to: phrase });
-      return reply('change', `${item.id} now due ${phrase}`, [
-        { lines: [[code(item.id), ` was due ${from}; now ${phrase} (deadline ${formatDay(parsed.span.last, ctx.programme.timezone)}).`], ['Why: ', reason]] },
+      s.revisions.push({ phrase: due.phrase, span: due.span, at: stampOf(ctx.now), by: ctx.message.user.id, byName: ctx.message.user.name, reason, from: previous });
+      audit(state, ctx.message.user, ctx.now, { item: item.id, change: `deadline revised because ${reason}`, from: previous, to: due.phrase });
+      return reply('change', `${item.id} now due ${due.phrase}`, [
+        { lines: [[code(item.id), ` was due ${from}; now ${due.phrase} (deadline ${formatDay(due.span.last, ctx.programme.timezone)}).`], ['Why: ', reason], ...due.notes] },
       ]);
     });
   },
