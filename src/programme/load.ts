@@ -4,7 +4,7 @@ import { IANAZone } from 'luxon';
 import { LineCounter, isAlias, isCollection, isMap, isPair, isScalar, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import type { Milestone, Programme, DatedPhrase } from './model.js';
-import { PHRASE_EXAMPLES, parsePhrase } from './phrases.js';
+import { parsePhrase, phraseHint } from './phrases.js';
 import { milestoneSchema, programmeSchema, type MilestoneEntry } from './schema.js';
 import { echoed } from '../replies/model.js';
 
@@ -28,8 +28,6 @@ type PathKey = string | number;
 function pathText(path: readonly PathKey[]): string {
   return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${key}` : key), '');
 }
-
-const TRY = `(try ${PHRASE_EXAMPLES.map((p) => `"${p}"`).join(', ')})`;
 
 function quote(value: unknown): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
@@ -97,7 +95,11 @@ function readPhrase(
   // A relative phrase under an anchor that could not be read: the anchor's own error says what to fix.
   if (result.reason === 'needs-anchor' && anchor === null) return undefined;
   if (result.reason === 'needs-anchor') report(at, `${quote(text)} is relative: add "anchor:" with the date it counts from`);
-  else report(at, `${quote(text)} is not a date phrase ${TRY}`);
+  else {
+    // A milestone's own `due:` may keep the report's words when `deadline:` gives the date.
+    const keep = at.at(-1) === 'due' && !at.includes('revised') ? '; or keep the report\'s words in "due:" and give the date in "deadline:"' : '';
+    report(at, `${quote(text)} is not a date phrase (${phraseHint(String(text))}${keep})`);
+  }
   return undefined;
 }
 

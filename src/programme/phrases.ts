@@ -17,6 +17,12 @@ export type PhraseKind = 'day' | 'month' | 'season' | 'part-year' | 'quarter' | 
 
 export const PHRASE_EXAMPLES = ['11 May 2023', 'September 2023', 'spring 2024', 'end of 2027'];
 
+/** Why a phrase was not read, and what to write instead. */
+export function phraseHint(text: string): string {
+  if (/\bterms?\b/i.test(text)) return 'school terms are not read, as their dates differ between councils: write the date, such as "31 December 2024"';
+  return `try ${PHRASE_EXAMPLES.map((p) => `"${p}"`).join(', ')}`;
+}
+
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
 
 const NUMBER_WORDS: Record<string, number> = {
@@ -73,7 +79,11 @@ function validDay(year: number, month: number, day: number): boolean {
   return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
 }
 
-/** Lower-case, single spaces, curly quotes straightened, no trailing full stop. */
+/**
+ * Lower-case, single spaces, curly quotes straightened, no trailing full stop; then the other ways reports write
+ * the same thing, rewritten to one: "end-March" as "end March", "11th of May" as "11th May", "Quarter 3 of" as
+ * "q3", "2024/25 financial year" as "financial year 2024/25", two-digit years ("FY24/25", "Q4 24/25") in full.
+ */
 function normalise(text: string): string {
   return text
     .toLowerCase()
@@ -81,7 +91,13 @@ function normalise(text: string): string {
     .replace(/[\u2013\u2014]/g, '-')
     .replace(/\s+/g, ' ')
     .trim()
-    .replace(/[.,;]+$/, '');
+    .replace(/[.,;]+$/, '')
+    .replace(/\b(end|mid|early|late)-(?=[a-z0-9])/g, '$1 ')
+    .replace(/\b(\d{1,2}(?:st|nd|rd|th)?) of (?=[a-z])/g, '$1 ')
+    .replace(/\bquarter ([1-4])\b/g, 'q$1')
+    .replace(/\b(q[1-4]) of\b/g, '$1')
+    .replace(/^(.*?)(\d{4}[-/]\d{2,4}) financial year$/, '$1financial year $2')
+    .replace(/\b(fy ?|q[1-4] )(\d{2})[-/](\d{2})$/, '$120$2-$3');
 }
 
 // Words in front of a phrase that do not move its deadline: "by end of 2027" is due when "2027" is.
@@ -128,7 +144,9 @@ function parseAbsolute(text: string): Extract<PhraseResult, { ok: true }> | unde
     if (yearNumber(m[1]!) === undefined || !validDay(y, mo, d)) return undefined;
     return { ok: true, kind: 'day', span: { first: iso(y, mo, d), last: iso(y, mo, d) } };
   }
-  if ((m = text.match(/^(\d{1,2})\/(\d{1,2})\/(\d{4})$/))) {
+  // "11/05/2023", "11-05-2023", "11.05.2023": day first, as UK reports write them.
+  if ((m = text.match(/^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})$/))) {
+    m = [m[0], m[1]!, m[3]!, m[4]!] as unknown as RegExpMatchArray;
     const [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
     if (yearNumber(m[3]!) === undefined || !validDay(y, mo, d)) return undefined;
     return { ok: true, kind: 'day', span: { first: iso(y, mo, d), last: iso(y, mo, d) } };
@@ -140,6 +158,21 @@ function parseAbsolute(text: string): Extract<PhraseResult, { ok: true }> | unde
     const day = Number(m[1]);
     if (month === undefined || year === undefined || !validDay(year, month, day)) return undefined;
     return { ok: true, kind: 'day', span: { first: iso(year, month, day), last: iso(year, month, day) } };
+  }
+  // "mid March 2025": early is the 1st to the 10th, mid the 11th to the 20th, late the 21st to the month's end.
+  if ((m = text.match(/^(early|mid|late) ([a-z]+\.?) (\d{4})$/))) {
+    const month = monthNumber(m[2]!);
+    const year = yearNumber(m[3]!);
+    if (month === undefined || year === undefined) return undefined;
+    const [from, to] = m[1] === 'early' ? [1, 10] : m[1] === 'mid' ? [11, 20] : [21, daysInMonth(year, month)];
+    return { ok: true, kind: 'month', span: { first: iso(year, month, from), last: iso(year, month, to) } };
+  }
+  // "H1 2025", "first half of 2025": calendar halves.
+  if ((m = text.match(/^(?:h([12])|(first|second) half(?: of)?) (\d{4})$/))) {
+    const year = yearNumber(m[3]!);
+    if (year === undefined) return undefined;
+    const first = m[1] === '1' || m[2] === 'first';
+    return { ok: true, kind: 'part-year', span: monthSpan(year, first ? 1 : 7, first ? 6 : 12) };
   }
   // "May 2023"
   if ((m = text.match(/^([a-z]+\.?) (\d{4})$/))) {
