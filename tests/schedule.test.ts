@@ -526,7 +526,9 @@ describe('tick', () => {
     expect(await say('subscribe digest')).toContain('This channel will get the weekly digest\n\nFrom now on: the weekly digest, Fridays at 16:00 (the next working day when that is a bank holiday). unsubscribe digest stops it.');
     expect(await say('subscribe digest')).toContain('This channel already gets the weekly digest');
     const { say: sayDefault } = testBot(programme, '2024-01-01T12:00:00Z');
-    expect(await sayDefault('subscribe reminders')).toContain('reminders 28, 7 and 1 days before each deadline and an overdue nudge, at 09:00 on working days');
+    const plain = await sayDefault('subscribe reminders');
+    expect(plain).toContain('reminders 28, 7 and 1 days before each deadline and an overdue nudge, at 09:00 on working days');
+    expect(plain).toContain('The bot must be a member of this channel to post here: invite it if it is not.');
   });
 
   it('sends a Friday digest that Good Friday and Easter Monday move into the next week, and the one after it', async () => {

@@ -69,7 +69,7 @@ export const subscribe: Command = {
         state.subscriptions.push({ id, kind, platform, channel, ...(extras ? { extras } : {}), createdAt: stampOf(ctx.now), createdBy: ctx.message.user.id });
       }
       audit(state, ctx.message.user, ctx.now, { item: `${SUBSCRIPTION_ITEM}${id}`, change: existing ? 'resubscribed' : 'subscribed', to: kind });
-      return reply('change', `This channel will get ${named(kind)}`, [{ lines: [[`From now on: ${schedule(ctx, kind)}. `, code(`unsubscribe ${kind}`), ` stops ${kind === 'digest' ? 'it' : 'them'}.`]] }]);
+      return reply('change', `This channel will get ${named(kind)}`, [{ lines: [[`From now on: ${schedule(ctx, kind)}. `, code(`unsubscribe ${kind}`), ` stops ${kind === 'digest' ? 'it' : 'them'}.`], ['The bot must be a member of this channel to post here: invite it if it is not.']] }]);
     });
   },
 };
