@@ -29,6 +29,12 @@ describe('status, next, overdue and help in a conversation', () => {
     // The summary's examples come from the programme the bot reads, not from the default one.
     const other = testBot(programmeFrom('programme: Local plan\nmilestones:\n  - id: hub-opens\n    title: Family hub opens\n    due: May 2027\n    themes: [hubs]\n    aliases: [FH]\n'));
     expect(await other.say('status')).toContain('Ask about one thing: status hubs, status hub-opens, status FH.');
+    // Stop words alone are not corrected into a title word that happens to be near ("the" is not "then").
+    expect(await say('status the')).toContain('Nothing in the programme matches "the".');
+    expect(await say('status what is the')).not.toContain('Did you mean');
+    // Quotes around the whole command, as pasted from an email, are not part of it.
+    expect(await say("'status kinship'")).toMatch(/^Theme "kinship": /);
+    expect(await say('\u201cnext 1\u201d')).toMatch(/^Next 1 deadline/);
     // A person typed into a query is repeated as @name, not as the bot's own mention token.
     const person = await say('status @alice');
     expect(person).toContain('Nothing in the programme matches "@alice".');

@@ -27,9 +27,14 @@ export function findCommand(verb: string): Command | undefined {
   return ALL.find((c) => c.name === v || c.aliases?.includes(v));
 }
 
-/** Strips what platforms put in front of a command: `/reform`, `reform`, `@Reform`. */
+/**
+ * Strips what platforms put in front of a command (`/reform`, `reform`, `@Reform`), and quotes around the whole
+ * of it (`'status kinship'`, as pasted from an email).
+ */
 export function commandText(text: string): string {
-  return text.replace(/^\s*(?:\/reform|@reform|reform)(?=\s|$)/i, '').trim();
+  const body = text.replace(/^\s*(?:\/reform|@reform|reform)(?=\s|$)/i, '').trim();
+  const quoted = /^(['"\u2018\u201c])([^'"\u2018\u2019\u201c\u201d]+)(['"\u2019\u201d])$/.exec(body);
+  return quoted ? quoted[2]!.trim() : body;
 }
 
 export interface ParsedCommand {

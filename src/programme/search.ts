@@ -123,6 +123,8 @@ export function searchMilestones(programme: Programme, query: string): SearchRes
     return { ...direct, term: query.trim() };
   }
 
+  // "the", "what is": nothing to look for, and nothing to correct into a word that happens to be near.
+  if (!words(term).some((w) => !STOP_WORDS.has(w))) return { kind: 'none', suggestions: [] };
   const vocab = vocabulary(programme);
   // Correct each word on its own, so "kinshp stratgy" still finds kinship-strategy.
   const corrected = words(term).map((w) => nearestTerms(w, vocab, 1)[0] ?? w).join(' ');
