@@ -23,7 +23,7 @@ const USAGE = `Usage:
   reform [start]                              run the bot (console when no Slack or Teams settings)
   reform start [--now ISO] [--milestones FILE]
                                               the same, at a frozen instant or on another programme file
-  reform check [--milestones FILE]            validate a programme file
+  reform check [--milestones FILE] [--now ISO] validate a programme file
   reform ask "<text>" [--now ISO] [--user ID] [--channel ID]
                                               run one command as a chat would and print the reply
   reform tick [--now ISO]                     run the scheduler once and list what it sent
@@ -42,10 +42,17 @@ function parseNow(value: string | undefined, config: Config): DateTime | undefin
 }
 
 async function check(args: string[], config: Config): Promise<void> {
-  const { values } = parseArgs({ args, options: { milestones: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({ args, options: { milestones: { type: 'string' }, now: { type: 'string' } }, strict: true });
   const file = values.milestones ?? config.milestonesFile;
   const { programme, warnings } = await readProgrammeFile(file, config.timezone, values.milestones ? '--milestones' : config.milestonesFrom);
   for (const w of warnings) process.stdout.write(`warning: ${w}\n`);
+  // A completion dated ahead (a typo in the year, a planned date) counts only from that day: say so.
+  const today = (parseNow(values.now, config) ?? systemClock().now()).setZone(programme.timezone).toISODate()!;
+  for (const m of programme.milestones) {
+    if (m.completed && m.completed.span.first > today) {
+      process.stdout.write(`warning: ${m.id}: completed "${m.completed.phrase}" is after today; it counts as not done until then\n`);
+    }
+  }
   const base = file.split('/').at(-1);
   const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   process.stdout.write(`${base}: ${count(programme.milestones.length, 'milestone')}, ${count(programme.themes.length, 'theme')}\n`);

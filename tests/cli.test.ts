@@ -99,6 +99,13 @@ describe('reform CLI', () => {
     const r = reform(['check', '--milestones', bad]);
     expect(r.code).toBe(1);
     expect(r.err).toContain('bad.yaml:5: milestones[0].due: "the twelfth of never" is not a date phrase');
+    // A completion dated after today is a warning, not an error: it counts only from that day.
+    const ahead = join(dir, 'ahead.yaml');
+    writeFileSync(ahead, 'programme: X\nmilestones:\n  - id: a\n    title: A\n    due: May 2027\n    themes: [x]\n    completed:\n      date: 11 May 2099\n');
+    const warned = reform(['check', '--milestones', ahead, '--now', '2026-11-24T10:00:00Z']);
+    expect(warned.code).toBe(0);
+    expect(warned.out).toContain('warning: a: completed "11 May 2099" is after today; it counts as not done until then');
+    expect(reform(['check', '--milestones', ahead, '--now', '2099-05-11T10:00:00Z']).out).not.toContain('warning');
   });
 
   it('stops startup on a missing file, naming the path and the variable', () => {
