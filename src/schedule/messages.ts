@@ -56,7 +56,7 @@ export function lastDigestSent(state: State, subscription?: string): DateTime | 
 
 const MAX_CHANGES = 40;
 
-/** The weekly digest: overdue, due in the horizon, changes since `since`, unowned milestones due soon. */
+/** The weekly digest: overdue, due in the horizon, changes since `since`, unowned milestones overdue or due soon. */
 export function digestMessage(programme: Programme, state: State, now: DateTime, since: DateTime | undefined, late?: Slot): Reply {
   const zone = programme.timezone;
   const items = [...allMilestoneItems(programme, state, now), ...allActionItems(programme, state, now)];
@@ -65,7 +65,9 @@ export function digestMessage(programme: Programme, state: State, now: DateTime,
   const unownedBy = now.plus({ weeks: programme.digest.unowned_weeks });
   const overdue = open.filter((i) => i.status === 'overdue').sort(bySoonest);
   const dueSoon = open.filter((i) => i.status !== 'overdue' && i.deadline && i.deadline <= horizon).sort(bySoonest);
-  const unowned = open.filter((i) => i.kind === 'milestone' && !i.owner && i.deadline && i.deadline > now && i.deadline <= unownedBy).sort(bySoonest);
+  // Overdue ones first: a milestone past its deadline with nobody named is the one a committee most needs to see.
+  const dueBy = open.filter((i) => i.kind === 'milestone' && i.deadline && i.deadline <= unownedBy);
+  const unowned = dueBy.filter((i) => !i.owner).sort(bySoonest);
   // A first digest covers the week before it was due, not before it was sent, so its attempts differ only where
   // something really changed (after a crash between parts, a matching rendering can go on where it stopped).
   const start = since ?? (late?.at ?? now).minus({ weeks: 1 });
@@ -83,7 +85,12 @@ export function digestMessage(programme: Programme, state: State, now: DateTime,
         title: `Changes since the last digest (${changes.length})`,
         lines: changes.length ? [...changes.slice(0, MAX_CHANGES).map((e) => changeLine(e, zone)), ...(changes.length > MAX_CHANGES ? [[`…and ${changes.length - MAX_CHANGES} more (see history <id>).`]] : [])] : [['No changes.']],
       },
-      { title: `No owner, due within ${programme.digest.unowned_weeks} weeks (${unowned.length})`, ...(unowned.length ? { items: show(unowned) } : { lines: [['Every milestone due soon has an owner.']] }) },
+      {
+        title: `No owner, overdue or due within ${programme.digest.unowned_weeks} weeks (${unowned.length})`,
+        ...(unowned.length
+          ? { items: show(unowned) }
+          : { lines: [[dueBy.length ? 'Every milestone overdue or due soon has an owner.' : `No milestone is overdue or due within ${programme.digest.unowned_weeks} weeks.`]] }),
+      },
     ],
   );
 }
