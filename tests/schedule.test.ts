@@ -171,6 +171,33 @@ describe('tick', () => {
     expect(back.sent.map((d) => `${d.item} ${d.slot}`)).toEqual(['easter-thing overdue@2024-04-05']);
   });
 
+  it('a deadline moved out and back again starts its own reminders, and its overdue nudge still goes', async () => {
+    const h = harness(programme);
+    const bot = await subscribe(h.store, programme, '2024-01-01T12:00:00Z');
+    bot.setNow('2024-11-01T12:00:00Z');
+    await bot.say('revise winter-thing 20 February 2025 because waiting on DfE');
+    expect((await h.run('2025-01-23T09:00:00Z')).sent.filter((d) => d.item === 'winter-thing').map((d) => d.slot)).toEqual(['before-28@2025-02-20']);
+    bot.setNow('2025-01-23T12:00:00Z');
+    await bot.say('revise winter-thing 15 January 2025 because DfE said no');
+    const back = await h.run('2025-01-23T13:00:00Z');
+    expect(back.sent.filter((d) => d.item === 'winter-thing').map((d) => d.slot)).toEqual(['overdue@2025-01-15']);
+  });
+
+  it('a reminder dropped by unsubscribe while its send was failing stays dropped, and is not sent after a new subscribe', async () => {
+    const h = harness(programme);
+    const clerk = await subscribe(h.store, programme, '2024-01-01T12:00:00Z');
+    const send = h.chat.send;
+    h.chat.send = async () => {
+      await clerk.bot.handle({ text: 'unsubscribe reminders', user: { id: 'console:clerk', name: 'clerk' }, platform: 'console', channel: 'leadership' });
+      return { ok: false, error: 'timeout' };
+    };
+    await h.run('2024-03-08T09:00:00Z');
+    expect((await h.store.read()).ledger['reminders:console:leadership|easter-thing|before-28@2024-04-05']).toMatchObject({ state: 'superseded', note: 'unsubscribed' });
+    h.chat.send = send;
+    await subscribe(h.store, programme, '2024-03-15T12:00:00Z');
+    expect((await h.run('2024-03-15T12:01:00Z')).sent).toEqual([]);
+  });
+
   it('sends a subscription nothing from before it existed', async () => {
     const h = harness(programme);
     await subscribe(h.store, programme, '2024-04-10T12:00:00Z');
@@ -593,6 +620,12 @@ describe('tick', () => {
     const overdue = await h.run('2024-03-18T09:00:00Z');
     expect(overdue.sent.filter((d) => d.item === 'summer-thing/1').map((d) => `${d.channel} ${d.slot}`)).toEqual(['leadership overdue@2024-03-15']);
     expect(h.chat.tried.filter((c) => c === 'dm-console:carol')).toHaveLength(1);
+    // Her next action is tried directly again: the refusal may have passed (she came back, or reinstalled the app).
+    h.chat.refuse('dm-console:carol', '');
+    bot.setNow('2024-03-18T12:00:00Z');
+    await bot.say('action add summer-thing "Write up" due 29 March 2024 owner @carol');
+    const second = await h.run('2024-03-28T09:00:00Z');
+    expect(second.sent.filter((d) => d.item === 'summer-thing/2').map((d) => d.channel)).toEqual(['dm-console:carol']);
   });
 
   it('retries a refused direct message with backoff when no channel gets reminders', async () => {

@@ -81,10 +81,11 @@ function directDestination(identity: string, state: State, chats: readonly Chat[
 
 /**
  * Where an action's nudges go: its owner directly where the platform allows, else the reminders channels. An
- * owner whose direct messages the platform refused for good (they left, or closed them) is reached there too.
+ * owner whose direct messages the platform refused for good for this action (they left, or closed them) is
+ * reached there too; another action, or another owner, is tried directly again.
  */
 function directTarget(item: Item, state: State, chats: readonly Chat[], refused: ReadonlySet<string>): Target | undefined {
-  if (item.kind !== 'action' || !item.owner || !item.action || refused.has(`dm:${item.owner.id}`)) return undefined;
+  if (item.kind !== 'action' || !item.owner || !item.action || refused.has(`dm:${item.owner.id}|${item.id}`)) return undefined;
   const destination = directDestination(item.owner.id, state, chats);
   return destination ? { id: `dm:${item.owner.id}`, destination, createdAt: instant(item.action.createdAt), failing: false } : undefined;
 }
@@ -102,7 +103,8 @@ function plan(programme: Programme, state: State, chats: readonly Chat[], now: D
   const zone = programme.timezone;
   const reminderTargets = state.subscriptions.filter((s) => s.kind === 'reminders').map(subscriptionTarget);
   const items = [...allMilestoneItems(programme, state, now), ...allActionItems(programme, state, now)];
-  const refused = new Set(Object.values(state.ledger).filter((e) => e.state === 'superseded' && e.note?.startsWith(DM_REFUSED)).map((e) => e.subscription));
+  // Owner and action whose direct messages were refused for good: later reminders for it go to the channels.
+  const refused = new Set(Object.values(state.ledger).filter((e) => e.state === 'superseded' && e.note?.startsWith(DM_REFUSED)).map((e) => `${e.subscription}|${e.item}`));
   for (const item of items) {
     if (item.done || !item.deadline) continue;
     const slots = reminderSlots(item.deadline.setZone(zone).toISODate()!, programme.reminders, zone);
@@ -140,12 +142,18 @@ function plan(programme: Programme, state: State, chats: readonly Chat[], now: D
   return superseded;
 }
 
-/** The due instant (ms) of the latest reminder or overdue nudge in the ledger, per subscription and item. */
+/** The reminders of one item, for one deadline, to one target: `sub|item|deadline day` (slot names end `@day`). */
+const seriesOf = (e: LedgerEntry): string => `${e.subscription}|${e.item}|${e.slot.slice(e.slot.lastIndexOf('@') + 1)}`;
+
+/**
+ * The due instant (ms) of the latest reminder or overdue nudge in the ledger for each series. A deadline moved
+ * (either way) starts a series of its own, so its reminders are never taken for older ones.
+ */
 function latestReminders(state: State): Map<string, number> {
   const latest = new Map<string, number>();
   for (const e of Object.values(state.ledger)) {
     if (e.kind === 'digest') continue;
-    const key = `${e.subscription}|${e.item}`;
+    const key = seriesOf(e);
     const due = Date.parse(e.dueAt);
     if (due > (latest.get(key) ?? 0)) latest.set(key, due);
   }
@@ -208,7 +216,7 @@ export async function tick(deps: TickDeps, now: DateTime): Promise<TickReport> {
       if (!target) continue;
       // Held by failed sends, a failing channel or a missing platform while a later reminder for the same item
       // fell due: only the latest goes out, as after downtime.
-      if (e.kind !== 'digest' && Date.parse(e.dueAt) < (latest.get(`${e.subscription}|${e.item}`) ?? 0)) {
+      if (e.kind !== 'digest' && Date.parse(e.dueAt) < (latest.get(seriesOf(e)) ?? 0)) {
         supersede(e, 'a later reminder replaces it');
         report.superseded++;
         continue;
@@ -293,6 +301,8 @@ function record(state: State, job: Job, result: SendOutcome | Unchecked, now: Da
   const { entry: e, target } = job;
   const live = state.ledger[e.key];
   if (!live || live.claimedBy !== deps.tickId) return;
+  // Dropped while it was being sent (the channel unsubscribed): a failure leaves it dropped; a success is a fact.
+  if (live.state !== 'claimed' && !('ok' in result && result.ok)) return;
   if ('unchecked' in result) {
     // Still claimed: the claim expires ten minutes after it was made or last renewed, and the history is asked
     // again before anything is sent.
