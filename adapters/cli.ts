@@ -4,6 +4,7 @@ import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import { createBot } from '../src/bot.js';
+import { commandText } from '../src/commands/index.js';
 import { StoreUnavailable } from '../src/ports.js';
 import { orphanedMilestones } from '../src/tracking/orphans.js';
 import { renderPlain } from '../src/replies/plain.js';
@@ -78,7 +79,7 @@ async function ask(args: string[], config: Config): Promise<void> {
   const answer = await bot.handle(consoleMessage(text, values.user ?? config.consoleUser, values.channel ?? 'console'));
   process.stdout.write(renderPlain(answer) + '\n');
   // Scripts can tell: a refusal, an unknown id, a store that cannot be read, or a command not understood exit 1.
-  const askedForHelp = /^\s*(help|commands|\?)(\s|$)/i.test(text) || text.trim() === '';
+  const askedForHelp = /^(help|commands|\?)(\s|$)/i.test(commandText(text)) || commandText(text) === '';
   if (answer.tone === 'problem' || (answer.tone === 'help' && !askedForHelp)) process.exitCode = 1;
 }
 

@@ -98,10 +98,13 @@ describe('tracking commands', () => {
     expect(added).toContain('due end of March 2027 (deadline 31 March 2027)');
     expect(await say('action add phase-1-end "Budget" due financial year 2026')).toContain('is ambiguous: read as 2026-27');
     // A relative phrase is kept with its date: read again later, "in six months" would mean another day.
-    expect(await say('action add phase-1-end "Review" due in six months')).toContain('due in six months (24 May 2027)');
+    const relative = await say('action add phase-1-end "Review" due in six months');
+    expect(relative).toContain('due in six months (24 May 2027)\n');
+    expect(relative).not.toContain('(deadline');
     expect(await say('status phase-1-end/4')).toContain('in six months (24 May 2027)');
     const slipped = await say('revise phase-1-end/4 in three months because sooner is better');
     expect(slipped).toContain('now due in three months (24 February 2027)');
+    expect(slipped).toContain('; now in three months (24 February 2027).');
     expect(await say('revise phase-1-end/4 5 May 2021 because typo')).toContain('That date has passed');
     expect(await say('action add kinship-strategy Brief members on allowance trial')).toContain('kinship-strategy/2');
     let out = await say('status kinship-strategy');

@@ -19,7 +19,6 @@ export const PERMANENT_ERRORS = new Set([
   'restricted_action_read_only_channel',
   'restricted_action_thread_only_channel',
   'restricted_action_non_threadable_channel',
-  'ekm_access_denied',
   'no_permission',
   'user_not_found',
   'user_disabled',
@@ -30,7 +29,7 @@ export const PERMANENT_ERRORS = new Set([
  * Refusals of the bot's own token or scopes: every channel would refuse alike, and none is to blame. Nothing is
  * marked failing; sends wait CREDENTIALS_RETRY_MS and go out once the token is fixed.
  */
-export const CREDENTIAL_ERRORS = new Set(['invalid_auth', 'not_authed', 'token_revoked', 'token_expired', 'account_inactive', 'missing_scope', 'not_allowed_token_type', 'team_access_not_granted']);
+export const CREDENTIAL_ERRORS = new Set(['invalid_auth', 'not_authed', 'token_revoked', 'token_expired', 'account_inactive', 'missing_scope', 'not_allowed_token_type', 'team_access_not_granted', 'ekm_access_denied']);
 export const CREDENTIALS_RETRY_MS = 15 * 60_000;
 
 /** Slack's own passing troubles, after which the message may or may not have been stored. */

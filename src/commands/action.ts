@@ -7,7 +7,7 @@ import { audit, editItem, stampOf } from '../tracking/changes.js';
 import { parseOwner, readableMentions } from '../tracking/owners.js';
 import { refusal } from '../tracking/permissions.js';
 import type { Owner } from '../tracking/state.js';
-import { typedDue } from './due.js';
+import { typedDue, withDeadline } from './due.js';
 import { usageReply } from './help.js';
 import { isReply, resolveItem } from './resolve.js';
 import type { Command } from './types.js';
@@ -38,9 +38,6 @@ function parseActionArgs(args: string[]): ActionArgs | undefined {
   if (!title) return undefined;
   return { milestone, title, due: part(dueAt), owner: part(ownerAt) };
 }
-
-/** " (deadline 31 March 2027)" after a phrase that does not already say the day. */
-const withDeadline = (phrase: string, day: string): string => (phrase.toLowerCase() === day.toLowerCase() ? '' : ` (deadline ${day})`);
 
 export const action: Command = {
   name: 'action',

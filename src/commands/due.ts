@@ -23,3 +23,8 @@ export function typedDue(ctx: Context, text: string): TypedDue {
   if (today !== undefined && parsed.span.last < today) notes.push(['That date has passed: it is overdue from the start.']);
   return { ok: true, phrase, span: parsed.span, notes };
 }
+
+/** " (deadline 31 March 2027)" after a phrase that does not already say the day ("11 May 2023", "in six months (…)"). */
+export function withDeadline(phrase: string, day: string): string {
+  return phrase.toLowerCase().includes(day.toLowerCase()) ? '' : ` (deadline ${day})`;
+}

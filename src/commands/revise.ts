@@ -5,7 +5,7 @@ import { code, reply } from '../replies/model.js';
 import { dueText } from '../replies/items.js';
 import { audit, stampOf } from '../tracking/changes.js';
 import { readableMentions } from '../tracking/owners.js';
-import { typedDue } from './due.js';
+import { typedDue, withDeadline } from './due.js';
 import { usageReply } from './help.js';
 import { changeItem } from './resolve.js';
 import { textAfter } from './tokenize.js';
@@ -31,7 +31,7 @@ export const revise: Command = {
       s.revisions.push({ phrase: due.phrase, span: due.span, at: stampOf(ctx.now), by: ctx.message.user.id, byName: ctx.message.user.name, reason, from: previous });
       audit(state, ctx.message.user, ctx.now, { item: item.id, change: `deadline revised because ${reason}`, from: previous, to: due.phrase });
       return reply('change', `${item.id} now due ${due.phrase}`, [
-        { lines: [[code(item.id), ` was due ${from}; now ${due.phrase} (deadline ${formatDay(due.span.last, ctx.programme.timezone)}).`], ['Why: ', reason], ...due.notes] },
+        { lines: [[code(item.id), ` was due ${from}; now ${due.phrase}${withDeadline(due.phrase, formatDay(due.span.last, ctx.programme.timezone))}.`], ['Why: ', reason], ...due.notes] },
       ]);
     });
   },
