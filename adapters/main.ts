@@ -13,6 +13,7 @@ import { startServer } from './server.js';
 import { createSlackAdapter } from './slack/app.js';
 import { openStore } from './store/open.js';
 import { createTeamsAdapter } from './teams/adapter.js';
+import { channelSubscriptions } from './teams/migrate.js';
 
 export async function start(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel, config.secrets);
@@ -24,6 +25,10 @@ export async function start(config: Config): Promise<void> {
 
   const slack = config.slack ? createSlackAdapter({ bot, config: config.slack, logger }) : undefined;
   const teams = config.teams ? createTeamsAdapter({ bot, store, config: config.teams, logger }) : undefined;
+  if (teams) {
+    const moved = await store.update(channelSubscriptions);
+    if (moved) logger.info('Teams subscriptions made in a thread now belong to their channel', { count: moved });
+  }
   // Slack checks its credentials (auth.test) before any request is served.
   await slack?.start();
   const server = slack || teams

@@ -5,10 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { createTeamsAdapter } from '../adapters/teams/adapter.js';
+import { channelSubscriptions } from '../adapters/teams/migrate.js';
 import { fileStore } from '../adapters/store/file-store.js';
 import { silentLogger } from '../src/ports.js';
 import { tick } from '../src/schedule/tick.js';
 import { BOT_MENTION, CHANNEL, startTeams, type TeamsHarness } from './fakes/bot-connector.js';
+import { emptyState } from '../src/tracking/state.js';
 import { at, testBot } from './helpers.js';
 
 let h: TeamsHarness | undefined;
@@ -61,4 +63,44 @@ it('a channel subscribed from one thread is the same channel in every other thre
   expect(await say('subscribe digest', 2)).toContain('This channel already gets the weekly digest');
   expect(await say('subscriptions', 3)).toContain('"summary":"1 subscription\\n\\ndigest → teams 19:general@thread.tacv2 · since');
   expect(await say('unsubscribe digest', 4)).toContain('This channel will no longer get the weekly digest');
+});
+
+it('a store from before: a subscription made in a thread moves to its channel, keeps what it sent, and gets one digest', async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'reform-teams-')), 'reform.json');
+  const store = fileStore(path);
+  h = await startTeams({ testBot: testBot(undefined, '2026-11-20T15:00:00Z', { store }) });
+  // As the previous version stored it: the subscription's id, channel and reference all name the thread.
+  expect(await h.say({ text: '<at>Reform</at> subscribe digest', entities: [BOT_MENTION] })).toBe(200);
+  const thread = CHANNEL.id;
+  const channel = thread.split(';')[0]!;
+  await store.update((state) => {
+    const sub = state.subscriptions[0]!;
+    sub.id = `digest:teams:${thread}`;
+    sub.channel = thread;
+    (sub.extras!.reference as { conversation: { id: string } }).conversation.id = thread;
+    state.ledger[`${sub.id}|digest|digest@2026-W47`] = { key: `${sub.id}|digest|digest@2026-W47`, subscription: sub.id, item: 'digest', slot: 'digest@2026-W47', kind: 'digest', dueAt: '2026-11-16T09:00:00.000Z', state: 'sent', attempts: 1, sentAt: '2026-11-16T09:00:00.000Z' };
+  });
+  expect(await store.update(channelSubscriptions)).toBe(1);
+  expect(await store.update(channelSubscriptions)).toBe(0);
+  const state = await store.read();
+  expect(state.subscriptions.map((s) => [s.id, s.channel])).toEqual([[`digest:teams:${channel}`, channel]]);
+  expect(Object.keys(state.ledger)).toEqual([`digest:teams:${channel}|digest|digest@2026-W47`]);
+  // Subscribing again from another thread is the same channel, and Monday brings one digest, to the channel.
+  h.connector.calls.length = 0;
+  expect(await h.say({ text: '<at>Reform</at> subscribe digest', entities: [BOT_MENTION], conversation: { ...CHANNEL, id: `${channel};messageid=1700000000099` } })).toBe(200);
+  expect(JSON.stringify((await h.connector.waitFor((c) => c.kind === 'reply')).body)).toContain('This channel already gets the weekly digest');
+  const teams = createTeamsAdapter({ bot: testBot(undefined, '2026-11-23T09:00:00Z', { store }).bot, store, logger: silentLogger, config: { devNoAuth: true } });
+  const monday = await tick({ programme: testBot().bot.programme, store, chats: [teams.chat], logger: silentLogger, sleep: async () => undefined, tickId: 't' }, at('2026-11-23T09:00:00Z'));
+  expect(monday.sent.map((d) => d.channel)).toEqual([channel]);
+  expect((await h.connector.waitFor((c) => c.kind === 'send')).conversationId).toBe(channel);
+});
+
+it('a thread subscription whose channel already has the same one is dropped in its favour', () => {
+  const state = emptyState();
+  const base = { kind: 'digest' as const, platform: 'teams', createdAt: '2026-11-01T00:00:00.000Z', createdBy: 'teams:a' };
+  state.subscriptions.push({ ...base, id: 'digest:teams:19:g@thread.tacv2;messageid=1', channel: '19:g@thread.tacv2;messageid=1' }, { ...base, id: 'digest:teams:19:g@thread.tacv2', channel: '19:g@thread.tacv2' });
+  state.ledger['digest:teams:19:g@thread.tacv2;messageid=1|digest|digest@2026-W48'] = { key: 'digest:teams:19:g@thread.tacv2;messageid=1|digest|digest@2026-W48', subscription: 'digest:teams:19:g@thread.tacv2;messageid=1', item: 'digest', slot: 'digest@2026-W48', kind: 'digest', dueAt: '2026-11-23T09:00:00.000Z', state: 'pending', attempts: 0 };
+  expect(channelSubscriptions(state)).toBe(1);
+  expect(state.subscriptions.map((s) => s.id)).toEqual(['digest:teams:19:g@thread.tacv2']);
+  expect(Object.values(state.ledger).map((e) => [e.state, e.note])).toEqual([['superseded', 'the channel has one subscription now']]);
 });
