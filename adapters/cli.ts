@@ -4,7 +4,7 @@ import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import { createBot } from '../src/bot.js';
-import { commandText } from '../src/commands/index.js';
+import { commandText, findCommand } from '../src/commands/index.js';
 import { StoreUnavailable } from '../src/ports.js';
 import { orphanedMilestones } from '../src/tracking/orphans.js';
 import { renderPlain } from '../src/replies/plain.js';
@@ -79,7 +79,9 @@ async function ask(args: string[], config: Config): Promise<void> {
   const answer = await bot.handle(consoleMessage(text, values.user ?? config.consoleUser, values.channel ?? 'console'));
   process.stdout.write(renderPlain(answer) + '\n');
   // Scripts can tell: a refusal, an unknown id, a store that cannot be read, or a command not understood exit 1.
-  const askedForHelp = /^(help|commands|\?)(\s|$)/i.test(commandText(text)) || commandText(text) === '';
+  // Help asked for: the list, or the usage of a command that exists ("help frobnicate" is a problem).
+  const [verb, topic, ...more] = commandText(text).split(/\s+/).filter(Boolean);
+  const askedForHelp = verb === undefined || (findCommand(verb)?.name === 'help' && !more.length && (topic === undefined || findCommand(topic) !== undefined));
   if (answer.tone === 'problem' || (answer.tone === 'help' && !askedForHelp)) process.exitCode = 1;
 }
 

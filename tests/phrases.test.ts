@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { endOfSpan } from '../src/programme/model.js';
-import { parsePhrase } from '../src/programme/phrases.js';
+import { parsePhrase, phraseHint } from '../src/programme/phrases.js';
 
 const LONDON = 'Europe/London';
 
@@ -47,6 +47,11 @@ const TABLE: [string, string, string][] = [
   ['financial year 2024', '2024-04-01', '2025-03-31'],
   ['2099-26', '', ''],
   ['from April 2023', '2023-04-01', '2023-04-01'],
+  ['before the end of March 2025', '2025-03-01', '2025-03-31'],
+  ['before end of March 2025', '2025-03-01', '2025-03-31'],
+  ['before end-March 2025', '2025-03-01', '2025-03-31'],
+  ['from end of March 2025', '2025-03-31', '2025-03-31'],
+  ['from end-March 2025', '2025-03-31', '2025-03-31'],
   // Other ways reports write the same things.
   ['end-March 2025', '2025-03-01', '2025-03-31'],
   ['by end-2027', '2027-01-01', '2027-12-31'],
@@ -81,6 +86,13 @@ describe('deadline phrases', () => {
     'financial year 2024-26', 'x'.repeat(500), 'from whenever', '31-02-2024', 'mid Smarch 2025', 'H3 2025', 'FY24/26', 'autumn term 2024',
   ])('refuses "%s"', (phrase) => {
     expect(parsePhrase(phrase).ok).toBe(false);
+  });
+
+  it('says school terms are not read only for a school term, not for "longer term"', () => {
+    expect(phraseHint('autumn term 2024')).toContain('school terms are not read');
+    expect(phraseHint('spring-term 2025')).toContain('school terms are not read');
+    expect(phraseHint('in the longer term')).not.toContain('school');
+    expect(phraseHint('medium-term')).toContain('try "11 May 2023"');
   });
 
   it('flags "financial year 2024" as ambiguous', () => {

@@ -183,6 +183,32 @@ describe('tick', () => {
     expect(back.sent.filter((d) => d.item === 'winter-thing').map((d) => d.slot)).toEqual(['overdue@2025-01-15']);
   });
 
+  it('a reminder held for a deadline that has since moved is dropped; the new deadline has reminders of its own', async () => {
+    const h = harness(programme);
+    const bot = await subscribe(h.store, programme, '2024-01-01T12:00:00Z');
+    h.chat.refuse('leadership', 'is_archived');
+    expect((await h.run('2025-01-16T09:00:00Z')).failing.map((d) => d.slot)).toContain('overdue@2025-01-15');
+    bot.setNow('2025-01-20T12:00:00Z');
+    await bot.say('revise winter-thing 28 February 2025 because waiting on DfE');
+    h.chat.refuse('leadership', '');
+    await subscribe(h.store, programme, '2025-01-31T08:00:00Z');
+    const report = await h.run('2025-01-31T09:00:00Z');
+    expect(report.sent.filter((d) => d.item === 'winter-thing').map((d) => d.slot)).toEqual(['before-28@2025-02-28']);
+    expect((await h.store.read()).ledger['reminders:console:leadership|winter-thing|overdue@2025-01-15']).toMatchObject({ state: 'superseded', note: 'the deadline has moved' });
+  });
+
+  it('"Snooze a week" never silences for longer than 90 days, and a revised deadline starts its reminders afresh', async () => {
+    const h = harness(programme);
+    const bot = await subscribe(h.store, programme, '2024-01-01T12:00:00Z');
+    // The next nudge for winter-thing (15 January 2025) is months away: a week it is.
+    bot.setNow('2024-01-10T10:00:00Z');
+    expect(await bot.say('snooze winter-thing')).toContain('snoozed until 17 January 2024, 10:00');
+    bot.setNow('2024-06-03T10:00:00Z');
+    await bot.say('snooze summer-thing');
+    await bot.say('revise summer-thing 31 July 2024 because brought forward');
+    expect((await h.run('2024-07-03T08:00:00Z')).sent.filter((d) => d.item === 'summer-thing').map((d) => d.slot)).toEqual(['before-28@2024-07-31']);
+  });
+
   it('a reminder dropped by unsubscribe while its send was failing stays dropped, and is not sent after a new subscribe', async () => {
     const h = harness(programme);
     const clerk = await subscribe(h.store, programme, '2024-01-01T12:00:00Z');

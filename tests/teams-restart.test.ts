@@ -78,12 +78,13 @@ it('a store from before: a subscription made in a thread moves to its channel, k
     sub.id = `digest:teams:${thread}`;
     sub.channel = thread;
     (sub.extras!.reference as { conversation: { id: string } }).conversation.id = thread;
+    sub.failing = { at: '2026-11-17T09:00:00.000Z', reason: 'Teams refused the message: HTTP 404' };
     state.ledger[`${sub.id}|digest|digest@2026-W47`] = { key: `${sub.id}|digest|digest@2026-W47`, subscription: sub.id, item: 'digest', slot: 'digest@2026-W47', kind: 'digest', dueAt: '2026-11-16T09:00:00.000Z', state: 'sent', attempts: 1, sentAt: '2026-11-16T09:00:00.000Z' };
   });
   expect(await store.update(channelSubscriptions)).toBe(1);
   expect(await store.update(channelSubscriptions)).toBe(0);
   const state = await store.read();
-  expect(state.subscriptions.map((s) => [s.id, s.channel])).toEqual([[`digest:teams:${channel}`, channel]]);
+  expect(state.subscriptions.map((s) => [s.id, s.channel, s.failing])).toEqual([[`digest:teams:${channel}`, channel, undefined]]);
   expect(Object.keys(state.ledger)).toEqual([`digest:teams:${channel}|digest|digest@2026-W47`]);
   // Subscribing again from another thread is the same channel, and Monday brings one digest, to the channel.
   h.connector.calls.length = 0;

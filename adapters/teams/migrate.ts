@@ -26,6 +26,8 @@ export function channelSubscriptions(state: State): number {
     }
     sub.id = id;
     sub.channel = channel;
+    // A refusal was the thread's: the channel is tried afresh, and marked failing again if it refuses too.
+    delete sub.failing;
     const reference = sub.extras?.reference as { conversation?: Record<string, unknown> } | undefined;
     if (reference?.conversation) reference.conversation = { ...reference.conversation, id: channel };
     // Ledger keys start with the subscription's id: re-keyed, so what was sent stays sent.

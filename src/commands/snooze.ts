@@ -33,10 +33,11 @@ export const snooze: Command = {
       item.done ? problem(`${item.id} is done: it gets no reminders to snooze`, ['To nudge about it again: ', code(`reopen ${item.id}`), '.']) : undefined;
     return changeItem(ctx, args[0], (state, item, s) => {
       // The button's week is at least long enough to skip the next nudge (after the 28-day reminder, the 7-day
-      // one is three weeks away); a number of days typed is taken as it is.
+      // one is three weeks away), but never longer than MAX_DAYS; a number of days typed is taken as it is.
       const next = args[1] === undefined ? nextNudge(ctx, item) : undefined;
       const week = ctx.now.plus({ days });
-      const until = next && next >= week ? next.plus({ minutes: 1 }) : week;
+      const longest = ctx.now.plus({ days: MAX_DAYS });
+      const until = next && next >= week && next < longest ? next.plus({ minutes: 1 }) : week;
       s.snoozedUntil = stampOf(until);
       audit(state, ctx.message.user, ctx.now, { item: item.id, change: 'snoozed', to: `until ${formatInstant(until, ctx.programme.timezone)}` });
       return reply('change', `Reminders for ${item.id} are snoozed until ${formatInstant(until, ctx.programme.timezone)}`);

@@ -19,7 +19,7 @@ export const PHRASE_EXAMPLES = ['11 May 2023', 'September 2023', 'spring 2024', 
 
 /** Why a phrase was not read, and what to write instead. */
 export function phraseHint(text: string): string {
-  if (/\bterms?\b/i.test(text)) return 'school terms are not read, as their dates differ between councils: write the date, such as "31 December 2024"';
+  if (/\b(?:autumn|spring|summer|christmas|easter|half)[ -]terms?\b/i.test(text)) return 'school terms are not read, as their dates differ between councils: write the date, such as "31 December 2024"';
   return `try ${PHRASE_EXAMPLES.map((p) => `"${p}"`).join(', ')}`;
 }
 
@@ -101,7 +101,7 @@ function normalise(text: string): string {
 }
 
 // Words in front of a phrase that do not move its deadline: "by end of 2027" is due when "2027" is.
-const LEADING_WORDS = /^(?:by|in|during|before the end of|by the end of|by end of|the end of|end of|end|the|no later than|deadline)\s+/;
+const LEADING_WORDS = /^(?:by|in|during|before the end of|before end of|before end|by the end of|by end of|the end of|end of|end|the|no later than|deadline)\s+/;
 
 function stripLeading(text: string): string {
   let previous = '';
@@ -258,12 +258,14 @@ export function parsePhrase(input: string, anchor?: string): PhraseResult {
   if (from) {
     const inner = parseAbsolute(stripLeading(from[1]!));
     if (!inner) return { ok: false, reason: 'unreadable' };
-    return { ok: true, kind: 'start', span: { first: inner.span.first, last: inner.span.first } };
+    // "from end of March 2025" starts on the span's last day, not its first.
+    const day = /^(?:the )?end\b/.test(from[1]!) ? inner.span.last : inner.span.first;
+    return { ok: true, kind: 'start', span: { first: day, last: day } };
   }
 
-  // "before April 2024": the day before the span starts.
+  // "before April 2024": the day before the span starts. "Before the end of March" is due when March is.
   const before = text.match(/^before (.+)$/);
-  if (before && !/^before the end of /.test(text)) {
+  if (before && !/^before (?:the )?end\b/.test(text)) {
     const inner = parseAbsolute(stripLeading(before[1]!));
     if (!inner) return { ok: false, reason: 'unreadable' };
     const day = addDays(inner.span.first, -1);

@@ -192,6 +192,8 @@ function messageFor(programme: Programme, state: State, e: LedgerEntry, now: Dat
   const item = findItem(programme, state, e.item, now);
   if (!item) return { skip: 'the item no longer exists' };
   if (item.done) return { skip: 'the item was marked done' };
+  // Held for a deadline that has moved since: the new deadline has reminders of its own.
+  if (e.slot.slice(e.slot.lastIndexOf('@') + 1) !== item.deadline?.setZone(programme.timezone).toISODate()) return { skip: 'the deadline has moved' };
   if (item.state.snoozedUntil && slot.at < instant(item.state.snoozedUntil)) return { skip: 'the item was snoozed' };
   return reminderMessage(programme, item, slot, now);
 }
