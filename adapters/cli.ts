@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import { createBot } from '../src/bot.js';
 import { commandText, findCommand } from '../src/commands/index.js';
+import { tokenize } from '../src/commands/tokenize.js';
 import { StoreUnavailable } from '../src/ports.js';
 import { orphanedMilestones } from '../src/tracking/orphans.js';
 import { renderPlain } from '../src/replies/plain.js';
@@ -80,8 +81,8 @@ async function ask(args: string[], config: Config): Promise<void> {
   process.stdout.write(renderPlain(answer) + '\n');
   // Scripts can tell: a refusal, an unknown id, a store that cannot be read, or a command not understood exit 1.
   // Help asked for: the list, or the usage of a command that exists ("help frobnicate" is a problem).
-  const [verb, topic, ...more] = commandText(text).split(/\s+/).filter(Boolean);
-  const askedForHelp = verb === undefined || (findCommand(verb)?.name === 'help' && !more.length && (topic === undefined || findCommand(topic) !== undefined));
+  const [verb, topic] = tokenize(commandText(text));
+  const askedForHelp = verb === undefined || (findCommand(verb)?.name === 'help' && (topic === undefined || findCommand(topic) !== undefined));
   if (answer.tone === 'problem' || (answer.tone === 'help' && !askedForHelp)) process.exitCode = 1;
 }
 

@@ -42,6 +42,7 @@ describe('reform CLI', () => {
     expect(reform(['ask', 'help assign']).code).toBe(0);
     expect(reform(['ask', '/reform help']).code).toBe(0);
     expect(reform(['ask', 'help frobnicate']).code).toBe(1);
+    expect(reform(['ask', 'help "assign" please']).code).toBe(0);
   });
 
   it('reads settings from .env in the working folder; the environment wins over the file', () => {

@@ -300,12 +300,13 @@ describe('crash during delivery (real npm start, fake slow Slack)', () => {
       const postsPerKey = new Map<string, number>();
       for (const p of fake.posts) if (p.key) postsPerKey.set(p.key, (postsPerKey.get(p.key) ?? 0) + 1);
       const ledger = ledgerOf(db);
-      // A reminder held (by faults, or a kill) until a later one for the same item and deadline fell due is
-      // replaced by it, as after downtime: not lost, if that later one reached the channel.
-      const seriesOf = (key: string) => `${key.slice(0, key.lastIndexOf('|'))}@${key.slice(key.lastIndexOf('@') + 1)}`;
+      // A reminder held (by faults, or a kill) until a later one for the same item and deadline fell due, or a
+      // digest held until the next week's, is replaced by it, as after downtime: not lost, if that one was posted.
+      const seriesOf = (key: string) =>
+        key.includes('|digest|') ? key.slice(0, key.lastIndexOf('|')) : `${key.slice(0, key.lastIndexOf('|'))}@${key.slice(key.lastIndexOf('@') + 1)}`;
       const replaced = new Set(
         ledger
-          .filter((e) => e.state === 'superseded' && e.note === 'a later reminder replaces it')
+          .filter((e) => e.state === 'superseded' && (e.note === 'a later reminder replaces it' || e.note === 'a later digest replaces it'))
           .filter((e) => [...postsPerKey.keys()].some((k) => seriesOf(k) === seriesOf(e.key) && k !== e.key))
           .map((e) => e.key),
       );

@@ -50,6 +50,7 @@ const TABLE: [string, string, string][] = [
   ['before the end of March 2025', '2025-03-01', '2025-03-31'],
   ['before end of March 2025', '2025-03-01', '2025-03-31'],
   ['before end-March 2025', '2025-03-01', '2025-03-31'],
+  ['before the end March 2025', '2025-03-01', '2025-03-31'],
   ['from end of March 2025', '2025-03-31', '2025-03-31'],
   ['from end-March 2025', '2025-03-31', '2025-03-31'],
   // Other ways reports write the same things.

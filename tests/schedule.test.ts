@@ -183,6 +183,28 @@ describe('tick', () => {
     expect(back.sent.filter((d) => d.item === 'winter-thing').map((d) => d.slot)).toEqual(['overdue@2025-01-15']);
   });
 
+  it('a channel that refused posts for weeks gets the latest digest once fixed, not one for each week held', async () => {
+    const h = harness(programme);
+    await subscribe(h.store, programme, '2024-01-01T12:00:00Z', 'digest', 'clerks');
+    h.chat.refuse('clerks', 'is_archived');
+    for (const day of ['2024-01-08', '2024-01-15', '2024-01-22']) await h.run(`${day}T09:00:00Z`);
+    h.chat.refuse('clerks', '');
+    await subscribe(h.store, programme, '2024-01-22T10:00:00Z', 'digest', 'clerks');
+    const back = await h.run('2024-01-22T10:01:00Z');
+    expect(back.sent.map((d) => d.slot)).toEqual(['digest@2024-W04']);
+    const ledger = (await h.store.read()).ledger;
+    expect(['W02', 'W03'].map((w) => ledger[`digest:console:clerks|digest|digest@2024-${w}`]?.note)).toEqual(['a later digest replaces it', 'a later digest replaces it']);
+  });
+
+  it('a revise that keeps the deadline day keeps a snooze; one that moves it ends the snooze', async () => {
+    const h = harness(programme);
+    const bot = await subscribe(h.store, programme, '2024-01-01T12:00:00Z');
+    bot.setNow('2024-12-19T10:00:00Z');
+    expect(await bot.say('snooze winter-thing')).toContain('snoozed until 8 January 2025, 09:01');
+    await bot.say('revise winter-thing 15 January 2025 because DfE confirmed the date');
+    expect((await h.run('2025-01-08T09:00:00Z')).sent.filter((d) => d.item === 'winter-thing')).toEqual([]);
+  });
+
   it('a reminder held for a deadline that has since moved is dropped; the new deadline has reminders of its own', async () => {
     const h = harness(programme);
     const bot = await subscribe(h.store, programme, '2024-01-01T12:00:00Z');

@@ -29,8 +29,8 @@ export const revise: Command = {
       const from = dueText(item);
       const previous = item.revisions.at(-1)?.phrase ?? item.due?.phrase ?? 'no date';
       s.revisions.push({ phrase: due.phrase, span: due.span, at: stampOf(ctx.now), by: ctx.message.user.id, byName: ctx.message.user.name, reason, from: previous });
-      // A snooze silenced the old deadline's nudges; the new deadline's start afresh.
-      delete s.snoozedUntil;
+      // A snooze silenced the old deadline's nudges; a new deadline day's start afresh.
+      if (item.deadline?.setZone(ctx.programme.timezone).toISODate() !== due.span.last) delete s.snoozedUntil;
       audit(state, ctx.message.user, ctx.now, { item: item.id, change: `deadline revised because ${reason}`, from: previous, to: due.phrase });
       return reply('change', `${item.id} now due ${due.phrase}`, [
         { lines: [[code(item.id), ` was due ${from}; now ${due.phrase}${withDeadline(due.phrase, formatDay(due.span.last, ctx.programme.timezone))}.`], ['Why: ', reason], ...due.notes] },

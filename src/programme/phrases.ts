@@ -101,7 +101,7 @@ function normalise(text: string): string {
 }
 
 // Words in front of a phrase that do not move its deadline: "by end of 2027" is due when "2027" is.
-const LEADING_WORDS = /^(?:by|in|during|before the end of|before end of|before end|by the end of|by end of|the end of|end of|end|the|no later than|deadline)\s+/;
+const LEADING_WORDS = /^(?:by|in|during|before the end of|before the end|before end of|before end|by the end of|by end of|the end of|end of|end|the|no later than|deadline)\s+/;
 
 function stripLeading(text: string): string {
   let previous = '';

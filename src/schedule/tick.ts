@@ -142,17 +142,20 @@ function plan(programme: Programme, state: State, chats: readonly Chat[], now: D
   return superseded;
 }
 
-/** The reminders of one item, for one deadline, to one target: `sub|item|deadline day` (slot names end `@day`). */
-const seriesOf = (e: LedgerEntry): string => `${e.subscription}|${e.item}|${e.slot.slice(e.slot.lastIndexOf('@') + 1)}`;
+/**
+ * The reminders of one item, for one deadline, to one target: `sub|item|deadline day` (slot names end `@day`);
+ * a subscription's weekly digests are one series of their own.
+ */
+const seriesOf = (e: LedgerEntry): string =>
+  e.kind === 'digest' ? `${e.subscription}|digest` : `${e.subscription}|${e.item}|${e.slot.slice(e.slot.lastIndexOf('@') + 1)}`;
 
 /**
- * The due instant (ms) of the latest reminder or overdue nudge in the ledger for each series. A deadline moved
- * (either way) starts a series of its own, so its reminders are never taken for older ones.
+ * The due instant (ms) of the latest message in the ledger for each series. A deadline moved (either way) starts
+ * a series of its own, so its reminders are never taken for older ones.
  */
-function latestReminders(state: State): Map<string, number> {
+function latestInSeries(state: State): Map<string, number> {
   const latest = new Map<string, number>();
   for (const e of Object.values(state.ledger)) {
-    if (e.kind === 'digest') continue;
     const key = seriesOf(e);
     const due = Date.parse(e.dueAt);
     if (due > (latest.get(key) ?? 0)) latest.set(key, due);
@@ -210,16 +213,16 @@ export async function tick(deps: TickDeps, now: DateTime): Promise<TickReport> {
     const subscriptions = new Map(state.subscriptions.map((s) => [s.id, s]));
     // The same reminder goes to many channels: build each message once per tick.
     const messages = new Map<string, Reply | { skip: string }>();
-    const latest = latestReminders(state);
+    const latest = latestInSeries(state);
     for (const e of Object.values(state.ledger)) {
       const stale = e.state === 'claimed' && e.claimedAt !== undefined && now.diff(instant(e.claimedAt), 'minutes').minutes >= CLAIM_TIMEOUT_MINUTES;
       if (e.state !== 'pending' && !stale) continue;
       const target = targetOf(state, subscriptions, chats, e.subscription);
       if (!target) continue;
-      // Held by failed sends, a failing channel or a missing platform while a later reminder for the same item
-      // fell due: only the latest goes out, as after downtime.
-      if (e.kind !== 'digest' && Date.parse(e.dueAt) < (latest.get(seriesOf(e)) ?? 0)) {
-        supersede(e, 'a later reminder replaces it');
+      // Held by failed sends, a failing channel or a missing platform while a later reminder for the same deadline
+      // (or the next week's digest) fell due: only the latest goes out, as after downtime.
+      if (Date.parse(e.dueAt) < (latest.get(seriesOf(e)) ?? 0)) {
+        supersede(e, e.kind === 'digest' ? 'a later digest replaces it' : 'a later reminder replaces it');
         report.superseded++;
         continue;
       }
