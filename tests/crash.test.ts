@@ -324,7 +324,7 @@ describe('crash during delivery (real npm start, fake slow Slack)', () => {
           `  kill -9: ${stats.kills} (${stats.killsMidTick} during the start-up tick, ${stats.killsInWindow} between Slack storing a post and answering it); strategies ${JSON.stringify(stats.strategies)}`,
           `  faults injected: ${JSON.stringify(fake.faults)}; calls ${JSON.stringify(fake.counts)}`,
           `  expected ${expected.size} (reminders ${[...expected].filter((k) => !k.includes('|digest|')).length}, digests ${[...expected].filter((k) => k.includes('|digest|')).length}), posted ${fake.posts.length}, recovered from history ${recovered}`,
-          `  replaced by a later reminder ${replaced.size}, lost ${lost.length}, duplicated ${duplicated.length}, unexpected ${unexpected.length}, untagged ${untagged}, not recorded as sent ${notSent.length}`,
+          `  replaced by a later reminder or digest ${replaced.size}, lost ${lost.length}, duplicated ${duplicated.length}, unexpected ${unexpected.length}, untagged ${untagged}, not recorded as sent ${notSent.length}`,
         ].join('\n'),
       );
 
