@@ -146,9 +146,8 @@ function parseAbsolute(text: string): Extract<PhraseResult, { ok: true }> | unde
   }
   // "11/05/2023", "11-05-2023", "11.05.2023": day first, as UK reports write them.
   if ((m = text.match(/^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})$/))) {
-    m = [m[0], m[1]!, m[3]!, m[4]!] as unknown as RegExpMatchArray;
-    const [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
-    if (yearNumber(m[3]!) === undefined || !validDay(y, mo, d)) return undefined;
+    const [d, mo, y] = [Number(m[1]), Number(m[3]), Number(m[4])];
+    if (yearNumber(m[4]!) === undefined || !validDay(y, mo, d)) return undefined;
     return { ok: true, kind: 'day', span: { first: iso(y, mo, d), last: iso(y, mo, d) } };
   }
   // "11 May 2023", "11th May 2023", "Thursday 11 May 2023"
