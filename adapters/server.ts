@@ -8,8 +8,8 @@ import type { Logger } from '../src/ports.js';
 export interface ServerOptions {
   port: number;
   host?: string;
-  /** The started Slack adapter. Only HTTP mode takes requests here; Socket Mode is reported by /healthz. */
-  slack?: { mode: 'http' | 'socket'; requestListener?: RequestListener };
+  /** The started Slack adapter. Only HTTP mode takes requests here; Socket Mode's link is reported by /healthz. */
+  slack?: { mode: 'http' | 'socket'; requestListener?: RequestListener; connected?: () => boolean };
   /** Handles POST /api/messages (the Teams adapter's Bot Framework endpoint). */
   teams?: (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
   logger: Logger;
@@ -64,7 +64,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const path = pathOf(req.url ?? '/');
     // A request line no URL parser accepts gets a 400, not an exception that would stop the process.
     if (path === undefined) return send(res, 400, { ok: false, error: 'bad request target' });
-    if (req.method === 'GET' && path === '/healthz') return send(res, 200, health);
+    if (req.method === 'GET' && path === '/healthz') {
+      // Socket Mode with its link to Slack down (it is reconnecting): 503, so a probe can tell.
+      if (slack?.connected && !slack.connected()) return send(res, 503, { ...health, ok: false, slack: 'socket (disconnected)' });
+      return send(res, 200, health);
+    }
     if (req.method === 'POST' && path === '/slack/events' && slackListener) {
       try {
         // Bolt answers 401 to bad signatures and stale timestamps, and acks within Slack's 3 seconds.

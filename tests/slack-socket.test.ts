@@ -14,6 +14,9 @@ let api: FakeSlackApi | undefined;
 let wss: WebSocketServer | undefined;
 let slack: SlackAdapter | undefined;
 let server: RunningServer | undefined;
+/** Whether the fake Slack says hello on a new connection (a client without its hello is not connected yet). */
+let greet = true;
+const HELLO = JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'test', approximate_connection_time: 3600 }, connection_info: { app_id: 'A1' } });
 
 afterEach(async () => {
   await server?.close();
@@ -22,6 +25,7 @@ afterEach(async () => {
   await new Promise<void>((resolve) => (wss ? wss.close(() => resolve()) : resolve()));
   await api?.close();
   api = wss = slack = server = undefined;
+  greet = true;
 });
 
 /** A fake Slack with a WebSocket server, and the real adapter connected to it in Socket Mode. */
@@ -35,7 +39,7 @@ async function connect(bot: Bot, opts: { answerInAckMs?: number } = {}) {
   wss.on('connection', (ws) => {
     socket = ws;
     ws.on('message', (data) => fromApp.push(JSON.parse(String(data))));
-    ws.send(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'test', approximate_connection_time: 3600 }, connection_info: { app_id: 'A1' } }));
+    if (greet) ws.send(HELLO);
   });
   slack = createSlackAdapter({
     bot,
@@ -75,6 +79,22 @@ it('runs a slash command over Socket Mode: hello, envelope, and the answer in th
   const health = await fetch(`http://127.0.0.1:${server.port}/healthz`);
   expect(await health.json()).toEqual({ ok: true, slack: 'socket', teams: 'off' });
   expect((await fetch(`http://127.0.0.1:${server.port}/slack/events`, { method: 'POST' })).status).toBe(404);
+
+  // Slack drops the link: /healthz says so (503) until the client has reconnected and been greeted again.
+  greet = false;
+  for (const client of wss!.clients) client.terminate();
+  const healthUntil = async (status: number, ms: number) => {
+    for (const deadline = Date.now() + ms; Date.now() < deadline; await new Promise((r) => setTimeout(r, 20))) {
+      const r = await fetch(`http://127.0.0.1:${server!.port}/healthz`);
+      if (r.status === status) return r.json();
+    }
+    throw new Error(`/healthz did not answer ${status} within ${ms} ms`);
+  };
+  expect(await healthUntil(503, 5_000)).toEqual({ ok: false, slack: 'socket (disconnected)', teams: 'off' });
+  // The client reconnects by itself; once Slack greets the new link, /healthz is 200 again.
+  await waitFor(() => (wss!.clients.size > 0 ? true : undefined), 'the client to reconnect', 10_000);
+  for (const client of wss!.clients) client.send(HELLO);
+  expect(await healthUntil(200, 5_000)).toEqual({ ok: true, slack: 'socket', teams: 'off' });
 });
 
 it('does not put an answer ready too late in the ack, where Socket Mode would drop it: it goes to the response_url', async () => {

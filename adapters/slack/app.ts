@@ -29,6 +29,8 @@ export interface SlackAdapter {
   readonly mode: 'http' | 'socket';
   /** HTTP mode: serves POST /slack/events with Bolt's own signature and timestamp checks. */
   readonly requestListener?: RequestListener;
+  /** Socket Mode: whether the WebSocket to Slack is up now (it reconnects on its own); HTTP mode has none. */
+  readonly connected?: () => boolean;
   /** The scheduler's outbound side (nudges, digests, owners' direct messages). */
   readonly chat: Chat;
   /** Checks the credentials once (auth.test) and, in Socket Mode, connects. Throws SlackStartupError. */
@@ -104,10 +106,14 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     convoStore: false,
   });
   registerHandlers(app, bot, logger, { sleep: opts.sleep, answerInAckMs: opts.answerInAckMs });
+  // The socket client says when Slack has said hello, and when the link drops (it then reconnects by itself).
+  let linked = false;
+  socket?.client.on('connected', () => (linked = true));
+  for (const down of ['close', 'disconnected', 'reconnecting', 'disconnecting']) socket?.client.on(down, () => (linked = false));
 
   return {
     mode: socket ? 'socket' : 'http',
-    ...(http ? { requestListener: http.requestListener } : {}),
+    ...(http ? { requestListener: http.requestListener } : { connected: () => linked }),
     chat: slackChat(app.client, logger),
     async start() {
       try {
