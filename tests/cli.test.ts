@@ -136,6 +136,41 @@ describe('reform CLI', () => {
     expect(r.out.match(/orphaned:/g)).toHaveLength(1);
   });
 
+  it('start with Teams on moves a subscription an earlier version kept on a thread to its channel', async () => {
+    const db = join(dir, 'teams-thread.json');
+    const thread = '19:general@thread.tacv2;messageid=1700000000001';
+    const id = `digest:teams:${thread}`;
+    const reference = { channelId: 'msteams', serviceUrl: 'http://127.0.0.1:9/', conversation: { id: thread, conversationType: 'channel', isGroup: true } };
+    writeFileSync(db, JSON.stringify({
+      version: 1,
+      subscriptions: [{ id, kind: 'digest', platform: 'teams', channel: thread, extras: { reference }, createdAt: '2026-11-20T10:00:00.000Z', createdBy: 'teams:aad-alice' }],
+      ledger: { [`${id}|digest|digest@2026-W47`]: { key: `${id}|digest|digest@2026-W47`, subscription: id, item: 'digest', slot: 'digest@2026-W47', kind: 'digest', dueAt: '2026-11-16T09:00:00.000Z', state: 'sent', attempts: 1 } },
+    }));
+    const child = spawn(process.execPath, ['bin/reform.mjs', 'start'], {
+      env: { ...baseEnv, REFORM_DB: db, REFORM_LOG_LEVEL: 'info', REFORM_NOW: '2026-11-24T10:00:00Z', TEAMS_DEV_NO_AUTH: '1', PORT: '0', HOST: '127.0.0.1' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let log = '';
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`not ready within 15 s: ${log.slice(-300)}`)), 15_000);
+        child.stderr!.on('data', (d: Buffer) => {
+          log += d.toString();
+          if (log.includes('"message":"ready"')) resolve(clearTimeout(timer));
+        });
+        child.once('exit', (code) => reject(new Error(`exited with ${code}: ${log.slice(-300)}`)));
+      });
+    } finally {
+      child.kill('SIGKILL');
+    }
+    expect(log).toContain('"message":"Teams subscriptions made in a thread now belong to their channel","count":1');
+    const state = JSON.parse(readFileSync(db, 'utf8'));
+    expect(state.subscriptions.map((s: { id: string }) => s.id)).toEqual(['digest:teams:19:general@thread.tacv2']);
+    // What was sent stays sent under the channel's key; the start-up tick then planned this week's for the channel.
+    expect(state.ledger['digest:teams:19:general@thread.tacv2|digest|digest@2026-W47']).toMatchObject({ state: 'sent' });
+    expect(Object.keys(state.ledger).every((k) => k.startsWith('digest:teams:19:general@thread.tacv2|'))).toBe(true);
+  });
+
   it('stops on a corrupt store, naming it, without touching it', () => {
     const path = join(dir, 'corrupt.json');
     writeFileSync(path, 'not json');

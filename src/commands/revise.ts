@@ -1,6 +1,6 @@
 // `revise <id> <due phrase> because <reason>`: re-baseline a deadline locally. The stated date stays; the
 // revised one drives status and reminders; the slip is recorded and shown in status.
-import { formatDay } from '../programme/model.js';
+import { dayIn, formatDay } from '../programme/model.js';
 import { code, reply } from '../replies/model.js';
 import { dueText } from '../replies/items.js';
 import { audit, stampOf } from '../tracking/changes.js';
@@ -30,7 +30,7 @@ export const revise: Command = {
       const previous = item.revisions.at(-1)?.phrase ?? item.due?.phrase ?? 'no date';
       s.revisions.push({ phrase: due.phrase, span: due.span, at: stampOf(ctx.now), by: ctx.message.user.id, byName: ctx.message.user.name, reason, from: previous });
       // A snooze silenced the old deadline's nudges; a new deadline day's start afresh.
-      if (item.deadline?.setZone(ctx.programme.timezone).toISODate() !== due.span.last) delete s.snoozedUntil;
+      if (!item.deadline || dayIn(item.deadline, ctx.programme.timezone) !== due.span.last) delete s.snoozedUntil;
       audit(state, ctx.message.user, ctx.now, { item: item.id, change: `deadline revised because ${reason}`, from: previous, to: due.phrase });
       return reply('change', `${item.id} now due ${due.phrase}`, [
         { lines: [[code(item.id), ` was due ${from}; now ${due.phrase}${withDeadline(due.phrase, formatDay(due.span.last, ctx.programme.timezone))}.`], ['Why: ', reason], ...due.notes] },

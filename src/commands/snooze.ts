@@ -1,6 +1,6 @@
 // `snooze <id> [days]`: skip the next nudge for an item (the "Snooze a week" button).
 import type { DateTime } from 'luxon';
-import { formatInstant } from '../programme/model.js';
+import { dayIn, formatInstant } from '../programme/model.js';
 import { reminderSlots } from '../schedule/slots.js';
 import { code, problem, reply } from '../replies/model.js';
 import { audit, stampOf } from '../tracking/changes.js';
@@ -16,7 +16,7 @@ const MAX_DAYS = 90;
 function nextNudge(ctx: Context, item: Item): DateTime | undefined {
   if (!item.deadline) return undefined;
   const { reminders, timezone } = ctx.programme;
-  return reminderSlots(item.deadline.setZone(timezone).toISODate()!, reminders, timezone).find((slot) => slot.at > ctx.now)?.at;
+  return reminderSlots(dayIn(item.deadline, timezone), reminders, timezone).find((slot) => slot.at > ctx.now)?.at;
 }
 
 export const snooze: Command = {

@@ -3,7 +3,7 @@
 // only after the platform accepted it. Failed sends stay pending and are retried with backoff; a channel
 // that refuses posts for good is marked failing and its messages are held, never dropped.
 import { DateTime } from 'luxon';
-import type { Programme } from '../programme/model.js';
+import { dayIn, type Programme } from '../programme/model.js';
 import type { Chat, Clock, Destination, Logger, SendOutcome, Store } from '../ports.js';
 import type { Reply } from '../replies/model.js';
 import { stampOf } from '../tracking/changes.js';
@@ -107,7 +107,7 @@ function plan(programme: Programme, state: State, chats: readonly Chat[], now: D
   const refused = new Set(Object.values(state.ledger).filter((e) => e.state === 'superseded' && e.note?.startsWith(DM_REFUSED)).map((e) => `${e.subscription}|${e.item}`));
   for (const item of items) {
     if (item.done || !item.deadline) continue;
-    const slots = reminderSlots(item.deadline.setZone(zone).toISODate()!, programme.reminders, zone);
+    const slots = reminderSlots(dayIn(item.deadline, zone), programme.reminders, zone);
     const latest = latestDue(slots, now);
     if (!latest) continue;
     const direct = directTarget(item, state, chats, refused);
@@ -146,8 +146,10 @@ function plan(programme: Programme, state: State, chats: readonly Chat[], now: D
  * The reminders of one item, for one deadline, to one target: `sub|item|deadline day` (slot names end `@day`);
  * a subscription's weekly digests are one series of their own.
  */
-const seriesOf = (e: LedgerEntry): string =>
-  e.kind === 'digest' ? `${e.subscription}|digest` : `${e.subscription}|${e.item}|${e.slot.slice(e.slot.lastIndexOf('@') + 1)}`;
+const seriesOf = (e: LedgerEntry): string => (e.kind === 'digest' ? `${e.subscription}|digest` : `${e.subscription}|${e.item}|${slotDay(e)}`);
+
+/** The deadline day a reminder's slot was planned for (`before-7@2024-05-31` -> `2024-05-31`). */
+const slotDay = (e: LedgerEntry): string => e.slot.slice(e.slot.lastIndexOf('@') + 1);
 
 /**
  * The due instant (ms) of the latest message in the ledger for each series. A deadline moved (either way) starts
@@ -196,7 +198,7 @@ function messageFor(programme: Programme, state: State, e: LedgerEntry, now: Dat
   if (!item) return { skip: 'the item no longer exists' };
   if (item.done) return { skip: 'the item was marked done' };
   // Held for a deadline that has moved since: the new deadline has reminders of its own.
-  if (e.slot.slice(e.slot.lastIndexOf('@') + 1) !== item.deadline?.setZone(programme.timezone).toISODate()) return { skip: 'the deadline has moved' };
+  if (!item.deadline || slotDay(e) !== dayIn(item.deadline, programme.timezone)) return { skip: 'the deadline has moved' };
   if (item.state.snoozedUntil && slot.at < instant(item.state.snoozedUntil)) return { skip: 'the item was snoozed' };
   return reminderMessage(programme, item, slot, now);
 }
