@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { testBot } from './helpers.js';
+import { defaultProgramme, testBot } from './helpers.js';
 
 describe('tracking commands', () => {
   it('assign to a person or a post, unassign, and show the owner in status', async () => {
@@ -10,6 +10,15 @@ describe('tracking commands', () => {
     expect(await say('assign phase-1-end Head of Service')).toContain('owned by Head of Service');
     expect(await say('unassign phase-1-end')).toContain('has no owner now (was Head of Service)');
     expect(await say('status phase-1-end')).toContain('owner: nobody yet');
+  });
+
+  it('asks for an owner only for work still open: done work with none says so, with no assign prompt', async () => {
+    const { say } = testBot(defaultProgramme(), '2023-06-01T10:00:00Z');
+    expect(await say('status kinship-strategy')).toContain('owner: nobody yet (assign kinship-strategy @name)');
+    expect(await say('done kinship-strategy')).toContain('kinship-strategy');
+    const after = await say('status kinship-strategy');
+    expect(after).toContain('owner: none recorded');
+    expect(after).not.toContain('assign kinship-strategy @name');
   });
 
   it('mine and owned list what someone owns, soonest first', async () => {

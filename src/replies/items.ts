@@ -28,10 +28,9 @@ export function whenText(item: Item, now: DateTime, zone: string): string {
 }
 
 export function ownerField(item: Item): Field {
-  return {
-    label: 'owner',
-    value: item.owner ? [{ owner: item.owner }] : ['nobody yet (', code(`assign ${item.id} @name`), ')'],
-  };
+  if (item.owner) return { label: 'owner', value: [{ owner: item.owner }] };
+  // Work already done needs no owner: no prompt to assign one.
+  return { label: 'owner', value: item.done ? ['none recorded'] : ['nobody yet (', code(`assign ${item.id} @name`), ')'] };
 }
 
 export interface ItemView {
