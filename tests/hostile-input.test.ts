@@ -13,6 +13,7 @@ const APOLOGY = /Sorry, something went wrong/;
 // What a helpful answer to nonsense says: the command list, the usage, or a problem that names the next step.
 const HELP = /I don't know .*Commands/s;
 const USAGE = /Usage: /;
+const TOO_LONG = /That message is too long for a command.*at most 2,000/s;
 const NOT_FOUND = /No milestone or action|Nothing in the programme matches|No match/;
 
 interface Hostile {
@@ -28,8 +29,13 @@ interface Hostile {
 const HOSTILE: Hostile[] = [
   { name: 'empty', text: '', expect: /Commands/ },
   { name: 'only spaces and newlines', text: '  \n\t  \n', expect: /Commands/ },
-  { name: '10,000 characters', text: 'x'.repeat(10_000), expect: HELP },
-  { name: 'status with 10,000 characters', text: `status ${'kinship '.repeat(1_250)}`, expect: /kinship|No match|Nothing/ },
+  { name: '10,000 characters', text: 'x'.repeat(10_000), expect: TOO_LONG },
+  { name: 'status with 10,000 characters', text: `status ${'kinship '.repeat(1_250)}`, expect: TOO_LONG },
+  { name: 'status with 1,900 characters', text: `status ${'kinship '.repeat(270)}`, expect: /kinship|No match|Nothing/ },
+  // Shapes that made a pattern backtrack quadratically: a long run of spaces before a last word, and before "because".
+  { name: 'a long run of spaces, then share', text: `status${' '.repeat(1_950)}x share`, expect: NOT_FOUND },
+  { name: 'a long run of spaces, then not share', text: `status${' '.repeat(40_000)}x`, expect: TOO_LONG },
+  { name: 'a revise with lines and no reason', text: `revise multi-agency-cp ${'a\n'.repeat(950)}b`, expect: USAGE },
   { name: 'control characters', text: 'status \u0000\u0001\u0007\u001b[31m\u007f', expect: NOT_FOUND },
   { name: 'control characters inside a verb', text: 'as\u0000sign kinship-strategy @x', expect: HELP },
   { name: 'an unbalanced straight quote', text: 'note "kinship-strategy', expect: USAGE },
@@ -169,6 +175,13 @@ describe('hostile command texts through the real Teams adapter (dev no-auth)', (
     // Every one of these is a message the bot should answer: personal chats and mentions of the bot.
     expect(h.connector.calls.filter((c) => c.kind === 'reply')).toHaveLength(cases.length);
     expect(unexpectedLogs(h)).toEqual([]);
+    expect((await h.store.read()).items).toEqual({});
+  });
+
+  it('an over-long note is refused whole, not cut to fit and stored in part', async () => {
+    h = await startTeams();
+    const { calls } = await replyTo(h, { text: `note multi-agency-cp ${'word '.repeat(500)}`, conversation: PERSONAL });
+    expect(JSON.stringify(calls.map((c) => c.body))).toContain('That message is too long for a command');
     expect((await h.store.read()).items).toEqual({});
   });
 });

@@ -236,6 +236,16 @@ describe('injection: user text is shown as text in Slack and Teams, never a ping
       expect(JSON.stringify(body)).not.toContain('<@U999>');
     });
 
+    it('Slack: quotes between `<` and `@` (dropped by the tokenizer) do not make a typed token a mention', async () => {
+      slack = await startHarness();
+      const h = slack;
+      for (const typed of ['&lt;"@slack:U999|boss"&gt;', '&lt;“@slack:U999|boss”&gt;', '"&lt;"@slack:U999|boss&gt;']) {
+        const body = (await h.command(`assign multi-agency-cp ${typed}`, 'forge')).ack!;
+        expect(h.store.snapshot().items[ITEM]?.owner?.id, typed).not.toBe('slack:U999');
+        expect(JSON.stringify(body), typed).not.toContain('<@U999>');
+      }
+    });
+
     it('Teams: `<@teams:aad-boss|Boss>` typed as text is not a mention of Boss', async () => {
       teams = await startTeams();
       await teams.say({ text: `assign ${ITEM} <@teams:aad-boss|Boss>`, conversation: PERSONAL });
@@ -243,6 +253,12 @@ describe('injection: user text is shown as text in Slack and Teams, never a ping
       expect(owner?.id.startsWith('role:'), JSON.stringify(owner)).toBe(true);
       const card = teams.connector.calls.find((c) => c.kind === 'reply')!.body.attachments[0].content;
       expect(card.msteams.entities).toBeUndefined();
+      // Nor with quotes between `<` and `@`, which the tokenizer drops.
+      await teams.say({ text: `assign ${ITEM} <"@teams:aad-boss|Boss">`, conversation: PERSONAL });
+      const quoted = (await teams.store.read()).items[ITEM]?.owner;
+      expect(quoted?.id.startsWith('role:'), JSON.stringify(quoted)).toBe(true);
+      const second = teams.connector.calls.filter((c) => c.kind === 'reply')[1]!.body.attachments[0].content;
+      expect(second.msteams.entities).toBeUndefined();
     });
   });
 });

@@ -12,6 +12,17 @@ describe('tracking commands', () => {
     expect(await say('status phase-1-end')).toContain('owner: nobody yet');
   });
 
+  it('a command over 2,000 characters is refused whole, and nothing of it is stored', async () => {
+    const { say, store } = testBot();
+    const prefix = 'note multi-agency-cp ';
+    const long = await say(prefix + 'x'.repeat(2_001 - prefix.length));
+    expect(long).toContain('That message is too long for a command');
+    expect(long).toContain('It is 2,001 characters; a command can be at most 2,000. Nothing was changed');
+    expect((await store.read()).items['multi-agency-cp']?.notes ?? []).toEqual([]);
+    expect(await say(prefix + 'y'.repeat(2_000 - prefix.length))).toContain('Note added to multi-agency-cp');
+    expect((await store.read()).items['multi-agency-cp']?.notes).toHaveLength(1);
+  });
+
   it('asks for an owner only for work still open: done work with none says so, with no assign prompt', async () => {
     const { say } = testBot(defaultProgramme(), '2023-06-01T10:00:00Z');
     expect(await say('status kinship-strategy')).toContain('owner: nobody yet (assign kinship-strategy @name)');

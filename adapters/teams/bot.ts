@@ -2,7 +2,7 @@
 // group chats, from any message in a personal chat, and from the buttons on reminder cards.
 import { TeamsActivityHandler, TeamsInfo, TurnContext, type Activity, type ConversationReference } from 'botbuilder';
 import type { Bot } from '../../src/bot.js';
-import { splitShare } from '../../src/commands/index.js';
+import { MAX_COMMAND_CHARS, splitShare } from '../../src/commands/index.js';
 import type { Incoming } from '../../src/commands/types.js';
 import type { Logger } from '../../src/ports.js';
 import type { Reply } from '../../src/replies/model.js';
@@ -23,7 +23,8 @@ export interface TeamsBotOptions {
   recordReference(identity: string, destination: TeamsDestination): Promise<void>;
 }
 
-const MAX_COMMAND = 2_000;
+/** A button's command is ours; anything longer has been tampered with, and is cut to what the core takes. */
+const MAX_COMMAND = MAX_COMMAND_CHARS;
 
 export function isPersonal(activity: Activity): boolean {
   const type = activity.conversation?.conversationType;
@@ -75,7 +76,8 @@ export function createTeamsBot(opts: TeamsBotOptions): TeamsActivityHandler {
   function incoming(ctx: TurnContext, text: string): Incoming {
     const a = ctx.activity;
     const destination = destinationOf(a);
-    return { text: text.slice(0, MAX_COMMAND), user: callerOf(a), platform: 'teams', channel: destination.channel, extras: destination.extras };
+    // Passed whole: the core refuses an over-long command, where cutting it here would store half a note.
+    return { text, user: callerOf(a), platform: 'teams', channel: destination.channel, extras: destination.extras };
   }
 
   /** Mention entities often lack the AAD id; the roster has it. Failure falls back to the Teams user id. */

@@ -1,6 +1,6 @@
 // The command registry: text in, reply out. One command per file; this file lists them and dispatches.
 import { nearestTerms } from '../programme/search.js';
-import { code, type Reply } from '../replies/model.js';
+import { code, grouped, problem, type Reply } from '../replies/model.js';
 import { action } from './action.js';
 import { assign, unassign } from './assign.js';
 import { done, reopen } from './completion.js';
@@ -53,7 +53,14 @@ export function parseCommand(text: string): ParsedCommand | undefined {
   return command ? { command, args: words.slice(1), rest: textAfter(body, 1) } : undefined;
 }
 
-const SHARE = /(^|\s+)share\s*$/i;
+// One whitespace character before the word, not a run: `\s+` here made a long run of spaces take quadratic time.
+const SHARE = /(?:^|\s)share\s*$/i;
+
+/**
+ * The longest command taken, in characters: a status note of a few paragraphs fits. Anything longer is refused
+ * whole, never cut short and stored half.
+ */
+export const MAX_COMMAND_CHARS = 2_000;
 
 /**
  * `status kinship share`: a query ending in "share" asks for its answer to be shown to the channel, and the word
@@ -65,6 +72,12 @@ export function splitShare(text: string): { text: string; share: boolean } {
 }
 
 export async function runCommand(ctx: Context): Promise<Reply> {
+  const length = ctx.message.text.trim().length;
+  if (length > MAX_COMMAND_CHARS) {
+    return problem('That message is too long for a command', [
+      `It is ${grouped(length)} characters; a command can be at most ${grouped(MAX_COMMAND_CHARS)}. Nothing was changed: shorten it, or keep the detail in a document and note where it is.`,
+    ]);
+  }
   const body = commandText(ctx.message.text);
   const parsed = parseCommand(body);
   if (!parsed) {

@@ -19,10 +19,12 @@ export const revise: Command = {
   changes: true,
   async run(ctx, args, rest) {
     const after = textAfter(rest, 1);
-    const split = after.match(/^(.*?)\s+because\s+(.+)$/is);
-    if (args.length < 2 || !split) return usageReply(revise, 'Say the new date and why: revise <id> <due phrase> because <reason>');
-    const phrase = split[1]!.trim();
-    const reason = readableMentions(split[2]!.trim());
+    // The first "because" between words: found by one scan (a lazy `(.*?)\s+because` backtracks on long spaces).
+    const at = after.search(/\sbecause\s/i);
+    const phrase = at < 0 ? '' : after.slice(0, at).trim();
+    const said = at < 0 ? '' : after.slice(at + ' because '.length).trim();
+    if (args.length < 2 || !phrase || !said) return usageReply(revise, 'Say the new date and why: revise <id> <due phrase> because <reason>');
+    const reason = readableMentions(said);
     const due = typedDue(ctx, phrase);
     if (!due.ok) return usageReply(revise, due.problem);
     return changeItem(ctx, args[0], (state, item, s) => {

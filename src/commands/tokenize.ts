@@ -14,11 +14,19 @@ export function tokenizeWithEnds(text: string): Word[] {
   let current = '';
   let closing: string | undefined;
   let inWord = false;
+  /**
+   * Adds a character to the word. A mention token is only ever typed whole: a `<` and an `@` that meet only
+   * because the quotes between them were dropped (`<"@slack:U1|x">`) are kept apart, as adapters keep apart a
+   * `<@` typed as text, so nobody can forge an owner.
+   */
+  const add = (ch: string, i: number): void => {
+    current += ch === '@' && text[i - 1] !== '<' && current.endsWith('<') ? '\u200B@' : ch;
+  };
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
     if (closing !== undefined) {
       if (ch === closing || (closing === '\u201d' && ch === '"')) closing = undefined;
-      else current += ch;
+      else add(ch, i);
       continue;
     }
     if (ch in CLOSING) {
@@ -32,7 +40,7 @@ export function tokenizeWithEnds(text: string): Word[] {
       inWord = false;
       continue;
     }
-    current += ch;
+    add(ch, i);
     inWord = true;
   }
   if (inWord) words.push({ value: current, end: text.length });

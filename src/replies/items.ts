@@ -3,10 +3,10 @@ import type { DateTime } from 'luxon';
 import { formatDay } from '../programme/model.js';
 import { daysLeft } from '../programme/status.js';
 import type { Item } from '../tracking/items.js';
-import { code, type Field, type Inline, type ReplyItem, type Rich } from './model.js';
+import { code, grouped, type Field, type Inline, type ReplyItem, type Rich } from './model.js';
 
 function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
+  return `${grouped(n)} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** "September 2023, revised to 31 October 2024" */
