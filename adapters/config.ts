@@ -66,6 +66,9 @@ export interface Config {
 
 export class ConfigError extends Error {}
 
+/** Addresses only this machine can reach. */
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
 /** Reads configuration from an environment (default process.env). Throws ConfigError naming the variable. */
 export function readConfig(env: NodeJS.ProcessEnv = process.env, defaultUser = 'console'): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
@@ -77,6 +80,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, defaultUser = '
   const e = parsed.data;
   if ((e.SLACK_BOT_TOKEN === undefined) !== (e.SLACK_SIGNING_SECRET === undefined)) {
     throw new ConfigError(`Configuration error: set both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET for Slack, or neither`);
+  }
+  if (e.TEAMS_DEV_NO_AUTH === '1' && e.MicrosoftAppId === undefined && !LOOPBACK.has(e.HOST.toLowerCase())) {
+    // Anyone who reached the port could act as anyone, and have the bot post to any address they name.
+    throw new ConfigError(
+      `Configuration error: TEAMS_DEV_NO_AUTH=1 takes Teams requests without authentication, so it only listens on this machine: set HOST=127.0.0.1 (it is ${e.HOST}), or set MicrosoftAppId and remove TEAMS_DEV_NO_AUTH`,
+    );
   }
   const teamsOn = e.MicrosoftAppId !== undefined || e.TEAMS_DEV_NO_AUTH === '1';
   return {

@@ -211,4 +211,12 @@ describe('reform CLI', () => {
     expect(() => readConfig({ REFORM_EDITORS: 'slack:U1;slack:U2' }, 'x')).toThrow('"slack:U1;slack:U2" is not an identity');
     expect(() => readConfig({ REFORM_EDITORS: ' , ' }, 'x')).toThrow('REFORM_EDITORS: names nobody');
   });
+
+  it('takes Teams without authentication only on this machine: TEAMS_DEV_NO_AUTH needs a loopback HOST', () => {
+    expect(() => readConfig({ TEAMS_DEV_NO_AUTH: '1' }, 'x')).toThrow('TEAMS_DEV_NO_AUTH=1 takes Teams requests without authentication, so it only listens on this machine: set HOST=127.0.0.1 (it is 0.0.0.0)');
+    expect(() => readConfig({ TEAMS_DEV_NO_AUTH: '1', HOST: '10.0.0.5' }, 'x')).toThrow(ConfigError);
+    for (const host of ['127.0.0.1', '::1', 'localhost']) expect(readConfig({ TEAMS_DEV_NO_AUTH: '1', HOST: host }, 'x').teams?.devNoAuth, host).toBe(true);
+    // With an app id, requests are authenticated and the flag changes nothing.
+    expect(readConfig({ TEAMS_DEV_NO_AUTH: '1', MicrosoftAppId: 'app', MicrosoftAppPassword: 'pw' }, 'x').teams?.appId).toBe('app');
+  });
 });
