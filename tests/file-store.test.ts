@@ -2,7 +2,7 @@
 // make lowdb's presets switch to memory).
 import { spawn } from 'node:child_process';
 import * as fsp from 'node:fs/promises';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdtempSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -31,6 +31,46 @@ describe('file store', () => {
     expect(out).toContain('RAG: amber');
     expect(await second.say('history kinship-strategy')).toContain('@bob owner: nobody → @alice');
     expect(readdirSync(join(dir, 'nested')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('creates the store readable by its owner only, and keeps the permissions an operator gave it', async () => {
+    const path = join(fresh(), 'reform.json');
+    const store = fileStore(path);
+    await store.update((s) => void (s.directChannels['console:a'] = { platform: 'console', channel: 'a' }));
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    chmodSync(path, 0o640);
+    await store.update((s) => void (s.directChannels['console:b'] = { platform: 'console', channel: 'b' }));
+    expect(statSync(path).mode & 0o777).toBe(0o640);
+  });
+
+  it('writes through a store path that is a symbolic link, leaving the link in place', async () => {
+    const dir = fresh();
+    const target = join(dir, 'real.json');
+    const link = join(dir, 'reform.json');
+    await fileStore(target).update((s) => void (s.directChannels['console:a'] = { platform: 'console', channel: 'a' }));
+    symlinkSync(target, link);
+    await fileStore(link).update((s) => void (s.directChannels['console:b'] = { platform: 'console', channel: 'b' }));
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(Object.keys(JSON.parse(readFileSync(target, 'utf8')).directChannels)).toEqual(['console:a', 'console:b']);
+  });
+
+  it('does not write over a change another process made while this one was changing the state (a lost lock)', async () => {
+    const path = join(fresh(), 'reform.json');
+    const ours = fileStore(path);
+    await ours.update((s) => void (s.directChannels['console:a'] = { platform: 'console', channel: 'a' }));
+    const theirs = { ...JSON.parse(readFileSync(path, 'utf8')), directChannels: { 'console:theirs': { platform: 'console', channel: 't' } } };
+    const attempt = ours.update((s) => {
+      // Another process writes the file in the middle of this change, as one that took a stale lock would.
+      writeFileSync(`${path}.other`, JSON.stringify(theirs));
+      renameSync(`${path}.other`, path);
+      s.directChannels['console:ours'] = { platform: 'console', channel: 'o' };
+    });
+    await expect(attempt).rejects.toThrow(StoreUnavailable);
+    await expect(attempt).rejects.toThrow('was changed by another process while this change was being made. Nothing was changed; try again.');
+    expect(Object.keys(JSON.parse(readFileSync(path, 'utf8')).directChannels)).toEqual(['console:theirs']);
+    // The next change starts from their state, not from the half-made one.
+    await ours.update((s) => void (s.directChannels['console:next'] = { platform: 'console', channel: 'n' }));
+    expect(Object.keys((await ours.read()).directChannels)).toEqual(['console:theirs', 'console:next']);
   });
 
   it('sees writes by another store on the same file, and drops a change that threw half-way', async () => {

@@ -3,7 +3,7 @@
 // the change and writes it atomically (temp file, fsync, rename, fsync of the folder). A file that cannot be
 // read or understood is refused and never overwritten.
 import { randomBytes } from 'node:crypto';
-import { statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import * as nodeFs from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Low, type Adapter } from 'lowdb';
@@ -118,14 +118,31 @@ class DurableJsonFile implements Adapter<State> {
     return parsed.data;
   }
 
+  /** True when the file is not the one last read or written here: another process wrote it meanwhile. */
+  async changedSinceRead(): Promise<boolean> {
+    return (await this.version()) !== this.cached?.version;
+  }
+
+  /** The file's permissions, kept across the rename; a new store is readable by its owner only (it names people). */
+  private async mode(): Promise<number> {
+    try {
+      return (await this.fs.stat(this.path)).mode & 0o777;
+    } catch {
+      return 0o600;
+    }
+  }
+
   async write(data: State): Promise<void> {
     const tmp = `${this.path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     const text = this.nextText ?? JSON.stringify(data, null, 1);
     this.nextText = undefined;
     this.cached = undefined;
     try {
-      const file = await this.fs.open(tmp, 'wx');
+      const mode = await this.mode();
+      const file = await this.fs.open(tmp, 'wx', mode);
       try {
+        // open() applies the umask; chmod sets exactly the mode the store had.
+        await file.chmod(mode);
         await file.writeFile(text);
         await file.sync();
       } finally {
@@ -154,21 +171,32 @@ export interface FileStoreOptions {
   fs?: StoreFs;
 }
 
-export function fileStore(path: string, options: FileStoreOptions = {}): Store {
+/** A store path that is a symbolic link is written through to its target, not replaced by a file of its own. */
+function followLink(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+export function fileStore(given: string, options: FileStoreOptions = {}): Store {
   const fs = options.fs ?? nodeFs;
+  const path = followLink(given);
   const file = new DurableJsonFile(path, fs);
   const db = new Low<State>(file, emptyState());
   // Updates in this process go one at a time; the lock file orders them against other processes.
   let queue: Promise<unknown> = Promise.resolve();
   const wait = options.lockWaitMs ?? 15_000;
 
-  async function locked<T>(run: () => Promise<T>): Promise<T> {
+  async function locked<T>(run: (lock: { compromised: boolean }) => Promise<T>): Promise<T> {
     try {
       await fs.mkdir(dirname(path), { recursive: true });
     } catch (error) {
       throw fsProblem(path, 'create the folder for', error);
     }
     let release: () => Promise<void>;
+    const lock = { compromised: false };
     try {
       release = await lockfile.lock(path, {
         realpath: false,
@@ -176,7 +204,11 @@ export function fileStore(path: string, options: FileStoreOptions = {}): Store {
         stale: 10_000,
         update: 2_000,
         retries: { retries: Math.ceil(wait / 100), factor: 1.1, minTimeout: 5, maxTimeout: 150, randomize: true },
-        onCompromised: (error) => options.logger?.error('store lock compromised', { path, error: String(error) }),
+        onCompromised: (error) => {
+          // Another process may now hold the lock (this one stalled past `stale`): this update must not write.
+          lock.compromised = true;
+          options.logger?.error('store lock compromised', { path, error: String(error) });
+        },
       });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ELOCKED') {
@@ -185,7 +217,7 @@ export function fileStore(path: string, options: FileStoreOptions = {}): Store {
       throw fsProblem(path, 'lock', error);
     }
     try {
-      return await run();
+      return await run(lock);
     } finally {
       await release().catch(() => undefined);
     }
@@ -197,7 +229,7 @@ export function fileStore(path: string, options: FileStoreOptions = {}): Store {
     },
     update(change) {
       const run = queue.then(() =>
-        locked(async () => {
+        locked(async (lock) => {
           await db.read();
           const before = file.savedText(db.data);
           let result;
@@ -211,6 +243,12 @@ export function fileStore(path: string, options: FileStoreOptions = {}): Store {
           // Refusals and unknown ids change nothing, so they write nothing.
           const after = JSON.stringify(db.data, null, 1);
           if (after !== before) {
+            // Belt and braces for the lock: if this process stalled long enough for its lock to be taken, or the
+            // file changed under it, writing now would undo another process's change.
+            if (lock.compromised || (await file.changedSinceRead())) {
+              file.forget();
+              throw new StoreUnavailable(`The store ${path} was changed by another process while this change was being made. Nothing was changed; try again.`);
+            }
             file.nextText = after;
             await db.write();
           }
