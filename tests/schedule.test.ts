@@ -676,6 +676,34 @@ describe('tick', () => {
     expect(second.sent.filter((d) => d.item === 'summer-thing/2').map((d) => d.channel)).toEqual(['dm-console:carol']);
   });
 
+  it('leaves an action whose owner is on a platform this process lacks (`reform tick`) to the process that has it: one direct message, no channel post', async () => {
+    const store = memoryStore();
+    const bot = testBot(programme, '2024-01-02T12:00:00Z', { store });
+    await bot.bot.handle({ text: 'subscribe reminders', user: { id: 'slack:U9', name: 'clerk' }, platform: 'slack', channel: 'C1' });
+    await bot.bot.handle({ text: 'action add summer-thing "Brief members" due 15 March 2024 owner <@slack:U123|carol>', user: { id: 'slack:U9', name: 'clerk' }, platform: 'slack', channel: 'C1' });
+    const consoleOnly = recordingChat('console');
+    const slack = recordingChat('slack');
+    const base = { programme, store, logger: silentLogger, sleep: async () => {} };
+    // An operator's `reform tick` (its chats: the console only) at 09:00:20, then the running bot's tick at 09:01.
+    const cli = await tick({ ...base, chats: [consoleOnly], tickId: 'cli' }, at('2024-03-14T09:00:20Z'));
+    expect(cli.pending.filter((d) => d.item === 'summer-thing/1')).toEqual([]);
+    const running = await tick({ ...base, chats: [consoleOnly, slack], tickId: 'bot' }, at('2024-03-14T09:01:00Z'));
+    expect(running.sent.filter((d) => d.item === 'summer-thing/1').map((d) => d.channel)).toEqual(['dm-slack:U123']);
+    // Nothing was planned for the channel: the earlier reminders missed are recorded against the owner only.
+    const keys = Object.keys((await store.read()).ledger).filter((k) => k.includes('summer-thing/1'));
+    expect(keys).toContain('dm:slack:U123|summer-thing/1|before-1@2024-03-15');
+    expect(keys.filter((k) => !k.startsWith('dm:slack:U123|'))).toEqual([]);
+  });
+
+  it('sends an action to the channels when its owner is on a platform no subscription uses, which no process runs', async () => {
+    const h = harness(programme);
+    const bot = await subscribe(h.store, programme, '2024-01-01T12:00:00Z');
+    bot.setNow('2024-01-02T12:00:00Z');
+    await bot.bot.handle({ text: 'action add summer-thing "Brief members" due 15 March 2024 owner <@teams:aad-1|dana>', user: { id: 'console:clerk', name: 'clerk' }, platform: 'console', channel: 'leadership' });
+    const report = await h.run('2024-03-14T09:00:00Z');
+    expect(report.sent.filter((d) => d.item === 'summer-thing/1').map((d) => d.channel)).toEqual(['leadership']);
+  });
+
   it('retries a refused direct message with backoff when no channel gets reminders', async () => {
     const h = harness(programme);
     const bot = testBot(programme, '2024-01-02T12:00:00Z', { store: h.store });

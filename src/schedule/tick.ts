@@ -97,6 +97,19 @@ function targetOf(state: State, subscriptions: Map<string, Subscription>, chats:
   return destination ? { id, destination, createdAt: instant('1970-01-01T00:00:00Z'), failing: false } : undefined;
 }
 
+/**
+ * Whether an action's owner is on a platform another process runs and this one does not (`reform tick` from a
+ * terminal has only the console): only a process with that platform can tell whether the owner can be messaged
+ * directly, so the action's reminders are left to it, rather than sent to the channels here and to the owner
+ * there. A platform no subscription uses is run by no process; such an owner's reminders go to the channels.
+ */
+function ownerServedElsewhere(item: Item, state: State, chats: readonly Chat[]): boolean {
+  const owner = item.owner?.id;
+  if (item.kind !== 'action' || !owner || state.directChannels[owner]) return false;
+  const platform = owner.slice(0, owner.indexOf(':'));
+  return !chats.some((c) => c.platform === platform) && state.subscriptions.some((s) => s.platform === platform);
+}
+
 /** Adds ledger entries for every slot now due. Older missed slots of the same item are superseded. */
 function plan(programme: Programme, state: State, chats: readonly Chat[], now: DateTime): number {
   let superseded = 0;
@@ -106,7 +119,7 @@ function plan(programme: Programme, state: State, chats: readonly Chat[], now: D
   // Owner and action whose direct messages were refused for good: later reminders for it go to the channels.
   const refused = new Set(Object.values(state.ledger).filter((e) => e.state === 'superseded' && e.note?.startsWith(DM_REFUSED)).map((e) => `${e.subscription}|${e.item}`));
   for (const item of items) {
-    if (item.done || !item.deadline) continue;
+    if (item.done || !item.deadline || ownerServedElsewhere(item, state, chats)) continue;
     const slots = reminderSlots(dayIn(item.deadline, zone), programme.reminders, zone);
     const latest = latestDue(slots, now);
     if (!latest) continue;
