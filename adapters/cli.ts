@@ -15,6 +15,7 @@ import { consoleChat } from './console/chat.js';
 import { consoleMessage } from './console/console.js';
 import { tickOnce } from './scheduler.js';
 import { SlackStartupError } from './slack/app.js';
+import { ServerStartError } from './server.js';
 import { TeamsConfigError } from './teams/adapter.js';
 import { formatDelivery } from '../src/schedule/tick.js';
 import { createLogger } from './logger.js';
@@ -26,9 +27,9 @@ const USAGE = `Usage:
   reform start [--now ISO] [--milestones FILE]
                                               the same, at a frozen instant or on another programme file
   reform check [--milestones FILE] [--now ISO] validate a programme file
-  reform ask "<text>" [--now ISO] [--user ID] [--channel ID]
+  reform ask "<text>" [--now ISO] [--user ID] [--channel ID] [--milestones FILE]
                                               run one command as a chat would and print the reply
-  reform tick [--now ISO]                     run the scheduler once and list what it sent
+  reform tick [--now ISO] [--milestones FILE] run the scheduler once and list what it sent
   reform help                                 this text`;
 
 function fail(message: string): never {
@@ -73,7 +74,7 @@ async function ask(args: string[], config: Config): Promise<void> {
   });
   const text = positionals.join(' ');
   const now = parseNow(values.now, config);
-  const { programme } = await readProgrammeFile(values.milestones ?? config.milestonesFile, config.timezone, config.milestonesFrom);
+  const { programme } = await readProgrammeFile(values.milestones ?? config.milestonesFile, config.timezone, values.milestones ? '--milestones' : config.milestonesFrom);
   const logger = createLogger(config.logLevel, config.secrets);
   const store = await openStore(config.dbFile, logger);
   const bot = createBot({ programme, store, clock: now ? frozenClock(now) : systemClock(), logger, editors: config.editors });
@@ -89,7 +90,7 @@ async function ask(args: string[], config: Config): Promise<void> {
 async function tickCommand(args: string[], config: Config): Promise<void> {
   const { values } = parseArgs({ args, options: { now: { type: 'string' }, milestones: { type: 'string' } }, strict: true });
   const now = parseNow(values.now, config);
-  const { programme } = await readProgrammeFile(values.milestones ?? config.milestonesFile, config.timezone, config.milestonesFrom);
+  const { programme } = await readProgrammeFile(values.milestones ?? config.milestonesFile, config.timezone, values.milestones ? '--milestones' : config.milestonesFrom);
   const logger = createLogger(config.logLevel, config.secrets);
   const store = await openStore(config.dbFile, logger);
   const chats = [consoleChat(process.stdout)];
@@ -165,7 +166,7 @@ async function main(argv: string[]): Promise<void> {
         fail(`Unknown command "${verb}".\n${USAGE}`);
     }
   } catch (error) {
-    if (error instanceof ProgrammeFileError || error instanceof StoreUnavailable || error instanceof SlackStartupError || error instanceof TeamsConfigError) {
+    if (error instanceof ProgrammeFileError || error instanceof StoreUnavailable || error instanceof SlackStartupError || error instanceof TeamsConfigError || error instanceof ServerStartError) {
       fail(error.message);
     }
     if (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) fail(`${error.message}\n${USAGE}`);

@@ -81,6 +81,14 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, defaultUser = '
   if ((e.SLACK_BOT_TOKEN === undefined) !== (e.SLACK_SIGNING_SECRET === undefined)) {
     throw new ConfigError(`Configuration error: set both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET for Slack, or neither`);
   }
+  // Half a platform's settings is a mistake, not a wish to run without it: say so rather than quietly run the console.
+  if (e.SLACK_APP_TOKEN !== undefined && e.SLACK_BOT_TOKEN === undefined) {
+    throw new ConfigError(`Configuration error: SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are not; Socket Mode needs all three`);
+  }
+  const teamsPartial = (['MicrosoftAppPassword', 'MicrosoftAppTenantId', 'MicrosoftAppType'] as const).filter((k) => e[k] !== undefined);
+  if (e.MicrosoftAppId === undefined && teamsPartial.length) {
+    throw new ConfigError(`Configuration error: ${teamsPartial.join(', ')} ${teamsPartial.length > 1 ? 'are' : 'is'} set but MicrosoftAppId is not; set MicrosoftAppId for Teams, or remove ${teamsPartial.length > 1 ? 'them' : 'it'}`);
+  }
   if (e.TEAMS_DEV_NO_AUTH === '1' && e.MicrosoftAppId === undefined && !LOOPBACK.has(e.HOST.toLowerCase())) {
     // Anyone who reached the port could act as anyone, and have the bot post to any address they name.
     throw new ConfigError(

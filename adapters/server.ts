@@ -87,9 +87,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     send(res, 404, { ok: false, error: 'not found' });
   });
 
+  const host = opts.host ?? '0.0.0.0';
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host ?? '0.0.0.0', () => {
+    server.once('error', (error) => reject(listenProblem(error, host, opts.port)));
+    server.listen(opts.port, host, () => {
       server.off('error', reject);
       resolve();
     });
@@ -106,4 +107,18 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         server.closeAllConnections();
       }),
   };
+}
+
+/** The HTTP server could not start: one line naming the setting to change, not a stack trace. */
+export class ServerStartError extends Error {}
+
+function listenProblem(error: unknown, host: string, port: number): ServerStartError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const where = `${host}:${port}`;
+  if (code === 'EADDRINUSE') return new ServerStartError(`Cannot listen on ${where}: another program is using port ${port}. Stop it, or set PORT to a free port.`);
+  if (code === 'EACCES') return new ServerStartError(`Cannot listen on ${where}: permission denied (ports below 1024 need privileges). Set PORT to 1024 or above.`);
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return new ServerStartError(`Cannot listen on ${where}: HOST "${host}" is not an address of this machine. Set HOST to 0.0.0.0 (every address) or 127.0.0.1 (this machine only).`);
+  }
+  return new ServerStartError(`Cannot listen on ${where}: ${code ?? String(error)}.`);
 }

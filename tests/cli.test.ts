@@ -5,7 +5,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ConfigError, readConfig } from '../adapters/config.js';
+import { startServer } from '../adapters/server.js';
+import { silentLogger } from '../src/ports.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'reform-cli-'));
 // No settings file: a developer's own .env must not change what these runs do.
@@ -210,6 +214,38 @@ describe('reform CLI', () => {
     expect(() => readConfig({ REFORM_EDITORS: 'U0123ABCD' }, 'x')).toThrow(ConfigError);
     expect(() => readConfig({ REFORM_EDITORS: 'slack:U1;slack:U2' }, 'x')).toThrow('"slack:U1;slack:U2" is not an identity');
     expect(() => readConfig({ REFORM_EDITORS: ' , ' }, 'x')).toThrow('REFORM_EDITORS: names nobody');
+  });
+
+  it('a port already in use, or a HOST not of this machine, stops start-up with one line naming the setting', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const r = reform(['start'], { env: { TEAMS_DEV_NO_AUTH: '1', HOST: '127.0.0.1', PORT: String(port) } });
+      expect(r.code).toBe(1);
+      expect(r.err).toContain(`Cannot listen on 127.0.0.1:${port}: another program is using port ${port}. Stop it, or set PORT to a free port.`);
+      expect(r.err).not.toMatch(/\n\s+at |node:net/);
+    } finally {
+      await new Promise<void>((resolve) => taken.close(() => resolve()));
+    }
+    await expect(startServer({ port: 0, host: '10.255.255.1', logger: silentLogger })).rejects.toThrow('HOST "10.255.255.1" is not an address of this machine');
+  });
+
+  it('ask and tick name --milestones as the setting to fix when that file cannot be read', () => {
+    for (const verb of [['ask', 'status'], ['tick']]) {
+      const r = reform([...verb, '--milestones', join(dir, 'nope.yaml')]);
+      expect(r.code, verb[0]).toBe(1);
+      expect(r.err, verb[0]).toContain(`Cannot read the milestones file ${join(dir, 'nope.yaml')} (no such file); it was set by --milestones.`);
+    }
+  });
+
+  it('stops on half a platform\'s settings, rather than quietly running the console', () => {
+    expect(() => readConfig({ SLACK_APP_TOKEN: 'xapp-1' }, 'x')).toThrow('SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are not; Socket Mode needs all three');
+    expect(() => readConfig({ MicrosoftAppPassword: 'pw' }, 'x')).toThrow('MicrosoftAppPassword is set but MicrosoftAppId is not; set MicrosoftAppId for Teams, or remove it');
+    expect(() => readConfig({ MicrosoftAppPassword: 'pw', MicrosoftAppTenantId: 't' }, 'x')).toThrow('MicrosoftAppPassword, MicrosoftAppTenantId are set but MicrosoftAppId is not');
+    expect(readConfig({ SLACK_APP_TOKEN: 'xapp-1', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' }, 'x').slack?.appToken).toBe('xapp-1');
+    // Empty values, as a copied .env.example leaves them, are unset.
+    expect(readConfig({ MicrosoftAppPassword: '', SLACK_APP_TOKEN: '' }, 'x').slack).toBeUndefined();
   });
 
   it('takes Teams without authentication only on this machine: TEAMS_DEV_NO_AUTH needs a loopback HOST', () => {
