@@ -26,6 +26,15 @@ describe('status, next, overdue and help in a conversation', () => {
     const pasted = await say(`status ${'zq'.repeat(990)}`);
     expect(pasted).toContain(`Nothing in the programme matches "${'zq'.repeat(28)}z…".`);
     expect(pasted.length).toBeLessThan(600);
+    // Swapped neighbouring letters are one slip, and corrected like any other.
+    expect(await say('status kinsihp')).toMatch(/^Theme "kinship": 4 milestones[\s\S]*Did you mean "kinship"\? Nothing matched "kinsihp" exactly/);
+    expect(await say('status agnecy')).toMatch(/^Theme "agency"/);
+    // "share" is for the chat, whichever way the question came: not a word of the query.
+    expect(await say('status kinship share')).toMatch(/^Theme "kinship": 4 milestones/);
+    // An action id that names no action is a mistyped id, not a search that finds its milestone alone.
+    const unknown = await say('status kinship-strategy/99');
+    expect(unknown).toMatch(/^No milestone or action "kinship-strategy\/99"/);
+    expect(unknown).toContain('Did you mean kinship-strategy?');
     // Long counts are written as UK readers write numbers.
     const late = testBot(defaultProgramme(), '2029-01-01T10:00:00Z');
     expect(await late.say('status swe-education-routes')).toMatch(/overdue by 1,\d{3} days \(deadline 31 July 2025\)/);

@@ -78,7 +78,9 @@ export async function runCommand(ctx: Context): Promise<Reply> {
       `It is ${grouped(length)} characters; a command can be at most ${grouped(MAX_COMMAND_CHARS)}. Nothing was changed: shorten it, or keep the detail in a document and note where it is.`,
     ]);
   }
-  const body = commandText(ctx.message.text);
+  // "share" at the end of a query is for the chat (show the answer to the channel), never part of what is asked,
+  // whichever way the text came in: the console and `reform ask` too.
+  const body = splitShare(commandText(ctx.message.text)).text;
   const parsed = parseCommand(body);
   if (!parsed) {
     const verb = tokenize(body)[0];

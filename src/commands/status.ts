@@ -2,6 +2,7 @@
 import type { DateTime } from 'luxon';
 import { formatInstant } from '../programme/model.js';
 import { searchMilestones } from '../programme/search.js';
+import { isReply, resolveItem } from './resolve.js';
 import { STATUS_LABEL, type Status } from '../programme/status.js';
 import { itemToReply } from '../replies/items.js';
 import { code, echoed, reply, type Reply } from '../replies/model.js';
@@ -50,6 +51,13 @@ export async function queryStatus(ctx: Context, query: string): Promise<Reply> {
   if (exactAction) {
     const item = findItem(programme, state, exactAction.id, now)!;
     return reply('answer', `${item.id}: ${item.title}`, [{ items: [itemToReply(item, now, zone, { detail: true })] }]);
+  }
+
+  // An action id (`kinship-strategy/9`) that names no action is a mistyped id, not words to search for: the
+  // search would answer with the milestone alone, as though the action were found.
+  if (/^[a-z0-9-]+\/\d+$/i.test(query.trim())) {
+    const item = resolveItem(ctx, state, query.trim());
+    if (isReply(item)) return item;
   }
 
   const found = searchMilestones(programme, query);

@@ -99,9 +99,23 @@ function vocabulary(programme: Programme): string[] {
 }
 
 /** The nearest terms to `term`, close enough to be a typo of it. */
+/** Whether `b` is `a` with two neighbouring letters swapped ("kinsihp" for "kinship"). */
+function oneSwap(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  return i + 1 < a.length && a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+}
+
+/** Edits between two words, counting swapped neighbours as one slip of the fingers, not two (Levenshtein's). */
+function typoDistance(a: string, b: string): number {
+  const d = distance(a, b);
+  return d === 2 && oneSwap(a, b) ? 1 : d;
+}
+
 export function nearestTerms(term: string, candidates: string[], limit = 3, allowed = Math.max(1, Math.floor(term.length / 4))): string[] {
   return candidates
-    .map((c) => ({ c, d: distance(term, c) }))
+    .map((c) => ({ c, d: typoDistance(term, c) }))
     .filter((x) => x.d <= allowed && x.d > 0)
     .sort((a, b) => a.d - b.d || a.c.localeCompare(b.c))
     .slice(0, limit)
