@@ -627,17 +627,21 @@ describe('tick', () => {
     const text = h.chat.log[1]!.text;
     expect(text).toContain('Due in the next 6 weeks (1)');
     expect(text).toContain('easter-thing RAG: none → red (@alice, 6 March 2024, 10:00)');
-    expect(text).toMatch(/No owner, overdue or due within 12 weeks \(1\)\n {2}easter-thing/);
+    expect(text).toMatch(/No owner, overdue or due within 12 weeks \(1\)\neaster-thing Due the Friday after Good Friday · deadline 5 April 2024, 25 days left$/);
     expect(text).not.toContain('subscribed');
     bot.setNow('2024-03-12T10:00:00Z');
     expect(await bot.say('digest')).toContain('Changes since the last digest (0)');
     // Past its deadline with nobody named, a milestone stays in that list; once owned, the list says so.
     bot.setNow('2024-04-10T10:00:00Z');
-    expect(await bot.say('digest')).toMatch(/No owner, overdue or due within 12 weeks \(1\)\n {2}easter-thing/);
+    expect(await bot.say('digest')).toMatch(/No owner, overdue or due within 12 weeks \(1\)\neaster-thing Due the Friday after Good Friday · overdue by 5 days/);
     await bot.say('assign easter-thing @bob');
     expect(await bot.say('digest')).toContain('Every milestone overdue or due soon has an owner.');
     const early = testBot(programme, '2024-01-01T10:00:00Z');
     expect(await early.say('digest')).toContain('No milestone is overdue or due within 12 weeks.');
+    // With no digest before it, it covers the week to now: the same hour a week ago on London's clocks, in BST too.
+    const afterClockChange = await testBot(programme, '2024-04-02T08:00:00Z').say('digest');
+    expect(afterClockChange).toContain('changes since 26 March 2024, 09:00');
+    expect(afterClockChange).toContain('Changes in the last week (0)');
   });
 
   it('nudges an action owner directly where the platform allows', async () => {

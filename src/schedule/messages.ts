@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { formatInstant, type Programme } from '../programme/model.js';
 import { daysLeft } from '../programme/status.js';
 import { auditBy, auditChange, auditWhen } from '../replies/audit.js';
-import { itemToReply } from '../replies/items.js';
+import { itemToReply, whenText } from '../replies/items.js';
 import { code, reply, type Reply, type Rich } from '../replies/model.js';
 import { SUBSCRIPTION_ITEM } from '../tracking/changes.js';
 import { allActionItems, allMilestoneItems, bySoonest, type Item } from '../tracking/items.js';
@@ -70,7 +70,8 @@ export function digestMessage(programme: Programme, state: State, now: DateTime,
   const unowned = dueBy.filter((i) => !i.owner).sort(bySoonest);
   // A first digest covers the week before it was due, not before it was sent, so its attempts differ only where
   // something really changed (after a crash between parts, a matching rendering can go on where it stopped).
-  const start = since ?? (late?.at ?? now).minus({ weeks: 1 });
+  // A week on the clock in the programme's zone: across a change to or from summer time, the same hour.
+  const start = since ?? (late?.at ?? now).setZone(zone).minus({ weeks: 1 });
   // Owners, RAG, notes, completions, revisions: the programme's changes, not the bot's own settings.
   const changes = state.audit.filter((e) => !e.item.startsWith(SUBSCRIPTION_ITEM) && DateTime.fromISO(e.at, { setZone: true }) > start).reverse();
   const show = (list: Item[]) => list.map((i) => itemToReply(i, now, zone));
@@ -82,13 +83,14 @@ export function digestMessage(programme: Programme, state: State, now: DateTime,
       { title: `Overdue (${overdue.length})`, ...(overdue.length ? { items: show(overdue) } : { lines: [['Nothing is overdue.']] }) },
       { title: `Due in the next ${programme.digest.horizon_weeks} weeks (${dueSoon.length})`, ...(dueSoon.length ? { items: show(dueSoon) } : { lines: [['Nothing falls due.']] }) },
       {
-        title: `Changes since the last digest (${changes.length})`,
+        title: `${since ? 'Changes since the last digest' : 'Changes in the last week'} (${changes.length})`,
         lines: changes.length ? [...changes.slice(0, MAX_CHANGES).map((e) => changeLine(e, zone)), ...(changes.length > MAX_CHANGES ? [[`…and ${changes.length - MAX_CHANGES} more (see history <id>).`]] : [])] : [['No changes.']],
       },
       {
         title: `No owner, overdue or due within ${programme.digest.unowned_weeks} weeks (${unowned.length})`,
+        // One line each: most are listed in full above, and the question here is only who will own them.
         ...(unowned.length
-          ? { items: show(unowned) }
+          ? { lines: unowned.map((i): Rich => [code(i.id), ` ${i.title} · ${whenText(i, now, zone)}`]) }
           : { lines: [[dueBy.length ? 'Every milestone overdue or due soon has an owner.' : `No milestone is overdue or due within ${programme.digest.unowned_weeks} weeks.`]] }),
       },
     ],
