@@ -4,6 +4,7 @@ import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import { createBot } from '../src/bot.js';
+import { formatDay } from '../src/programme/model.js';
 import { commandText, findCommand } from '../src/commands/index.js';
 import { tokenize } from '../src/commands/tokenize.js';
 import { StoreUnavailable } from '../src/ports.js';
@@ -49,11 +50,16 @@ async function check(args: string[], config: Config): Promise<void> {
   const file = values.milestones ?? config.milestonesFile;
   const { programme, warnings } = await readProgrammeFile(file, config.timezone, values.milestones ? '--milestones' : config.milestonesFrom);
   for (const w of warnings) process.stdout.write(`warning: ${w}\n`);
-  // A completion dated ahead (a typo in the year, a planned date) counts only from that day: say so.
+  // A completion dated ahead (a typo in the year, a planned date), or a month or year not yet over, counts only
+  // once its last day is past: say so.
   const today = (parseNow(values.now, config) ?? systemClock().now()).setZone(programme.timezone).toISODate()!;
   for (const m of programme.milestones) {
-    if (m.completed && m.completed.span.first > today) {
+    if (!m.completed) continue;
+    const { first, last } = m.completed.span;
+    if (first === last && first > today) {
       process.stdout.write(`warning: ${m.id}: completed "${m.completed.phrase}" is after today; it counts as not done until then\n`);
+    } else if (first !== last && last >= today) {
+      process.stdout.write(`warning: ${m.id}: completed "${m.completed.phrase}" is not over yet; it counts as not done until ${formatDay(last, programme.timezone)} is over\n`);
     }
   }
   const base = file.split('/').at(-1);

@@ -113,6 +113,10 @@ describe('reform CLI', () => {
     expect(warned.code).toBe(0);
     expect(warned.out).toContain('warning: a: completed "11 May 2099" is after today; it counts as not done until then');
     expect(reform(['check', '--milestones', ahead, '--now', '2099-05-11T10:00:00Z']).out).not.toContain('warning');
+    // One recorded as a year counts once the year is over, and check says so while it is not.
+    writeFileSync(ahead, 'programme: X\nmilestones:\n  - id: a\n    title: A\n    due: May 2027\n    themes: [x]\n    completed:\n      date: 2026\n');
+    expect(reform(['check', '--milestones', ahead, '--now', '2026-11-24T10:00:00Z']).out).toContain('warning: a: completed "2026" is not over yet; it counts as not done until 31 December 2026 is over');
+    expect(reform(['check', '--milestones', ahead, '--now', '2027-01-01T10:00:00Z']).out).not.toContain('warning');
   });
 
   it('stops startup on a missing file, naming the path and the variable', () => {

@@ -23,6 +23,16 @@ milestones:
     due: September 2023
     themes: [agency]
     completed: { date: 15 December 2023 }
+  - id: month-done
+    title: Done some time in a month
+    due: September 2023
+    themes: [agency]
+    completed: { date: November 2023 }
+  - id: follow-up
+    title: Six months after a meeting known by its month
+    due: in six months' time
+    anchor: January 2025
+    themes: [agency]
 `;
 
 const programme = programmeFrom(FILE);
@@ -55,6 +65,16 @@ describe('status at an instant', () => {
   it('counts a completion from its date, so the past stays the past', () => {
     expect(statusOf('done-thing', '2023-11-01T12:00:00Z')).toBe('overdue');
     expect(statusOf('done-thing', '2023-12-15T00:00:00Z')).toBe('done');
+    // Recorded only as a month, it is certain once the month is over: never shown done within it.
+    expect(statusOf('month-done', '2023-11-15T12:00:00Z')).toBe('overdue');
+    expect(statusOf('month-done', '2023-11-30T23:59:00Z')).toBe('overdue');
+    expect(statusOf('month-done', '2023-12-01T00:00:00Z')).toBe('done');
+  });
+
+  it('counts a relative phrase from the last day of an anchor given as a month: the latest it can be due', () => {
+    const programme = programmeFrom(FILE);
+    const m = programme.milestones.find((x) => x.id === 'follow-up')!;
+    expect(formatDay(milestoneItem(programme, emptyState(), m, at('2025-03-01T12:00:00Z')).deadline!, 'Europe/London')).toBe('31 July 2025');
   });
 });
 

@@ -113,7 +113,9 @@ function toMilestone(
   let anchor: string | null | undefined;
   if (entry.anchor !== undefined) {
     const read = readPhrase(entry.anchor, at('anchor'), undefined, report, warn);
-    anchor = read ? read.span.first : null;
+    // A meeting known only by its month ("January 2025") may have been on its last day: counting from there gives
+    // the latest the follow-up could be due, as every deadline is the end of its span.
+    anchor = read ? read.span.last : null;
   }
   // `due` keeps the report's words; `deadline`, when given, says how to read them.
   const reading = entry.deadline !== undefined

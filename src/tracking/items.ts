@@ -1,7 +1,7 @@
 // One view over milestones (from the programme file) and local actions (from the store), with their
 // tracking state merged in. Commands, the scheduler and the digest all read items through here.
 import type { DateTime } from 'luxon';
-import { formatDay, startOfSpan, type DatedPhrase, type Milestone, type Programme } from '../programme/model.js';
+import { endOfSpan, formatDay, startOfSpan, type DatedPhrase, type Milestone, type Programme } from '../programme/model.js';
 import { deadlineOf, statusAt, type Status } from '../programme/status.js';
 import { itemState, type ActionRecord, type ItemState, type Note, type Owner, type Rag, type State } from './state.js';
 
@@ -31,13 +31,23 @@ export interface Item {
   state: ItemState;
 }
 
+/**
+ * Whether a completion in the programme file has happened by `now`. One recorded to the day counts from that day;
+ * one recorded as a month or a year ("November 2023", "2023") is certain only once that span is over, so a look
+ * back from within it never shows done what may not have been done yet.
+ */
+export function completedBy(completed: DatedPhrase, zone: string, now: DateTime): boolean {
+  const { span } = completed;
+  return span.first === span.last ? now >= startOfSpan(span, zone) : now > endOfSpan(span, zone);
+}
+
 export function milestoneItem(programme: Programme, state: State, m: Milestone, now: DateTime): Item {
   const s = itemState(state, m.id);
   // Read-only, like an action's: the store's own list is shared when the file has no revision.
   const revisions = m.revised ? [m.revised, ...s.revisions] : s.revisions;
   // A completion from the public record counts from its first day, so a past `now` sees the past.
   const completedInFile =
-    m.completed !== undefined && !s.reopened && now >= startOfSpan(m.completed.span, programme.timezone);
+    m.completed !== undefined && !s.reopened && completedBy(m.completed, programme.timezone, now);
   const done = s.done !== undefined || completedInFile;
   const base = { due: m.due, revisions, done };
   return {
