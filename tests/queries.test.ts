@@ -83,6 +83,23 @@ describe('status, next, overdue and help in a conversation', () => {
     expect(next).toContain('multi-agency-cp');
   });
 
+  it('status agrees with overdue and next about local actions', async () => {
+    const { say } = testBot(undefined, '2024-04-10T10:00:00Z');
+    await say('action add kinship-strategy "Late thing" due 1 April 2024');
+    await say('action add multi-agency-cp "Soon thing" due 18 April 2024');
+    const out = await say('status');
+    expect(out).toContain('2 open local actions (1 overdue)');
+    const overdueCount = Number(/^(\d+) overdue/.exec(await say('overdue'))![1]);
+    expect(out).toContain(`Overdue (${overdueCount})`);
+    const [late, ahead] = out.split('Next deadlines');
+    expect(late).toContain('kinship-strategy/1  Late thing [overdue]');
+    // The next deadlines are next 5's, actions included, soonest first.
+    const ids = (text: string) => [...text.matchAll(/^ *([a-z0-9-]+(?:\/\d+)?) {2}\S/gm)].map((m) => m[1]);
+    expect(ids(ahead!)).toHaveLength(5);
+    expect(ids(ahead!)).toEqual(ids(await say('next 5')));
+    expect(ahead!.trimStart().startsWith('multi-agency-cp/1  Soon thing')).toBe(true);
+  });
+
   it('next [n] lists open deadlines soonest first; overdue lists what is late', async () => {
     const { say } = testBot(undefined, '2023-06-01T10:00:00Z');
     const next = await say('next 3');

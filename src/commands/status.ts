@@ -19,23 +19,37 @@ function examples(programme: Context['programme']): string[] {
   return [programme.themes[0], programme.milestones[0]?.id, alias].filter((e): e is string => Boolean(e));
 }
 
+/**
+ * The programme at a glance. Agrees with `overdue` and `next`: local actions are counted, an overdue action shows
+ * under Overdue (with its milestone when that is overdue too), and the next deadlines are `next 5`'s.
+ */
 function summary(ctx: Context, state: State): Reply {
   const { programme, now } = ctx;
   const zone = programme.timezone;
   const items = allMilestoneItems(programme, state, now);
+  const actions = allActionItems(programme, state, now).filter((a) => !a.done);
   const counts = ORDER.map((s) => `${items.filter((i) => i.status === s).length} ${STATUS_LABEL[s]}`).join(' · ');
   const overdue = items.filter((i) => i.status === 'overdue').sort(bySoonest);
-  const next = items.filter((i) => i.status === 'due-soon' || i.status === 'upcoming').sort(bySoonest).slice(0, 5);
+  const shownUnder = new Set(overdue.map((i) => i.id));
+  const lateActions = actions.filter((a) => a.status === 'overdue');
+  const next = [...items, ...actions].filter((i) => i.status === 'due-soon' || i.status === 'upcoming').sort(bySoonest).slice(0, 5);
   const withActions = (i: ReturnType<typeof milestoneItem>) =>
     itemToReply(i, now, zone, { children: actionsOf(programme, state, i.id, now).filter((a) => !a.done) });
-  const openActions = allActionItems(programme, state, now).filter((a) => !a.done).length;
+  const overdueShown = [
+    ...overdue.map(withActions),
+    ...lateActions.filter((a) => !shownUnder.has(a.milestoneId)).sort(bySoonest).map((a) => itemToReply(a, now, zone)),
+  ];
+  const late = overdue.length + lateActions.length;
+  const actionCount = actions.length
+    ? ` · ${actions.length} open local action${actions.length === 1 ? '' : 's'}${lateActions.length ? ` (${lateActions.length} overdue)` : ''}`
+    : '';
   return reply(
     'answer',
     `${programme.name}: ${items.length} milestone${items.length === 1 ? '' : 's'}`,
     [
-      { lines: [[counts + (openActions ? ` · ${openActions} open local action${openActions === 1 ? '' : 's'}` : '')]] },
-      { title: overdue.length ? `Overdue (${overdue.length})` : 'Overdue', ...(overdue.length ? { items: overdue.map(withActions) } : { lines: [['Nothing is overdue.']] }) },
-      { title: 'Next deadlines', ...(next.length ? { items: next.map(withActions) } : { lines: [['No open deadlines ahead.']] }) },
+      { lines: [[counts + actionCount]] },
+      { title: late ? `Overdue (${late})` : 'Overdue', ...(overdueShown.length ? { items: overdueShown } : { lines: [['Nothing is overdue.']] }) },
+      { title: 'Next deadlines', ...(next.length ? { items: next.map((i) => itemToReply(i, now, zone)) } : { lines: [['No open deadlines ahead.']] }) },
     ],
     [['Ask about one thing: ', ...examples(programme).flatMap((e, i) => [...(i ? [', '] : []), code(`status ${e}`)]), `. As at ${formatInstant(now, zone)}.`]],
   );
