@@ -100,6 +100,20 @@ describe('status, next, overdue and help in a conversation', () => {
     expect(ahead!.trimStart().startsWith('multi-agency-cp/1  Soon thing')).toBe(true);
   });
 
+  it('says wherever it lists one that an overdue milestone has no public record of its outcome, until the council records one', async () => {
+    const { say } = testBot(undefined, '2026-11-24T10:00:00Z');
+    const marker = 'record: no public record of the outcome: confirm with done leaving-care-allowance or revise leaving-care-allowance';
+    expect(await say('overdue')).toContain(marker);
+    expect(await say('status')).toContain(marker);
+    expect(await say('status leaving-care-allowance')).toContain(marker);
+    // Milestones with an outcome on record never carry it.
+    expect(await say('overdue')).not.toContain('confirm with done agency-compliance');
+    await say('revise leaving-care-allowance 31 March 2027 because the local offer starts then');
+    expect(await say('status leaving-care-allowance')).not.toContain('record:');
+    // Not yet due, it is not overdue, and there is nothing to confirm.
+    expect(await testBot(undefined, '2023-01-10T10:00:00Z').say('status leaving-care-allowance')).not.toContain('record:');
+  });
+
   it('next [n] lists open deadlines soonest first; overdue lists what is late', async () => {
     const { say } = testBot(undefined, '2023-06-01T10:00:00Z');
     const next = await say('next 3');

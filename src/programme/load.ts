@@ -134,6 +134,7 @@ function toMilestone(
     source: entry.source,
     revised: revised ? { ...revised, note: entry.revised?.note } : undefined,
     completed: completed ? { ...completed, note: entry.completed?.note } : undefined,
+    ...(entry.unverified ? { unverified: true } : {}),
   };
 }
 

@@ -20,6 +20,8 @@ export interface Milestone {
   source?: { seed: string; section: string; also?: string };
   revised?: DatedPhrase & { note?: string };
   completed?: DatedPhrase & { note?: string };
+  /** No public record of the outcome: overdue may only mean nobody has confirmed it. */
+  unverified?: boolean;
 }
 
 export interface Programme {

@@ -30,6 +30,7 @@ export const milestoneSchema = z.strictObject({
   source: source.optional(),
   revised: z.strictObject({ due: phrase, note: text.optional() }).optional().describe('A later deadline from the public record'),
   completed: z.strictObject({ date: phrase, note: text.optional() }).optional().describe('When it happened'),
+  unverified: z.boolean().optional().describe('No public record of the outcome was found: shown wherever it is overdue'),
 });
 
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a 24-hour time such as 09:00');

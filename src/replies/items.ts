@@ -50,6 +50,10 @@ export function itemToReply(item: Item, now: DateTime, zone: string, view: ItemV
     fields.push({ label: 'note', value: [item.latestNote.text, ` (${formatDay(item.latestNote.at.slice(0, 10), zone)})`] });
   }
   if (item.done && item.doneNote) fields.push({ label: 'completed', value: [item.doneNote] });
+  // Overdue on the programme file's word alone: say so wherever it is listed, so nobody reads it as a known failure.
+  if (item.status === 'overdue' && item.milestone?.unverified && !item.revisions.some((r) => r.reason !== undefined)) {
+    fields.push({ label: 'record', value: ['no public record of the outcome: confirm with ', code(`done ${item.id}`), ' or ', code(`revise ${item.id}`)] });
+  }
   for (const r of item.revisions) {
     if (r.reason !== undefined && r.by !== undefined) {
       // Who moved the date is named, never pinged: reminders and digests repeat this line.
