@@ -1,5 +1,4 @@
 // The `reform` command: start the bot, check a programme file, ask one question, run one tick.
-import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
@@ -20,6 +19,7 @@ import { ServerStartError } from './server.js';
 import { TeamsConfigError } from './teams/adapter.js';
 import { formatDelivery } from '../src/schedule/tick.js';
 import { createLogger } from './logger.js';
+import { loadEnvFile } from './env-file.js';
 import { ProgrammeFileError, readProgrammeFile } from './programme-file.js';
 import { openStore } from './store/open.js';
 
@@ -111,26 +111,6 @@ async function tickCommand(args: string[], config: Config): Promise<void> {
   if (!report.sent.length && !report.pending.length && !report.failing.length) process.stdout.write('nothing due\n');
 }
 
-/**
- * Reads the settings file (`.env` in the working folder, or REFORM_ENV_FILE; set that empty to read none) into the
- * environment. A variable already set in the environment wins over the file. Returns the file read, if any.
- */
-function loadEnvFile(env: NodeJS.ProcessEnv): string | undefined {
-  const named = env.REFORM_ENV_FILE;
-  const file = named ?? '.env';
-  if (!file) return undefined;
-  if (!existsSync(file)) {
-    if (named) fail(`REFORM_ENV_FILE: there is no file ${file}`);
-    return undefined;
-  }
-  try {
-    process.loadEnvFile(file);
-  } catch (error) {
-    fail(`Cannot read the settings in ${file}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  return file;
-}
-
 async function main(argv: string[]): Promise<void> {
   // A reader that goes away (`reform tick 2>&1 | head`) ends the output, not the process with a stack trace:
   // what could not be printed stays pending (consoleChat), and the rest of the work is still recorded.
@@ -139,7 +119,12 @@ async function main(argv: string[]): Promise<void> {
       if (error.code !== 'EPIPE') throw error;
     });
   }
-  const envFile = loadEnvFile(process.env);
+  let envFile: string | undefined;
+  try {
+    envFile = loadEnvFile(process.env);
+  } catch (error) {
+    fail((error as Error).message);
+  }
   let config: Config;
   try {
     config = { ...readConfig(process.env, userInfo().username || 'console'), ...(envFile ? { envFile } : {}) };

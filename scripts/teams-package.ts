@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { crc32, deflateRawSync } from 'node:zlib';
+import { loadEnvFile } from '../adapters/env-file.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TEAMS = join(ROOT, 'adapters', 'teams');
@@ -77,7 +78,14 @@ export function teamsPackage(appId: string): Buffer {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  // A build step, not the bot: it reads its one setting here rather than through adapters/config.ts.
+  // A build step, not the bot: it reads its one setting here rather than through adapters/config.ts, from the
+  // environment or the same settings file the bot reads (.env, or REFORM_ENV_FILE).
+  try {
+    loadEnvFile(process.env);
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(1);
+  }
   const appId = process.env.MicrosoftAppId?.trim();
   if (!appId) {
     console.error('MicrosoftAppId is not set: the Teams package needs the bot\'s Microsoft App ID (Azure Bot registration → Configuration).');

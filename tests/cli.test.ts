@@ -243,6 +243,19 @@ describe('reform CLI', () => {
     }
   });
 
+  it('npm run teams:package reads MicrosoftAppId from the settings file, as the bot does', () => {
+    const settings = join(dir, 'teams.env');
+    writeFileSync(settings, 'MicrosoftAppId=00000000-0000-4000-8000-000000000001\n');
+    const run = (file: string) =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'scripts/teams-package.ts'], { env: { PATH: process.env.PATH, HOME: process.env.HOME, REFORM_ENV_FILE: file }, encoding: 'utf8', timeout: 30_000 });
+    const made = run(settings);
+    expect(made.status, made.stderr).toBe(0);
+    expect(made.stdout).toContain('reform-teams.zip');
+    const missing = run(join(dir, 'none.env'));
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain(`REFORM_ENV_FILE: there is no file ${join(dir, 'none.env')}`);
+  });
+
   it('stops on half a platform\'s settings, rather than quietly running the console', () => {
     expect(() => readConfig({ SLACK_APP_TOKEN: 'xapp-1' }, 'x')).toThrow('SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are not; Socket Mode needs all three');
     expect(() => readConfig({ MicrosoftAppPassword: 'pw' }, 'x')).toThrow('MicrosoftAppPassword is set but MicrosoftAppId is not; set MicrosoftAppId for Teams, or remove it');
