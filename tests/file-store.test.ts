@@ -10,6 +10,7 @@ import { fileStore, type StoreFs } from '../adapters/store/file-store.js';
 import { openStore } from '../adapters/store/open.js';
 import { StoreUnavailable } from '../src/ports.js';
 import { emptyState, STATE_VERSION, stateSchema } from '../src/tracking/state.js';
+import { renderPlain } from '../src/replies/plain.js';
 import { defaultProgramme, testBot } from './helpers.js';
 
 const fresh = (): string => mkdtempSync(join(tmpdir(), 'reform-store-'));
@@ -111,6 +112,12 @@ describe('file store', () => {
     expect(out).toContain('The tracking store is unavailable');
     expect(out).toContain('is not valid JSON');
     expect(readFileSync(path, 'utf8')).toBe('{"version": 1, "items": {');
+    // In a chat, the reply says what happened without naming the server's files or quoting one.
+    const inChat = renderPlain(await bot.bot.handle({ text: 'assign kinship-strategy @alice', user: { id: 'slack:U1', name: 'u' }, platform: 'slack', channel: 'C1' }));
+    expect(inChat).toContain('The tracking store is unavailable');
+    expect(inChat).toContain("Nothing was changed. The details are in the bot's log");
+    expect(inChat).not.toContain(path);
+    expect(inChat).not.toContain('JSON');
     writeFileSync(path, JSON.stringify({ version: 1, items: { x: { rag: 'purple' } } }));
     await expect(fileStore(path).update(() => 1)).rejects.toThrow(/is damaged \(items\.x\.rag/);
   });
