@@ -134,7 +134,7 @@ describe('tick', () => {
     const text = h.chat.log[0]!.text;
     expect(text).toContain('Reminder: easter-thing is due in 8 days');
     expect(text).toContain('Owner: @alice · RAG amber');
-    expect(text).toContain('Next: done easter-thing when it is done, assign easter-thing @name to name an owner');
+    expect(text).toContain('Next: done easter-thing when it is done, assign easter-thing @name to hand it on');
     // Sent to the console (or Teams), so no Slack slash command.
     expect(text).not.toContain('/reform');
     expect(text).toContain('[Mark done: done easter-thing]  [Assign to me: assign easter-thing me]  [Snooze a week: snooze easter-thing]');
@@ -148,6 +148,7 @@ describe('tick', () => {
     expect(report.superseded).toBe(2);
     expect(h.chat.log[0]!.text).toContain('Sent late: this was due at 4 April 2024, 09:00.');
     expect(h.chat.log[0]!.text).not.toContain('not running');
+    expect(h.chat.log[0]!.text).toContain('assign easter-thing @name to name an owner');
     const state = await h.store.read();
     expect(Object.values(state.ledger).filter((e) => e.state === 'superseded').map((e) => e.slot).sort()).toEqual(['before-28@2024-04-05', 'before-7@2024-04-05']);
   });

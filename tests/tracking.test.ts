@@ -105,6 +105,14 @@ describe('tracking commands', () => {
     expect(await say('status kinship-strategy')).toContain('done 1 June 2023');
   });
 
+  it('action add reads quotes as quoting: single quotes around a title are not kept, and a quote never closed is refused', async () => {
+    const { say, store } = testBot();
+    expect(await say("action add kinship-strategy 'Brief members' due May 2027")).toContain('kinship-strategy/1 Brief members');
+    const unclosed = await say('action add kinship-strategy "Brief the board due May 2027');
+    expect(unclosed).toContain("The title's opening quote is never closed");
+    expect(Object.keys((await store.read()).actions)).toEqual(['kinship-strategy/1']);
+  });
+
   it('action add creates numbered actions with due and owner, and the same verbs work on them', async () => {
     const { say } = testBot();
     const added = await say('action add kinship-strategy "Refresh local kinship offer" due end of March 2027 owner @carol');

@@ -8,6 +8,7 @@ import { parseOwner, readableMentions } from '../tracking/owners.js';
 import { refusal } from '../tracking/permissions.js';
 import type { Owner } from '../tracking/state.js';
 import { typedDue, withDeadline } from './due.js';
+import { unclosedQuote } from './tokenize.js';
 import { usageReply } from './help.js';
 import { isReply, resolveItem } from './resolve.js';
 import type { Command } from './types.js';
@@ -29,7 +30,8 @@ function parseActionArgs(args: string[]): ActionArgs | undefined {
   const ownerAt = rest.findIndex((w, i) => i > 0 && w.toLowerCase() === 'owner');
   const ends = [dueAt, ownerAt, rest.length].filter((i) => i > 0);
   const titleEnd = Math.min(...ends);
-  const title = readableMentions(rest.slice(0, titleEnd).join(' ').trim());
+  // Single quotes around the whole title ('Brief members') are quoting, not part of it, as double quotes are.
+  const title = readableMentions(rest.slice(0, titleEnd).join(' ').trim().replace(/^['\u2018](.+)['\u2019]$/s, '$1').trim());
   const part = (from: number): string | undefined => {
     if (from <= 0) return undefined;
     const stop = Math.min(...[dueAt, ownerAt, rest.length].filter((i) => i > from));
@@ -45,8 +47,10 @@ export const action: Command = {
   usage: 'action add <milestone-id> "<title>" [due <phrase>] [owner <owner>]',
   summary: 'add a local action under a milestone (its id is e.g. kinship-strategy/1)',
   changes: true,
-  async run(ctx, args) {
+  async run(ctx, args, rest) {
     if (args[0]?.toLowerCase() !== 'add') return usageReply(action);
+    // An opening quote never closed swallows the rest ("Title due May 2024" as the title, and no deadline).
+    if (unclosedQuote(rest)) return usageReply(action, 'The title\'s opening quote is never closed: put a quote after the title');
     const parsed = parseActionArgs(args.slice(1));
     if (!parsed) return usageReply(action);
     if (parsed.title.length > MAX_TITLE) return usageReply(action, `The title is too long (at most ${MAX_TITLE} characters)`);

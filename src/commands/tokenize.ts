@@ -47,6 +47,17 @@ export function tokenizeWithEnds(text: string): Word[] {
   return words;
 }
 
+/** Whether a double quote (straight or curly) opened in `text` is never closed: the rest became one word. */
+export function unclosedQuote(text: string): boolean {
+  let closing: string | undefined;
+  for (const ch of text) {
+    if (closing !== undefined) {
+      if (ch === closing || (closing === '\u201d' && ch === '"')) closing = undefined;
+    } else if (ch in CLOSING) closing = CLOSING[ch];
+  }
+  return closing !== undefined;
+}
+
 export function tokenize(text: string): string[] {
   return tokenizeWithEnds(text).map((w) => w.value);
 }

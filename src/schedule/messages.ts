@@ -29,7 +29,7 @@ export function reminderMessage(programme: Programme, item: Item, slot: Slot, no
     `${slot.kind === 'overdue' ? 'Overdue' : 'Reminder'}: ${item.id} ${when}`,
     [{ items: [itemToReply(item, now, zone)] }, { lines: [owner, ...lateLine(slot, now, zone)] }],
     // Commands as every reply shows them, without Slack's `/reform`: a reminder also goes to Teams and the console.
-    [['Next: ', code(`done ${item.id}`), ' when it is done, ', code(`assign ${item.id} @name`), ' to name an owner, ', code(`revise ${item.id} <date> because <reason>`), ' if it has moved.']],
+    [['Next: ', code(`done ${item.id}`), ' when it is done, ', code(`assign ${item.id} @name`), item.owner ? ' to hand it on, ' : ' to name an owner, ', code(`revise ${item.id} <date> because <reason>`), ' if it has moved.']],
   );
   r.buttons = [
     { label: 'Mark done', command: `done ${item.id}` },
