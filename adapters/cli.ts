@@ -100,7 +100,9 @@ async function tickCommand(args: string[], config: Config): Promise<void> {
   const logger = createLogger(config.logLevel, config.secrets);
   const store = await openStore(config.dbFile, logger);
   const chats = [consoleChat(process.stdout)];
-  const report = await tickOnce({ programme, store, chats, logger, clock: now ? frozenClock(now) : systemClock() });
+  // The running bot, with these same settings, serves Slack and Teams: actions owned there are left to it.
+  const elsewhere = [...(config.slack ? ['slack'] : []), ...(config.teams ? ['teams'] : [])];
+  const report = await tickOnce({ programme, store, chats, logger, clock: now ? frozenClock(now) : systemClock(), elsewhere });
   for (const d of report.sent) process.stdout.write(`sent ${formatDelivery(d)}\n`);
   for (const d of report.pending) process.stdout.write(`pending ${formatDelivery(d)}\n`);
   for (const d of report.failing) process.stdout.write(`failing ${formatDelivery(d)}\n`);

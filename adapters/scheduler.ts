@@ -16,6 +16,8 @@ export interface SchedulerDeps {
   chats: readonly Chat[];
   clock: Clock;
   logger: Logger;
+  /** Platforms the running bot serves and this process does not (`reform tick` from a terminal). */
+  elsewhere?: readonly string[];
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -89,9 +89,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
   const host = opts.host ?? '0.0.0.0';
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (error) => reject(listenProblem(error, host, opts.port)));
+    const refused = (error: Error): void => reject(listenProblem(error, host, opts.port));
+    server.once('error', refused);
     server.listen(opts.port, host, () => {
-      server.off('error', reject);
+      server.off('error', refused);
       resolve();
     });
   });

@@ -53,6 +53,13 @@ describe('file store', () => {
     await fileStore(link).update((s) => void (s.directChannels['console:b'] = { platform: 'console', channel: 'b' }));
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
     expect(Object.keys(JSON.parse(readFileSync(target, 'utf8')).directChannels)).toEqual(['console:a', 'console:b']);
+    // A link made before the store was first written: the write creates the target, and the link stays.
+    const later = join(dir, 'later.json');
+    const early = join(dir, 'early-link.json');
+    symlinkSync(later, early);
+    await fileStore(early).update((s) => void (s.directChannels['console:c'] = { platform: 'console', channel: 'c' }));
+    expect(lstatSync(early).isSymbolicLink()).toBe(true);
+    expect(Object.keys(JSON.parse(readFileSync(later, 'utf8')).directChannels)).toEqual(['console:c']);
   });
 
   it('does not write over a change another process made while this one was changing the state (a lost lock)', async () => {

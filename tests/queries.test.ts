@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { splitShare } from '../src/commands/index.js';
 import { defaultProgramme, programmeFrom, testBot } from './helpers.js';
 
 describe('status, next, overdue and help in a conversation', () => {
@@ -35,6 +36,9 @@ describe('status, next, overdue and help in a conversation', () => {
     const unknown = await say('status kinship-strategy/99');
     expect(unknown).toMatch(/^No milestone or action "kinship-strategy\/99"/);
     expect(unknown).toContain('Did you mean kinship-strategy?');
+    // One that does, in any case, is shown itself.
+    await say('action add kinship-strategy "Brief members" due May 2027');
+    expect(await say('status Kinship-Strategy/1')).toMatch(/^kinship-strategy\/1: Brief members/);
     // Long counts are written as UK readers write numbers.
     const late = testBot(defaultProgramme(), '2029-01-01T10:00:00Z');
     expect(await late.say('status swe-education-routes')).toMatch(/overdue by 1,\d{3} days \(deadline 31 July 2025\)/);
@@ -112,6 +116,18 @@ describe('status, next, overdue and help in a conversation', () => {
     expect(await say('status leaving-care-allowance')).not.toContain('record:');
     // Not yet due, it is not overdue, and there is nothing to confirm.
     expect(await testBot(undefined, '2023-01-10T10:00:00Z').say('status leaving-care-allowance')).not.toContain('record:');
+  });
+
+  it('reads "share" only as the last word of a query', () => {
+    expect(splitShare('status kinship share')).toEqual({ text: 'status kinship', share: true });
+    expect(splitShare('status kinship SHARE \n ')).toEqual({ text: 'status kinship', share: true });
+    expect(splitShare('status\tshare')).toEqual({ text: 'status', share: true });
+    expect(splitShare('share')).toEqual({ text: '', share: true });
+    expect(splitShare('status kinshipshare')).toEqual({ text: 'status kinshipshare', share: false });
+    expect(splitShare('status share kinship')).toEqual({ text: 'status share kinship', share: false });
+    expect(splitShare('note kinship-strategy we will share')).toEqual({ text: 'note kinship-strategy we will share', share: false });
+    const spaces = `status${' '.repeat(40_000)}x`;
+    expect(splitShare(spaces)).toEqual({ text: spaces, share: false });
   });
 
   it('next [n] lists open deadlines soonest first; overdue lists what is late', async () => {

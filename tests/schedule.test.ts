@@ -690,7 +690,7 @@ describe('tick', () => {
     const slack = recordingChat('slack');
     const base = { programme, store, logger: silentLogger, sleep: async () => {} };
     // An operator's `reform tick` (its chats: the console only) at 09:00:20, then the running bot's tick at 09:01.
-    const cli = await tick({ ...base, chats: [consoleOnly], tickId: 'cli' }, at('2024-03-14T09:00:20Z'));
+    const cli = await tick({ ...base, chats: [consoleOnly], tickId: 'cli', elsewhere: ['slack'] }, at('2024-03-14T09:00:20Z'));
     expect(cli.pending.filter((d) => d.item === 'summer-thing/1')).toEqual([]);
     const running = await tick({ ...base, chats: [consoleOnly, slack], tickId: 'bot' }, at('2024-03-14T09:01:00Z'));
     expect(running.sent.filter((d) => d.item === 'summer-thing/1').map((d) => d.channel)).toEqual(['dm-slack:U123']);
@@ -700,9 +700,11 @@ describe('tick', () => {
     expect(keys.filter((k) => !k.startsWith('dm:slack:U123|'))).toEqual([]);
   });
 
-  it('sends an action to the channels when its owner is on a platform no subscription uses, which no process runs', async () => {
+  it('sends an action to the channels when its owner is on a platform the deployment no longer runs', async () => {
     const h = harness(programme);
     const bot = await subscribe(h.store, programme, '2024-01-01T12:00:00Z');
+    // A subscription left from when Teams was set up does not mean any process serves Teams now.
+    await bot.bot.handle({ text: 'subscribe digest', user: { id: 'teams:aad-9', name: 'clerk' }, platform: 'teams', channel: '19:old@thread' });
     bot.setNow('2024-01-02T12:00:00Z');
     await bot.bot.handle({ text: 'action add summer-thing "Brief members" due 15 March 2024 owner <@teams:aad-1|dana>', user: { id: 'console:clerk', name: 'clerk' }, platform: 'console', channel: 'leadership' });
     const report = await h.run('2024-03-14T09:00:00Z');

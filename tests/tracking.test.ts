@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultProgramme, testBot } from './helpers.js';
+import { defaultProgramme, programmeFrom, testBot } from './helpers.js';
 
 describe('tracking commands', () => {
   it('assign to a person or a post, unassign, and show the owner in status', async () => {
@@ -12,6 +12,19 @@ describe('tracking commands', () => {
     expect(await say('status phase-1-end')).toContain('owner: nobody yet');
   });
 
+  it('done after reopen, within a month the file records as the completion, is recorded as done now', async () => {
+    const file = 'programme: P\nmilestones:\n  - id: month-done\n    title: Done in a month\n    due: September 2025\n    themes: [x]\n    completed: { date: November 2025 }\n';
+    const bot = testBot(programmeFrom(file), '2025-12-10T10:00:00Z');
+    expect(await bot.say('reopen month-done')).toContain('open again');
+    // Looked at from within November (--now), the file's completion is not yet certain: done records one now,
+    // rather than saying "done again, as the file records" and leaving it open, and status agrees.
+    bot.setNow('2025-11-15T10:00:00Z');
+    const answer = await bot.say('done month-done');
+    expect(answer).toContain('month-done is done');
+    expect(answer).not.toContain('as the programme file records');
+    expect(await bot.say('status month-done')).toContain('[done]');
+  });
+
   it('a command over 2,000 characters is refused whole, and nothing of it is stored', async () => {
     const { say, store } = testBot();
     const prefix = 'note multi-agency-cp ';
@@ -21,6 +34,11 @@ describe('tracking commands', () => {
     expect((await store.read()).items['multi-agency-cp']?.notes ?? []).toEqual([]);
     expect(await say(prefix + 'y'.repeat(2_000 - prefix.length))).toContain('Note added to multi-agency-cp');
     expect((await store.read()).items['multi-agency-cp']?.notes).toHaveLength(1);
+    // Counted as the writer sees it: an emoji is one character, a mention is the name shown.
+    const emoji = await say(prefix + '🙂'.repeat(1_000) + 'z'.repeat(2_000 - prefix.length - 1_000));
+    expect(emoji).toContain('Note added to multi-agency-cp');
+    const mention = '<@slack:U0123ABCD|Ann Lee>';
+    expect(await say(prefix + mention + ' ' + 'w'.repeat(2_000 - prefix.length - '@Ann Lee '.length))).toContain('Note added to multi-agency-cp');
   });
 
   it('asks for an owner only for work still open: done work with none says so, with no assign prompt', async () => {

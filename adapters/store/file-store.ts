@@ -3,9 +3,9 @@
 // the change and writes it atomically (temp file, fsync, rename, fsync of the folder). A file that cannot be
 // read or understood is refused and never overwritten.
 import { randomBytes } from 'node:crypto';
-import { realpathSync, statSync } from 'node:fs';
+import { lstatSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import * as nodeFs from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { Low, type Adapter } from 'lowdb';
 import lockfile from 'proper-lockfile';
 import { StoreUnavailable, type Logger, type Store } from '../../src/ports.js';
@@ -176,6 +176,12 @@ function followLink(path: string): string {
   try {
     return realpathSync(path);
   } catch {
+    // A link to a store not written yet: the first write creates its target.
+    try {
+      if (lstatSync(path).isSymbolicLink()) return resolve(dirname(path), readlinkSync(path));
+    } catch {
+      // No file and no link: a new store.
+    }
     return path;
   }
 }

@@ -1,7 +1,7 @@
 // `done <id> [note]`, `reopen <id>`: completion, recorded with who and when.
-import { startOfSpan } from '../programme/model.js';
 import { code, reply } from '../replies/model.js';
 import { audit, stampOf } from '../tracking/changes.js';
+import { completedBy } from '../tracking/items.js';
 import { readableMentions } from '../tracking/owners.js';
 import { usageReply } from './help.js';
 import { changeItem } from './resolve.js';
@@ -22,7 +22,7 @@ export const done: Command = {
       // Done again after a reopen, a milestone the programme file records as completed takes that record back
       // (its date and note are the public record); a note given now is kept as a note.
       const recorded = item.milestone?.completed;
-      if (s.reopened && recorded && ctx.now >= startOfSpan(recorded.span, ctx.programme.timezone)) {
+      if (s.reopened && recorded && completedBy(recorded, ctx.programme.timezone, ctx.now)) {
         delete s.reopened;
         if (text) s.notes.push({ at: stampOf(ctx.now), by: ctx.message.user.id, text });
         audit(state, ctx.message.user, ctx.now, { item: item.id, change: 'done', from: item.status, to: `done ${recorded.phrase}, as the programme file records${text ? `: ${text}` : ''}` });

@@ -53,8 +53,6 @@ export function parseCommand(text: string): ParsedCommand | undefined {
   return command ? { command, args: words.slice(1), rest: textAfter(body, 1) } : undefined;
 }
 
-// One whitespace character before the word, not a run: `\s+` here made a long run of spaces take quadratic time.
-const SHARE = /(?:^|\s)share\s*$/i;
 
 /**
  * The longest command taken, in characters: a status note of a few paragraphs fits. Anything longer is refused
@@ -67,12 +65,30 @@ export const MAX_COMMAND_CHARS = 2_000;
  * is not part of the query. In a change it is part of what was typed ("note x we will share"), so it stays.
  */
 export function splitShare(text: string): { text: string; share: boolean } {
-  if (!SHARE.test(text) || parseCommand(text)?.command.changes === true) return { text, share: false };
-  return { text: text.replace(SHARE, '').trim(), share: true };
+  // The last word, found by walking back from the end: adapters call this on text of any length, before the
+  // core's limit, so it must take time in proportion to the text (a pattern with `\s+` took seconds on spaces).
+  let end = text.length;
+  while (end > 0 && /\s/.test(text[end - 1]!)) end--;
+  const start = end - 'share'.length;
+  const isShare = start >= 0 && text.slice(start, end).toLowerCase() === 'share' && (start === 0 || /\s/.test(text[start - 1]!));
+  if (!isShare || parseCommand(text)?.command.changes === true) return { text, share: false };
+  return { text: text.slice(0, start).trim(), share: true };
+}
+
+/** A mention token as adapters write one: `<@slack:U123|Ann Lee>`. */
+const MENTION_TOKEN = /<@[a-z]+:[^|>\s]+(?:\|([^>]*))?>/g;
+
+/**
+ * The length of a command as its writer sees it: characters, not UTF-16 units (an emoji is one), and a mention as
+ * the name shown, not the token an adapter made of it. A text far past any limit is not looked at closely.
+ */
+function typedLength(text: string): number {
+  if (text.length > MAX_COMMAND_CHARS * 8) return text.length;
+  return [...text.replace(MENTION_TOKEN, (_token, name: string | undefined) => `@${name ?? ''}`)].length;
 }
 
 export async function runCommand(ctx: Context): Promise<Reply> {
-  const length = ctx.message.text.trim().length;
+  const length = typedLength(ctx.message.text.trim());
   if (length > MAX_COMMAND_CHARS) {
     return problem('That message is too long for a command', [
       `It is ${grouped(length)} characters; a command can be at most ${grouped(MAX_COMMAND_CHARS)}. Nothing was changed: shorten it, or keep the detail in a document and note where it is.`,

@@ -72,6 +72,7 @@ export async function queryStatus(ctx: Context, query: string): Promise<Reply> {
   if (/^[a-z0-9-]+\/\d+$/i.test(query.trim())) {
     const item = resolveItem(ctx, state, query.trim());
     if (isReply(item)) return item;
+    return reply('answer', `${item.id}: ${item.title}`, [{ items: [itemToReply(item, now, zone, { detail: true })] }]);
   }
 
   const found = searchMilestones(programme, query);

@@ -30,6 +30,11 @@ export interface TickDeps {
    * of this uses the tick's start time and claims are never renewed.
    */
   clock?: Clock;
+  /**
+   * Platforms the deployment runs in another process and not here: `reform tick` from a terminal has only the
+   * console, while the running bot has Slack or Teams too. Actions owned on them are left to that process.
+   */
+  elsewhere?: readonly string[];
 }
 
 export interface Delivery {
@@ -101,17 +106,17 @@ function targetOf(state: State, subscriptions: Map<string, Subscription>, chats:
  * Whether an action's owner is on a platform another process runs and this one does not (`reform tick` from a
  * terminal has only the console): only a process with that platform can tell whether the owner can be messaged
  * directly, so the action's reminders are left to it, rather than sent to the channels here and to the owner
- * there. A platform no subscription uses is run by no process; such an owner's reminders go to the channels.
+ * there. An owner on a platform the deployment no longer runs is reached in the channels, as before.
  */
-function ownerServedElsewhere(item: Item, state: State, chats: readonly Chat[]): boolean {
+function ownerServedElsewhere(item: Item, state: State, chats: readonly Chat[], elsewhere: readonly string[]): boolean {
   const owner = item.owner?.id;
   if (item.kind !== 'action' || !owner || state.directChannels[owner]) return false;
   const platform = owner.slice(0, owner.indexOf(':'));
-  return !chats.some((c) => c.platform === platform) && state.subscriptions.some((s) => s.platform === platform);
+  return elsewhere.includes(platform) && !chats.some((c) => c.platform === platform);
 }
 
 /** Adds ledger entries for every slot now due. Older missed slots of the same item are superseded. */
-function plan(programme: Programme, state: State, chats: readonly Chat[], now: DateTime): number {
+function plan(programme: Programme, state: State, chats: readonly Chat[], now: DateTime, elsewhere: readonly string[] = []): number {
   let superseded = 0;
   const zone = programme.timezone;
   const reminderTargets = state.subscriptions.filter((s) => s.kind === 'reminders').map(subscriptionTarget);
@@ -119,7 +124,7 @@ function plan(programme: Programme, state: State, chats: readonly Chat[], now: D
   // Owner and action whose direct messages were refused for good: later reminders for it go to the channels.
   const refused = new Set(Object.values(state.ledger).filter((e) => e.state === 'superseded' && e.note?.startsWith(DM_REFUSED)).map((e) => `${e.subscription}|${e.item}`));
   for (const item of items) {
-    if (item.done || !item.deadline || ownerServedElsewhere(item, state, chats)) continue;
+    if (item.done || !item.deadline || ownerServedElsewhere(item, state, chats, elsewhere)) continue;
     const slots = reminderSlots(dayIn(item.deadline, zone), programme.reminders, zone);
     const latest = latestDue(slots, now);
     if (!latest) continue;
@@ -223,7 +228,7 @@ export async function tick(deps: TickDeps, now: DateTime): Promise<TickReport> {
 
   // 1. Plan and claim, under the store's lock.
   const jobs = await store.update((state) => {
-    report.superseded = plan(programme, state, chats, now);
+    report.superseded = plan(programme, state, chats, now, deps.elsewhere);
     const claimed: Job[] = [];
     const subscriptions = new Map(state.subscriptions.map((s) => [s.id, s]));
     // The same reminder goes to many channels: build each message once per tick.
