@@ -53,7 +53,6 @@ export function parseCommand(text: string): ParsedCommand | undefined {
   return command ? { command, args: words.slice(1), rest: textAfter(body, 1) } : undefined;
 }
 
-
 /**
  * The longest command taken, in characters: a status note of a few paragraphs fits. Anything longer is refused
  * whole, never cut short and stored half.

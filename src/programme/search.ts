@@ -98,7 +98,6 @@ function vocabulary(programme: Programme): string[] {
   return list;
 }
 
-/** The nearest terms to `term`, close enough to be a typo of it. */
 /** Whether `b` is `a` with two neighbouring letters swapped ("kinsihp" for "kinship"). */
 function oneSwap(a: string, b: string): boolean {
   if (a.length !== b.length) return false;
@@ -113,6 +112,7 @@ function typoDistance(a: string, b: string): number {
   return d === 2 && oneSwap(a, b) ? 1 : d;
 }
 
+/** The nearest terms to `term`, close enough to be a typo of it. */
 export function nearestTerms(term: string, candidates: string[], limit = 3, allowed = Math.max(1, Math.floor(term.length / 4))): string[] {
   return candidates
     .map((c) => ({ c, d: typoDistance(term, c) }))

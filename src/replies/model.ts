@@ -59,12 +59,12 @@ export function problem(heading: string, ...lines: Rich[]): Reply {
 }
 
 export const code = (text: string): Inline => ({ code: text });
+export const strong = (text: string): Inline => ({ strong: text });
 
 /** 1334 -> "1,334": numbers as UK readers write them. */
 export function grouped(n: number): string {
   return Number.isInteger(n) && Math.abs(n) >= 1000 ? String(n).replace(/\B(?=(\d{3})+$)/g, ',') : String(n);
 }
-export const strong = (text: string): Inline => ({ strong: text });
 
 /**
  * What someone typed, as a reply repeats it: a few words, not a pasted page, never half an emoji, and people as

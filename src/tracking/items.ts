@@ -45,7 +45,7 @@ export function milestoneItem(programme: Programme, state: State, m: Milestone, 
   const s = itemState(state, m.id);
   // Read-only, like an action's: the store's own list is shared when the file has no revision.
   const revisions = m.revised ? [m.revised, ...s.revisions] : s.revisions;
-  // A completion from the public record counts from its first day, so a past `now` sees the past.
+  // A completion from the public record counts once it is certain (completedBy), so a past `now` sees the past.
   const completedInFile =
     m.completed !== undefined && !s.reopened && completedBy(m.completed, programme.timezone, now);
   const done = s.done !== undefined || completedInFile;
