@@ -2,7 +2,7 @@
 // make lowdb's presets switch to memory).
 import { spawn } from 'node:child_process';
 import * as fsp from 'node:fs/promises';
-import { chmodSync, lstatSync, mkdtempSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -40,8 +40,16 @@ describe('file store', () => {
     await store.update((s) => void (s.directChannels['console:a'] = { platform: 'console', channel: 'a' }));
     expect(statSync(path).mode & 0o777).toBe(0o600);
     chmodSync(path, 0o640);
+    // And its group, shared with an operator's account (a process may give a group it belongs to; root may give any).
+    try {
+      chownSync(path, -1, 4242);
+    } catch {
+      // Not permitted here: the group stays the writer's own, which the next write must keep all the same.
+    }
+    const group = statSync(path).gid;
     await store.update((s) => void (s.directChannels['console:b'] = { platform: 'console', channel: 'b' }));
     expect(statSync(path).mode & 0o777).toBe(0o640);
+    expect(statSync(path).gid).toBe(group);
   });
 
   it('writes through a store path that is a symbolic link, leaving the link in place', async () => {
@@ -60,6 +68,14 @@ describe('file store', () => {
     await fileStore(early).update((s) => void (s.directChannels['console:c'] = { platform: 'console', channel: 'c' }));
     expect(lstatSync(early).isSymbolicLink()).toBe(true);
     expect(Object.keys(JSON.parse(readFileSync(later, 'utf8')).directChannels)).toEqual(['console:c']);
+    // A chain of links, with `..` read from the real folder of a linked release folder, as the system reads it.
+    mkdirSync(join(dir, 'releases', 'v3'), { recursive: true });
+    symlinkSync(join(dir, 'releases', 'v3'), join(dir, 'current'));
+    symlinkSync('../shared/store.json', join(dir, 'releases', 'v3', 'hop.json'));
+    symlinkSync('hop.json', join(dir, 'current', 'store.json'));
+    await fileStore(join(dir, 'current', 'store.json')).update((s) => void (s.directChannels['console:d'] = { platform: 'console', channel: 'd' }));
+    expect(Object.keys(JSON.parse(readFileSync(join(dir, 'releases', 'shared', 'store.json'), 'utf8')).directChannels)).toEqual(['console:d']);
+    expect(lstatSync(join(dir, 'releases', 'v3', 'hop.json')).isSymbolicLink()).toBe(true);
   });
 
   it('does not write over a change another process made while this one was changing the state (a lost lock)', async () => {

@@ -37,6 +37,9 @@ describe('tracking commands', () => {
     // Counted as the writer sees it: an emoji is one character, a mention is the name shown.
     const emoji = await say(prefix + '🙂'.repeat(1_000) + 'z'.repeat(2_000 - prefix.length - 1_000));
     expect(emoji).toContain('Note added to multi-agency-cp');
+    // With a skin tone, or as a flag, an emoji is still one character to the writer.
+    expect(await say(prefix + '👍🏽'.repeat(900) + '🇬🇧'.repeat(100))).toContain('Note added to multi-agency-cp');
+    expect(await say(prefix + '👍🏽'.repeat(2_000))).toContain('It is 2,021 characters');
     const mention = '<@slack:U0123ABCD|Ann Lee>';
     expect(await say(prefix + mention + ' ' + 'w'.repeat(2_000 - prefix.length - '@Ann Lee '.length))).toContain('Note added to multi-agency-cp');
   });

@@ -123,12 +123,16 @@ class DurableJsonFile implements Adapter<State> {
     return (await this.version()) !== this.cached?.version;
   }
 
-  /** The file's permissions, kept across the rename; a new store is readable by its owner only (it names people). */
-  private async mode(): Promise<number> {
+  /**
+   * The file's permissions and group, kept across the rename (a store shared with an operator's group stays
+   * shared); a new store is readable by its owner only, since it names people.
+   */
+  private async access(): Promise<{ mode: number; gid?: number }> {
     try {
-      return (await this.fs.stat(this.path)).mode & 0o777;
+      const st = await this.fs.stat(this.path);
+      return { mode: st.mode & 0o777, gid: st.gid };
     } catch {
-      return 0o600;
+      return { mode: 0o600 };
     }
   }
 
@@ -138,11 +142,13 @@ class DurableJsonFile implements Adapter<State> {
     this.nextText = undefined;
     this.cached = undefined;
     try {
-      const mode = await this.mode();
+      const { mode, gid } = await this.access();
       const file = await this.fs.open(tmp, 'wx', mode);
       try {
         // open() applies the umask; chmod sets exactly the mode the store had.
         await file.chmod(mode);
+        // Only a member of the group may give it; otherwise the new file keeps the writer's (or the folder's).
+        if (gid !== undefined) await file.chown(-1, gid).catch(() => undefined);
         await file.writeFile(text);
         await file.sync();
       } finally {
@@ -176,11 +182,22 @@ function followLink(path: string): string {
   try {
     return realpathSync(path);
   } catch {
-    // A link to a store not written yet: the first write creates its target.
-    try {
-      if (lstatSync(path).isSymbolicLink()) return resolve(dirname(path), readlinkSync(path));
-    } catch {
-      // No file and no link: a new store.
+    // A link (or a chain of links) to a store not written yet: the first write creates the last target. Each
+    // link is read from its real folder, as the system reads it, so `..` in a link under a linked folder holds.
+    let at = path;
+    for (let hop = 0; hop < 16; hop++) {
+      try {
+        if (!lstatSync(at).isSymbolicLink()) return at;
+      } catch {
+        return at;
+      }
+      let folder = dirname(at);
+      try {
+        folder = realpathSync(folder);
+      } catch {
+        // The folder is made on the first write.
+      }
+      at = resolve(folder, readlinkSync(at));
     }
     return path;
   }

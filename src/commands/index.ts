@@ -77,13 +77,19 @@ export function splitShare(text: string): { text: string; share: boolean } {
 /** A mention token as adapters write one: `<@slack:U123|Ann Lee>`. */
 const MENTION_TOKEN = /<@[a-z]+:[^|>\s]+(?:\|([^>]*))?>/g;
 
+const GRAPHEMES = new Intl.Segmenter('en-GB', { granularity: 'grapheme' });
+
 /**
- * The length of a command as its writer sees it: characters, not UTF-16 units (an emoji is one), and a mention as
- * the name shown, not the token an adapter made of it. A text far past any limit is not looked at closely.
+ * The length of a command as its writer sees it: characters as shown (an emoji, with its skin tone or as a flag,
+ * is one), and a mention as the name shown, not the token an adapter made of it. Counted only when the text is
+ * longer than the limit in UTF-16 units (it cannot be longer in characters otherwise); a text far past any limit
+ * is not looked at closely.
  */
 function typedLength(text: string): number {
-  if (text.length > MAX_COMMAND_CHARS * 8) return text.length;
-  return [...text.replace(MENTION_TOKEN, (_token, name: string | undefined) => `@${name ?? ''}`)].length;
+  if (text.length <= MAX_COMMAND_CHARS || text.length > MAX_COMMAND_CHARS * 8) return text.length;
+  let count = 0;
+  for (const _ of GRAPHEMES.segment(text.replace(MENTION_TOKEN, (_token, name: string | undefined) => `@${name ?? ''}`))) count++;
+  return count;
 }
 
 export async function runCommand(ctx: Context): Promise<Reply> {
