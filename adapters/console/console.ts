@@ -31,7 +31,7 @@ export async function runConsole(opts: ConsoleOptions): Promise<void> {
   const rl = createInterface({ input: opts.input, output: opts.prompt ? opts.output : undefined, terminal: opts.prompt });
   const write = (text: string): void => void opts.output.write(text);
   if (opts.prompt) {
-    write(`Reform Bot (${opts.bot.programme.name}). Type "help" for commands, Ctrl-D to leave.\n`);
+    write(`Reform Bot (${opts.bot.programme.name}). Type "help" for commands, "quit" or Ctrl-D to leave.\n`);
     rl.setPrompt('reform> ');
     rl.prompt();
   }
