@@ -29,7 +29,8 @@ const envSchema = z.object({
   HOST: z.string().trim().min(1).default('0.0.0.0'),
   REFORM_NOW: isoInstant.optional(),
   REFORM_EDITORS: identities,
-  REFORM_USER: optionalText,
+  // The console user's identity is console:<name>: one word, so it can be listed in REFORM_EDITORS and typed as @name.
+  REFORM_USER: optionalText.refine((v) => v === undefined || !/\s/.test(v), 'one word, such as jane.smith (it is the console user\'s identity, console:<name>)'),
   REFORM_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   SLACK_BOT_TOKEN: optionalText,
   SLACK_SIGNING_SECRET: optionalText,

@@ -256,6 +256,11 @@ describe('reform CLI', () => {
     expect(missing.stderr).toContain(`REFORM_ENV_FILE: there is no file ${join(dir, 'none.env')}`);
   });
 
+  it('takes REFORM_USER as one word, the console user\'s identity', () => {
+    expect(readConfig({ REFORM_USER: 'jane.smith' }, 'x').consoleUser).toBe('jane.smith');
+    expect(() => readConfig({ REFORM_USER: 'Jane Smith' }, 'x')).toThrow("REFORM_USER: one word, such as jane.smith (it is the console user's identity, console:<name>)");
+  });
+
   it('stops on half a platform\'s settings, rather than quietly running the console', () => {
     expect(() => readConfig({ SLACK_APP_TOKEN: 'xapp-1' }, 'x')).toThrow('SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are not; Socket Mode needs all three');
     expect(() => readConfig({ MicrosoftAppPassword: 'pw' }, 'x')).toThrow('MicrosoftAppPassword is set but MicrosoftAppId is not; set MicrosoftAppId for Teams, or remove it');

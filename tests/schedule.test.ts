@@ -601,10 +601,13 @@ describe('tick', () => {
     expect(await say('subscribe reminders')).toContain('This channel will get reminders\n\nFrom now on: reminders 14 and 3 days before each deadline, at 08:30 on working days. unsubscribe reminders stops them.');
     expect(await say('subscribe digest')).toContain('This channel will get the weekly digest\n\nFrom now on: the weekly digest, Fridays at 16:00 (the next working day when that is a bank holiday). unsubscribe digest stops it.');
     expect(await say('subscribe digest')).toContain('This channel already gets the weekly digest');
-    const { say: sayDefault } = testBot(programme, '2024-01-01T12:00:00Z');
+    const { say: sayDefault, bot } = testBot(programme, '2024-01-01T12:00:00Z');
     const plain = await sayDefault('subscribe reminders');
     expect(plain).toContain('reminders 28, 7 and 1 days before each deadline and an overdue nudge, at 09:00 on working days');
-    expect(plain).toContain('The bot must be a member of this channel to post here: invite it if it is not.');
+    // A chat channel takes posts only from members, so it is asked to invite the bot; the terminal is not.
+    expect(plain).not.toContain('invite it');
+    const inSlack = renderPlain(await bot.handle({ text: 'subscribe reminders', user: { id: 'slack:U1', name: 'u' }, platform: 'slack', channel: 'C1' }));
+    expect(inSlack).toContain('The bot must be a member of this channel to post here: invite it if it is not.');
   });
 
   it('sends a Friday digest that Good Friday and Easter Monday move into the next week, and the one after it', async () => {

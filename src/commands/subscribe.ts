@@ -69,7 +69,9 @@ export const subscribe: Command = {
         state.subscriptions.push({ id, kind, platform, channel, ...(extras ? { extras } : {}), createdAt: stampOf(ctx.now), createdBy: ctx.message.user.id });
       }
       audit(state, ctx.message.user, ctx.now, { item: `${SUBSCRIPTION_ITEM}${id}`, change: existing ? 'resubscribed' : 'subscribed', to: kind });
-      return reply('change', `This channel will get ${named(kind)}`, [{ lines: [[`From now on: ${schedule(ctx, kind)}. `, code(`unsubscribe ${kind}`), ` stops ${kind === 'digest' ? 'it' : 'them'}.`], ['The bot must be a member of this channel to post here: invite it if it is not.']] }]);
+      // A chat channel takes posts only from members; the terminal has no members to invite.
+      const membership = ctx.message.platform === 'console' ? [] : [['The bot must be a member of this channel to post here: invite it if it is not.']];
+      return reply('change', `This channel will get ${named(kind)}`, [{ lines: [[`From now on: ${schedule(ctx, kind)}. `, code(`unsubscribe ${kind}`), ` stops ${kind === 'digest' ? 'it' : 'them'}.`], ...membership] }]);
     });
   },
 };
