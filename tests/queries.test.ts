@@ -92,7 +92,7 @@ describe('status, next, overdue and help in a conversation', () => {
     await say('action add kinship-strategy "Late thing" due 1 April 2024');
     await say('action add multi-agency-cp "Soon thing" due 18 April 2024');
     const out = await say('status');
-    expect(out).toContain('2 open local actions (1 overdue)');
+    expect(out).toContain('2 open local actions (1 overdue, 1 due soon)');
     const overdueCount = Number(/^(\d+) overdue/.exec(await say('overdue'))![1]);
     expect(out).toContain(`Overdue (${overdueCount})`);
     const [late, ahead] = out.split('Next deadlines');
@@ -106,7 +106,7 @@ describe('status, next, overdue and help in a conversation', () => {
 
   it('says wherever it lists one that an overdue milestone has no public record of its outcome, until the council records one', async () => {
     const { say } = testBot(undefined, '2026-11-24T10:00:00Z');
-    const marker = 'record: no public record of the outcome: confirm with done leaving-care-allowance or revise leaving-care-allowance';
+    const marker = 'record: no public record of the outcome yet; confirm with done leaving-care-allowance or revise leaving-care-allowance <date> because <reason>';
     expect(await say('overdue')).toContain(marker);
     expect(await say('status')).toContain(marker);
     expect(await say('status leaving-care-allowance')).toContain(marker);
@@ -114,6 +114,11 @@ describe('status, next, overdue and help in a conversation', () => {
     expect(await say('overdue')).not.toContain('confirm with done agency-compliance');
     await say('revise leaving-care-allowance 31 March 2027 because the local offer starts then');
     expect(await say('status leaving-care-allowance')).not.toContain('record:');
+    // Once done, nothing in its detail still says it shows as overdue.
+    await say('done iro-strengthen review reported to committee');
+    const settled = await say('status iro-strengthen');
+    expect(settled).toContain('[done]');
+    expect(settled).not.toMatch(/record:|shows as overdue/);
     // Not yet due, it is not overdue, and there is nothing to confirm.
     expect(await testBot(undefined, '2023-01-10T10:00:00Z').say('status leaving-care-allowance')).not.toContain('record:');
   });

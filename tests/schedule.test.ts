@@ -631,13 +631,13 @@ describe('tick', () => {
     const text = h.chat.log[1]!.text;
     expect(text).toContain('Due in the next 6 weeks (1)');
     expect(text).toContain('easter-thing RAG: none → red (@alice, 6 March 2024, 10:00)');
-    expect(text).toMatch(/No owner, overdue or due within 12 weeks \(1\)\neaster-thing Due the Friday after Good Friday · deadline 5 April 2024, 25 days left$/);
+    expect(text).toMatch(/Milestones with no owner, overdue or due within 12 weeks \(1\)\neaster-thing Due the Friday after Good Friday · deadline 5 April 2024, 25 days left$/);
     expect(text).not.toContain('subscribed');
     bot.setNow('2024-03-12T10:00:00Z');
     expect(await bot.say('digest')).toContain('Changes since the last digest (0)');
     // Past its deadline with nobody named, a milestone stays in that list; once owned, the list says so.
     bot.setNow('2024-04-10T10:00:00Z');
-    expect(await bot.say('digest')).toMatch(/No owner, overdue or due within 12 weeks \(1\)\neaster-thing Due the Friday after Good Friday · overdue by 5 days/);
+    expect(await bot.say('digest')).toMatch(/Milestones with no owner, overdue or due within 12 weeks \(1\)\neaster-thing Due the Friday after Good Friday · overdue by 5 days/);
     await bot.say('assign easter-thing @bob');
     expect(await bot.say('digest')).toContain('Every milestone overdue or due soon has an owner.');
     const early = testBot(programme, '2024-01-01T10:00:00Z');

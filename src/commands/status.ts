@@ -40,8 +40,10 @@ function summary(ctx: Context, state: State): Reply {
     ...lateActions.filter((a) => !shownUnder.has(a.milestoneId)).sort(bySoonest).map((a) => itemToReply(a, now, zone)),
   ];
   const late = overdue.length + lateActions.length;
+  const soonActions = actions.filter((a) => a.status === 'due-soon').length;
+  const actionStates = [...(lateActions.length ? [`${lateActions.length} overdue`] : []), ...(soonActions ? [`${soonActions} due soon`] : [])];
   const actionCount = actions.length
-    ? ` · ${actions.length} open local action${actions.length === 1 ? '' : 's'}${lateActions.length ? ` (${lateActions.length} overdue)` : ''}`
+    ? ` · ${actions.length} open local action${actions.length === 1 ? '' : 's'}${actionStates.length ? ` (${actionStates.join(', ')})` : ''}`
     : '';
   return reply(
     'answer',

@@ -52,7 +52,7 @@ export function itemToReply(item: Item, now: DateTime, zone: string, view: ItemV
   if (item.done && item.doneNote) fields.push({ label: 'completed', value: [item.doneNote] });
   // Overdue on the programme file's word alone: say so wherever it is listed, so nobody reads it as a known failure.
   if (item.status === 'overdue' && item.milestone?.unverified && !item.revisions.some((r) => r.reason !== undefined)) {
-    fields.push({ label: 'record', value: ['no public record of the outcome: confirm with ', code(`done ${item.id}`), ' or ', code(`revise ${item.id}`)] });
+    fields.push({ label: 'record', value: ['no public record of the outcome yet; confirm with ', code(`done ${item.id}`), ' or ', code(`revise ${item.id} <date> because <reason>`)] });
   }
   for (const r of item.revisions) {
     if (r.reason !== undefined && r.by !== undefined) {

@@ -87,7 +87,7 @@ export function digestMessage(programme: Programme, state: State, now: DateTime,
         lines: changes.length ? [...changes.slice(0, MAX_CHANGES).map((e) => changeLine(e, zone)), ...(changes.length > MAX_CHANGES ? [[`…and ${changes.length - MAX_CHANGES} more (see history <id>).`]] : [])] : [['No changes.']],
       },
       {
-        title: `No owner, overdue or due within ${programme.digest.unowned_weeks} weeks (${unowned.length})`,
+        title: `Milestones with no owner, overdue or due within ${programme.digest.unowned_weeks} weeks (${unowned.length})`,
         // One line each: most are listed in full above, and the question here is only who will own them.
         ...(unowned.length
           ? { lines: unowned.map((i): Rich => [code(i.id), ` ${i.title} · ${whenText(i, now, zone)}`]) }
