@@ -146,7 +146,7 @@ describe('tick', () => {
     const report = await h.run('2024-04-04T15:00:00Z');
     expect(report.sent.map((d) => `${d.item} ${d.slot} ${d.late}`)).toEqual(['easter-thing before-1@2024-04-05 true']);
     expect(report.superseded).toBe(2);
-    expect(h.chat.log[0]!.text).toContain('Sent late: this was due at 4 April 2024, 09:00.');
+    expect(h.chat.log[0]!.text).toContain('Sent late: this was due on 4 April 2024 at 09:00.');
     expect(h.chat.log[0]!.text).not.toContain('not running');
     expect(h.chat.log[0]!.text).toContain('assign easter-thing @name to name an owner');
     const state = await h.store.read();
@@ -675,6 +675,10 @@ describe('tick', () => {
     for (const minute of ['02', '03', '04']) expect((await h.run(`2024-03-14T09:${minute}:00Z`)).sent).toEqual([]);
     const overdue = await h.run('2024-03-18T09:00:00Z');
     expect(overdue.sent.filter((d) => d.item === 'summer-thing/1').map((d) => `${d.channel} ${d.slot}`)).toEqual(['leadership overdue@2024-03-15']);
+    // Said once: "Overdue: summer-thing/1", with the days overdue on the item's own line.
+    const nudge = h.chat.log.find((m) => m.key.endsWith('summer-thing/1|overdue@2024-03-15'))!.text;
+    expect(nudge).toMatch(/^Overdue: summer-thing\/1\n/);
+    expect(nudge).toContain('overdue by 3 days');
     expect(h.chat.tried.filter((c) => c === 'dm-console:carol')).toHaveLength(1);
     // Her next action is tried directly again: the refusal may have passed (she came back, or reinstalled the app).
     h.chat.refuse('dm-console:carol', '');

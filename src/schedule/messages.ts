@@ -1,6 +1,6 @@
 // What a nudge and a digest say. Neutral replies: each adapter renders them and mentions owners.
 import { DateTime } from 'luxon';
-import { formatInstant, type Programme } from '../programme/model.js';
+import { formatDay, formatInstant, type Programme } from '../programme/model.js';
 import { daysLeft } from '../programme/status.js';
 import { auditBy, auditChange, auditWhen } from '../replies/audit.js';
 import { itemToReply, whenText } from '../replies/items.js';
@@ -15,7 +15,7 @@ export const LATE_AFTER_MINUTES = 15;
 
 function lateLine(slot: Slot, now: DateTime, zone: string): Rich[] {
   return now.diff(slot.at, 'minutes').minutes > LATE_AFTER_MINUTES
-    ? [[`Sent late: this was due at ${formatInstant(slot.at, zone)}.`]]
+    ? [[`Sent late: this was due on ${formatDay(slot.at, zone)} at ${slot.at.setZone(zone).toFormat('HH:mm')}.`]]
     : [];
 }
 
@@ -26,7 +26,8 @@ export function reminderMessage(programme: Programme, item: Item, slot: Slot, no
   const owner: Rich = item.owner ? ['Owner: ', { owner: item.owner }, item.rag ? ` · RAG ${item.rag}` : ' · no RAG yet'] : ['No owner yet.', item.rag ? ` RAG ${item.rag}.` : ''];
   const r = reply(
     'answer',
-    `${slot.kind === 'overdue' ? 'Overdue' : 'Reminder'}: ${item.id} ${when}`,
+    // "Overdue: x", not "Overdue: x is overdue"; the item's own line says by how many days.
+    slot.kind === 'overdue' ? `Overdue: ${item.id}` : `Reminder: ${item.id} ${when}`,
     [{ items: [itemToReply(item, now, zone)] }, { lines: [owner, ...lateLine(slot, now, zone)] }],
     // Commands as every reply shows them, without Slack's `/reform`: a reminder also goes to Teams and the console.
     [['Next: ', code(`done ${item.id}`), ' when it is done, ', code(`assign ${item.id} @name`), item.owner ? ' to hand it on, ' : ' to name an owner, ', code(`revise ${item.id} <date> because <reason>`), ' if it has moved.']],
