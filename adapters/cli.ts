@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import { createBot } from '../src/bot.js';
 import { formatDay } from '../src/programme/model.js';
+import { completedBy } from '../src/tracking/items.js';
 import { commandText, findCommand } from '../src/commands/index.js';
 import { tokenize } from '../src/commands/tokenize.js';
 import { StoreUnavailable } from '../src/ports.js';
@@ -52,15 +53,12 @@ async function check(args: string[], config: Config): Promise<void> {
   for (const w of warnings) process.stdout.write(`warning: ${w}\n`);
   // A completion dated ahead (a typo in the year, a planned date), or a month or year not yet over, counts only
   // once its last day is past: say so.
-  const today = (parseNow(values.now, config) ?? systemClock().now()).setZone(programme.timezone).toISODate()!;
+  const now = parseNow(values.now, config) ?? systemClock().now();
   for (const m of programme.milestones) {
-    if (!m.completed) continue;
+    if (!m.completed || completedBy(m.completed, programme.timezone, now)) continue;
     const { first, last } = m.completed.span;
-    if (first === last && first > today) {
-      process.stdout.write(`warning: ${m.id}: completed "${m.completed.phrase}" is after today; it counts as not done until then\n`);
-    } else if (first !== last && last >= today) {
-      process.stdout.write(`warning: ${m.id}: completed "${m.completed.phrase}" is not over yet; it counts as not done until ${formatDay(last, programme.timezone)} is over\n`);
-    }
+    const until = first === last ? 'after today; it counts as not done until then' : `not over yet; it counts as not done until ${formatDay(last, programme.timezone)} is over`;
+    process.stdout.write(`warning: ${m.id}: completed "${m.completed.phrase}" is ${until}\n`);
   }
   const base = file.split('/').at(-1);
   const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

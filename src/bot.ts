@@ -34,7 +34,7 @@ export function createBot(deps: BotDeps): Bot {
           deps.logger.error('store unavailable', { user: message.user.id, error: error.message });
           // The details name the server's files (and may quote one): for the operator at the terminal and the log,
           // not for a chat channel. "Try again" is in both: a busy or briefly changed store passes.
-          const details = message.platform === 'console' ? error.message : 'Nothing was changed. The details are in the bot\'s log; try again in a minute, and tell whoever runs the bot if it goes on.';
+          const details = message.terminal ? error.message : 'Nothing was changed. The details are in the bot\'s log; try again in a minute, and tell whoever runs the bot if it goes on.';
           return problem('The tracking store is unavailable', [details]);
         }
         deps.logger.error('command failed', { user: message.user.id, platform: message.platform, error: String(error) });

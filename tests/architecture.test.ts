@@ -1,4 +1,4 @@
-// The core (src/) imports no platform SDK, does no I/O and never reads the wall clock or the environment.
+// The core (src/) imports no platform SDK, names no platform, does no I/O and never reads the wall clock or the environment.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ const FORBIDDEN: [RegExp, string][] = [
   [/\bDate\.now\(|new Date\(|DateTime\.now\(|DateTime\.local\(\)/, 'the wall clock'],
   [/process\.env/, 'the environment'],
   [/from ['"]\.\.\/\.\.\/adapters|from ['"]\.\.\/adapters/, 'an adapter'],
+  [/['"](slack|teams|console)['"]\s*[!=]==|[!=]==\s*['"](slack|teams|console)['"]/, 'a platform by name'],
 ];
 
 describe('architecture', () => {

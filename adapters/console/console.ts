@@ -14,7 +14,7 @@ export function consoleMentions(text: string): string {
 const BOT_NAME = /^\s*@reform(?=\s|$)/i;
 
 export function consoleMessage(text: string, user: string, channel = 'console'): Incoming {
-  return { text: consoleMentions(text.replace(BOT_NAME, '')), user: { id: `console:${user}`, name: user }, platform: 'console', channel };
+  return { text: consoleMentions(text.replace(BOT_NAME, '')), user: { id: `console:${user}`, name: user }, platform: 'console', channel, terminal: true };
 }
 
 export interface ConsoleOptions {

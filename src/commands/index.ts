@@ -1,6 +1,7 @@
 // The command registry: text in, reply out. One command per file; this file lists them and dispatches.
 import { nearestTerms } from '../programme/search.js';
 import { code, grouped, problem, type Reply } from '../replies/model.js';
+import { readableMentions } from '../tracking/owners.js';
 import { action } from './action.js';
 import { assign, unassign } from './assign.js';
 import { done, reopen } from './completion.js';
@@ -74,9 +75,6 @@ export function splitShare(text: string): { text: string; share: boolean } {
   return { text: text.slice(0, start).trim(), share: true };
 }
 
-/** A mention token as adapters write one: `<@slack:U123|Ann Lee>`. */
-const MENTION_TOKEN = /<@[a-z]+:[^|>\s]+(?:\|([^>]*))?>/g;
-
 const GRAPHEMES = new Intl.Segmenter('en-GB', { granularity: 'grapheme' });
 
 /**
@@ -88,7 +86,7 @@ const GRAPHEMES = new Intl.Segmenter('en-GB', { granularity: 'grapheme' });
 function typedLength(text: string): number {
   if (text.length <= MAX_COMMAND_CHARS || text.length > MAX_COMMAND_CHARS * 8) return text.length;
   let count = 0;
-  for (const _ of GRAPHEMES.segment(text.replace(MENTION_TOKEN, (_token, name: string | undefined) => `@${name ?? ''}`))) count++;
+  for (const _ of GRAPHEMES.segment(readableMentions(text))) count++;
   return count;
 }
 

@@ -70,7 +70,7 @@ export const subscribe: Command = {
       }
       audit(state, ctx.message.user, ctx.now, { item: `${SUBSCRIPTION_ITEM}${id}`, change: existing ? 'resubscribed' : 'subscribed', to: kind });
       // A chat channel takes posts only from members; the terminal has no members to invite.
-      const membership = ctx.message.platform === 'console' ? [] : [['The bot must be a member of this channel to post here: invite it if it is not.']];
+      const membership = ctx.message.terminal ? [] : [['The bot must be a member of this channel to post here: invite it if it is not.']];
       return reply('change', `This channel will get ${named(kind)}`, [{ lines: [[`From now on: ${schedule(ctx, kind)}. `, code(`unsubscribe ${kind}`), ` stops ${kind === 'digest' ? 'it' : 'them'}.`], ...membership] }]);
     });
   },

@@ -10,6 +10,15 @@ export interface Word {
 const CLOSING: Record<string, string> = { '"': '"', '\u201c': '\u201d' };
 
 export function tokenizeWithEnds(text: string): Word[] {
+  return scan(text).words;
+}
+
+/** Whether a double quote (straight or curly) opened in `text` is never closed: the rest became one word. */
+export function unclosedQuote(text: string): boolean {
+  return scan(text).unclosed;
+}
+
+function scan(text: string): { words: Word[]; unclosed: boolean } {
   const words: Word[] = [];
   let current = '';
   let closing: string | undefined;
@@ -44,18 +53,7 @@ export function tokenizeWithEnds(text: string): Word[] {
     inWord = true;
   }
   if (inWord) words.push({ value: current, end: text.length });
-  return words;
-}
-
-/** Whether a double quote (straight or curly) opened in `text` is never closed: the rest became one word. */
-export function unclosedQuote(text: string): boolean {
-  let closing: string | undefined;
-  for (const ch of text) {
-    if (closing !== undefined) {
-      if (ch === closing || (closing === '\u201d' && ch === '"')) closing = undefined;
-    } else if (ch in CLOSING) closing = CLOSING[ch];
-  }
-  return closing !== undefined;
+  return { words, unclosed: closing !== undefined };
 }
 
 export function tokenize(text: string): string[] {

@@ -18,6 +18,11 @@ export interface Incoming {
   channel: string;
   /** Platform data the core stores but never reads (a Teams conversation reference). */
   extras?: Record<string, unknown>;
+  /**
+   * Typed at the bot's own terminal by whoever runs it (the console, `reform ask`), not in a chat channel: a reply
+   * may name the server's files, and there is no channel for the bot to be invited to.
+   */
+  terminal?: boolean;
 }
 
 export interface Context {
