@@ -133,7 +133,11 @@ describe('tick', () => {
     await h.run('2024-03-28T09:00:00Z');
     const text = h.chat.log[0]!.text;
     expect(text).toContain('Reminder: easter-thing is due in 8 days');
-    expect(text).toContain('Owner: @alice · RAG amber');
+    // The owner and RAG are shown once, in the item, not repeated on a line of their own.
+    expect(text).toContain('owner: @alice');
+    expect(text).toContain('RAG: amber');
+    expect(text.split('@alice').length - 1).toBe(1);
+    expect(text.split('amber').length - 1).toBe(1);
     expect(text).toContain('Next: done easter-thing when it is done, assign easter-thing @name to hand it on');
     // Sent to the console (or Teams), so no Slack slash command.
     expect(text).not.toContain('/reform');
@@ -148,6 +152,9 @@ describe('tick', () => {
     expect(report.superseded).toBe(2);
     expect(h.chat.log[0]!.text).toContain('Sent late: this was due on 4 April 2024 at 09:00.');
     expect(h.chat.log[0]!.text).not.toContain('not running');
+    // Unowned: the item says so, and the one prompt to assign is the "Next:" line's.
+    expect(h.chat.log[0]!.text).toContain('owner: nobody yet\n');
+    expect(h.chat.log[0]!.text.split('assign easter-thing @name').length - 1).toBe(1);
     expect(h.chat.log[0]!.text).toContain('assign easter-thing @name to name an owner');
     const state = await h.store.read();
     expect(Object.values(state.ledger).filter((e) => e.state === 'superseded').map((e) => e.slot).sort()).toEqual(['before-28@2024-04-05', 'before-7@2024-04-05']);

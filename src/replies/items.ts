@@ -27,10 +27,11 @@ export function whenText(item: Item, now: DateTime, zone: string): string {
   return `deadline ${day}, ${plural(days, 'day')} left`;
 }
 
-export function ownerField(item: Item): Field {
+export function ownerField(item: Item, prompt = true): Field {
   if (item.owner) return { label: 'owner', value: [{ owner: item.owner }] };
   // Work already done needs no owner: no prompt to assign one.
-  return { label: 'owner', value: item.done ? ['none recorded'] : ['nobody yet (', code(`assign ${item.id} @name`), ')'] };
+  if (item.done) return { label: 'owner', value: ['none recorded'] };
+  return { label: 'owner', value: prompt ? ['nobody yet (', code(`assign ${item.id} @name`), ')'] : ['nobody yet'] };
 }
 
 export interface ItemView {
@@ -38,12 +39,14 @@ export interface ItemView {
   detail?: boolean;
   /** Open actions to list under a milestone. */
   children?: Item[];
+  /** False where the message says how to assign an owner itself (a reminder's "Next:" line). */
+  ownerPrompt?: boolean;
 }
 
 export function itemToReply(item: Item, now: DateTime, zone: string, view: ItemView = {}): ReplyItem {
   const fields: Field[] = [
     { label: 'due', value: [dueText(item), ' · ', whenText(item, now, zone)] },
-    ownerField(item),
+    ownerField(item, view.ownerPrompt),
   ];
   if (item.rag) fields.push({ label: 'RAG', value: [item.rag] });
   if (item.latestNote) {

@@ -22,13 +22,14 @@ function lateLine(slot: Slot, now: DateTime, zone: string): Rich[] {
 export function reminderMessage(programme: Programme, item: Item, slot: Slot, now: DateTime): Reply {
   const zone = programme.timezone;
   const left = item.deadline ? daysLeft(item.deadline, now, zone) : 0;
+  const late = lateLine(slot, now, zone);
   const when = slot.kind === 'overdue' || left < 0 ? 'is overdue' : left === 0 ? 'is due today' : `is due in ${left} day${left === 1 ? '' : 's'}`;
-  const owner: Rich = item.owner ? ['Owner: ', { owner: item.owner }, item.rag ? ` · RAG ${item.rag}` : ' · no RAG yet'] : ['No owner yet.', item.rag ? ` RAG ${item.rag}.` : ''];
   const r = reply(
     'answer',
     // "Overdue: x", not "Overdue: x is overdue"; the item's own line says by how many days.
     slot.kind === 'overdue' ? `Overdue: ${item.id}` : `Reminder: ${item.id} ${when}`,
-    [{ items: [itemToReply(item, now, zone)] }, { lines: [owner, ...lateLine(slot, now, zone)] }],
+    // The item names (and mentions) its owner and shows its RAG; the "Next:" line is the one prompt to assign.
+    [{ items: [itemToReply(item, now, zone, { ownerPrompt: false })] }, ...(late.length ? [{ lines: late }] : [])],
     // Commands as every reply shows them, without Slack's `/reform`: a reminder also goes to Teams and the console.
     [['Next: ', code(`done ${item.id}`), ' when it is done, ', code(`assign ${item.id} @name`), item.owner ? ' to hand it on, ' : ' to name an owner, ', code(`revise ${item.id} <date> because <reason>`), ' if it has moved.']],
   );
