@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { endOfSpan } from '../src/programme/model.js';
-import { parsePhrase, phraseHint } from '../src/programme/phrases.js';
+import { parsePhrase, phraseExamples, phraseHint } from '../src/programme/phrases.js';
 
 const LONDON = 'Europe/London';
 
@@ -94,6 +94,15 @@ describe('deadline phrases', () => {
     expect(phraseHint('spring-term 2025')).toContain('school terms are not read');
     expect(phraseHint('in the longer term')).not.toContain('school');
     expect(phraseHint('medium-term')).toContain('try "11 May 2023"');
+  });
+
+  it.each(['2023-01-01', '2026-11-24', '2026-12-31', '2031-05-11'])('offers examples on %s that read as deadlines after that day', (today) => {
+    for (const example of phraseExamples(today)) {
+      const read = parsePhrase(example, today);
+      expect(read.ok, example).toBe(true);
+      if (read.ok) expect(read.span.last > today, example).toBe(true);
+    }
+    expect(phraseHint('autumn term 2024', today)).toContain(`31 December ${Number(today.slice(0, 4)) + 1}`);
   });
 
   it('flags "financial year 2024" as ambiguous', () => {

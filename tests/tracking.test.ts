@@ -165,7 +165,10 @@ describe('tracking commands', () => {
     await say('done kinship-strategy/2');
     out = await say('status kinship-strategy/1');
     expect(out).toContain('RAG: red');
-    expect(await say('action add kinship-strategy "x" due the twelfth of never')).toContain('is not a date phrase');
+    const unread = await say('action add kinship-strategy "x" due the twelfth of never');
+    expect(unread).toContain('is not a date phrase');
+    // The examples offered are dated after today (24 November 2026 here), not in 2023.
+    expect(unread).toContain('"11 May 2027", "September 2027", "spring 2027", "end of 2028", "in six months"');
     expect(await say('action add nope "x"')).toContain('No milestone or action "nope"');
   });
 

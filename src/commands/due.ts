@@ -15,7 +15,7 @@ export function typedDue(ctx: Context, text: string): TypedDue {
   const zone = ctx.programme.timezone;
   const today = ctx.now.setZone(zone).toISODate() ?? undefined;
   const parsed = parsePhrase(text, today);
-  if (!parsed.ok) return { ok: false, problem: `"${text.slice(0, 60)}" is not a date phrase (${phraseHint(text)})` };
+  if (!parsed.ok) return { ok: false, problem: `"${text.slice(0, 60)}" is not a date phrase (${phraseHint(text, today)})` };
   const deadline = formatDay(parsed.span.last, zone);
   const phrase = parsed.kind === 'relative' ? `${text} (${deadline})` : text;
   const notes: Rich[] = [];

@@ -17,10 +17,17 @@ export type PhraseKind = 'day' | 'month' | 'season' | 'part-year' | 'quarter' | 
 
 export const PHRASE_EXAMPLES = ['11 May 2023', 'September 2023', 'spring 2024', 'end of 2027'];
 
-/** Why a phrase was not read, and what to write instead. */
-export function phraseHint(text: string): string {
-  if (/\b(?:autumn|spring|summer|christmas|easter|half)[ -]terms?\b/i.test(text)) return 'school terms are not read, as their dates differ between councils: write the date, such as "31 December 2024"';
-  return `try ${PHRASE_EXAMPLES.map((p) => `"${p}"`).join(', ')}`;
+/** The same kinds of phrase, dated after `today` (yyyy-mm-dd), for someone typing a deadline in chat. */
+export function phraseExamples(today: string): string[] {
+  const year = Number(today.slice(0, 4)) + 1;
+  return [`11 May ${year}`, `September ${year}`, `spring ${year}`, `end of ${year + 1}`, 'in six months'];
+}
+
+/** Why a phrase was not read, and what to write instead; with `today`, the examples lie ahead of it. */
+export function phraseHint(text: string, today?: string): string {
+  const examples = today ? phraseExamples(today) : PHRASE_EXAMPLES;
+  if (/\b(?:autumn|spring|summer|christmas|easter|half)[ -]terms?\b/i.test(text)) return `school terms are not read, as their dates differ between councils: write the date, such as "${today ? `31 December ${examples[0]!.slice(-4)}` : '31 December 2024'}"`;
+  return `try ${examples.map((p) => `"${p}"`).join(', ')}`;
 }
 
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
