@@ -194,6 +194,31 @@ describe('Teams: commands in channels, group chats and personal chats', () => {
     expect(shown).toMatch(/and \d+ more not shown here/);
   });
 
+  it('with MicrosoftAppTenantId set, runs nothing from another tenant, or naming none: no answer, no record, one warning', async () => {
+    h = await startTeams({ tenantId: 'TENANT-1' });
+    const foreign = (o: Parameters<typeof teamsActivity>[1], tenant?: string) => {
+      const a = teamsActivity(h!.connector.url, o);
+      const conversation = { ...(a.conversation as Record<string, unknown>), tenantId: tenant };
+      return { ...a, conversation, channelData: tenant ? { tenant: { id: tenant } } : {} };
+    };
+    expect(await h.post(foreign({ text: 'next 2', conversation: PERSONAL }, 'tenant-2'))).toBe(200);
+    expect(await h.post(foreign({ text: 'assign kinship-strategy me', conversation: PERSONAL }, 'tenant-2'))).toBe(200);
+    expect(await h.post(foreign({ text: 'next 2', conversation: PERSONAL }))).toBe(200);
+    expect(h.incoming).toEqual([]);
+    expect(h.connector.calls).toEqual([]);
+    const state = await h.store.read();
+    expect(state.directChannels).toEqual({});
+    expect(state.audit).toEqual([]);
+    expect(h.logs.filter((l) => l.includes('another tenant'))).toEqual([
+      expect.stringContaining('"tenant":"tenant-2"'),
+      expect.stringContaining('"tenant":"(none)"'),
+    ]);
+    // The council's own tenant (its id in any case) is answered as usual.
+    await h.say({ text: 'next 2', conversation: PERSONAL });
+    await h.connector.waitFor((c) => c.kind === 'reply');
+    expect(h.incoming.map((m) => m.text)).toEqual(['next 2']);
+  });
+
   it('answers only POST with a JSON activity', async () => {
     h = await startTeams();
     expect(await h.post(undefined, {}, 'GET')).toBe(405);

@@ -153,6 +153,16 @@ function refusedToken(error: unknown): boolean {
   return e.statusCode === 401 || TOKEN_ERRORS.has(String(e.name));
 }
 
+/** The Microsoft 365 tenant an activity comes from: Teams names it in channelData and on the conversation. */
+function tenantOf(activity: Activity): string | undefined {
+  const data = activity.channelData as { tenant?: { id?: unknown } } | undefined;
+  const id = data?.tenant?.id ?? activity.conversation?.tenantId;
+  return typeof id === 'string' && id ? id.toLowerCase() : undefined;
+}
+
+/** Tenants already reported as refused, so a foreign tenant's chatter is one warning, not one per message. */
+const MAX_REPORTED_TENANTS = 100;
+
 export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
   const { bot, store, config, logger } = opts;
   if (!config.appId) {
@@ -184,6 +194,23 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
   };
   const teamsBot = createTeamsBot({ bot, logger, recordReference });
 
+  // Anyone who knows the bot's app id can put it in a Teams app of their own organisation. With a tenant set,
+  // only that tenant's people reach the bot: an activity from another tenant, or naming none, is not answered,
+  // recorded or run (its token is checked first, so a forged one is still a 401).
+  const ownTenant = config.tenantId?.toLowerCase();
+  const reported = new Set<string>();
+  const fromOwnTenant = (activity: Activity): boolean => {
+    if (!ownTenant) return true;
+    const tenant = tenantOf(activity);
+    if (tenant === ownTenant) return true;
+    const key = tenant ?? '(none)';
+    if (!reported.has(key) && reported.size < MAX_REPORTED_TENANTS) {
+      reported.add(key);
+      logger.warn('Teams activity from another tenant ignored (MicrosoftAppTenantId)', { tenant: key, type: activity.type });
+    }
+    return false;
+  };
+
   return {
     chat: teamsChat(cloud, config.appId ?? '', opts.sendTimeoutMs ?? 15_000),
     async handler(req, res) {
@@ -208,7 +235,9 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
         }
         let invoke: InvokeResponse | undefined;
         try {
-          invoke = await cloud.run(req.headers.authorization ?? '', body as Activity, (ctx) => teamsBot.run(ctx));
+          invoke = await cloud.run(req.headers.authorization ?? '', body as Activity, async (ctx) => {
+            if (fromOwnTenant(ctx.activity)) await teamsBot.run(ctx);
+          });
         } catch (error) {
           if (!refusedToken(error)) throw error;
           const reason = String((error as Error).message ?? error).slice(0, 200);

@@ -203,6 +203,8 @@ export interface HarnessOptions {
   openIdMetadataUrl?: string;
   testBot?: TestBot;
   sendTimeoutMs?: number;
+  /** MicrosoftAppTenantId: only this tenant's activities are run. */
+  tenantId?: string;
 }
 
 export async function startTeams(o: HarnessOptions = {}): Promise<TeamsHarness> {
@@ -220,7 +222,7 @@ export async function startTeams(o: HarnessOptions = {}): Promise<TeamsHarness> 
     bot,
     store: tb.store,
     logger,
-    config: { appId: o.appId, appPassword: o.appPassword, devNoAuth: !o.appId },
+    config: { appId: o.appId, appPassword: o.appPassword, tenantId: o.tenantId, devNoAuth: !o.appId },
     sendTimeoutMs: o.sendTimeoutMs,
     openIdMetadataUrl: o.openIdMetadataUrl,
   });
