@@ -179,7 +179,7 @@ describe('tick', () => {
     expect(back.sent.map((d) => `${d.item} ${d.slot}`)).toEqual(['easter-thing overdue@2024-04-05']);
   });
 
-  it('a deadline moved out and back again starts its own reminders, and its overdue nudge still goes', async () => {
+  it('a deadline moved out and back again starts its own reminders, and its overdue nudge goes at the next 09:00, not late', async () => {
     const h = harness(programme);
     const bot = await subscribe(h.store, programme, '2024-01-01T12:00:00Z');
     bot.setNow('2024-11-01T12:00:00Z');
@@ -187,8 +187,12 @@ describe('tick', () => {
     expect((await h.run('2025-01-23T09:00:00Z')).sent.filter((d) => d.item === 'winter-thing').map((d) => d.slot)).toEqual(['before-28@2025-02-20']);
     bot.setNow('2025-01-23T12:00:00Z');
     await bot.say('revise winter-thing 15 January 2025 because DfE said no');
-    const back = await h.run('2025-01-23T13:00:00Z');
-    expect(back.sent.filter((d) => d.item === 'winter-thing').map((d) => d.slot)).toEqual(['overdue@2025-01-15']);
+    // Its overdue nudge fell on 16 January, before the revise: not sent at once, as though it were late.
+    expect((await h.run('2025-01-23T13:00:00Z')).sent.filter((d) => d.item === 'winter-thing')).toEqual([]);
+    const next = await h.run('2025-01-24T09:00:00Z');
+    expect(next.sent.filter((d) => d.item === 'winter-thing').map((d) => `${d.slot} ${d.late}`)).toEqual(['overdue@2025-01-15 false']);
+    expect(h.chat.log.at(-1)!.text).toContain('Overdue: winter-thing');
+    expect(h.chat.log.at(-1)!.text).not.toContain('Sent late');
   });
 
   it('a channel that refused posts for weeks gets the latest digest once fixed, not one for each week held', async () => {
@@ -663,6 +667,71 @@ describe('tick', () => {
     const report = await h.run('2024-03-14T09:00:00Z');
     expect(report.sent.filter((d) => d.item.includes('/')).map((d) => `${d.channel} ${d.item}`)).toEqual(['dm-console:carol summer-thing/1']);
     expect(h.chat.log.find((s) => s.key.includes('summer-thing/1'))!.text).toContain('Reminder: summer-thing/1 is due in 1 day');
+  });
+
+  it('sends an action\'s reminder once when it changes hands: not again to the new owner, nor to the channels when unassigned', async () => {
+    const h = harness(programme);
+    const bot = await subscribe(h.store, programme, '2024-01-01T12:00:00Z');
+    bot.setNow('2024-01-02T12:00:00Z');
+    await bot.say('action add summer-thing "Brief members" due 15 March 2024 owner @carol');
+    expect((await h.run('2024-03-08T09:00:00Z')).sent.filter((d) => d.item === 'summer-thing/1').map((d) => d.channel)).toEqual(['dm-console:carol']);
+    bot.setNow('2024-03-08T15:00:00Z');
+    await bot.say('assign summer-thing/1 @dan');
+    expect((await h.run('2024-03-08T15:01:00Z')).sent.filter((d) => d.item === 'summer-thing/1')).toEqual([]);
+    bot.setNow('2024-03-09T10:00:00Z');
+    await bot.say('unassign summer-thing/1');
+    expect((await h.run('2024-03-09T10:01:00Z')).sent.filter((d) => d.item === 'summer-thing/1')).toEqual([]);
+    // The next reminder goes the action's way at the time: the channels, as nobody owns it.
+    const next = await h.run('2024-03-14T09:00:00Z');
+    expect(next.sent.filter((d) => d.item === 'summer-thing/1').map((d) => `${d.channel} ${d.slot}`)).toEqual(['leadership before-1@2024-03-15']);
+    expect(h.chat.log.filter((m) => m.key.includes('summer-thing/1|before-7')).map((m) => m.to.channel)).toEqual(['dm-console:carol']);
+  });
+
+  it('sends a reminder still waiting to go to an action\'s old owner to the new owner instead', async () => {
+    const h = harness(programme);
+    const bot = testBot(programme, '2024-01-02T12:00:00Z', { store: h.store });
+    await bot.say('action add summer-thing "Brief members" due 15 March 2024 owner @carol');
+    h.chat.failNext({ ok: false, error: 'timeout' }, { ok: false, error: 'timeout' }, { ok: false, error: 'timeout' });
+    expect((await h.run('2024-03-08T09:00:00Z')).pending.map((d) => d.channel)).toEqual(['dm-console:carol']);
+    bot.setNow('2024-03-08T09:30:00Z');
+    await bot.say('assign summer-thing/1 @dan');
+    const after = await h.run('2024-03-08T09:31:00Z');
+    expect(after.sent.map((d) => `${d.channel} ${d.slot}`)).toEqual(['dm-console:dan before-7@2024-03-15']);
+    for (const minute of ['40', '50']) await h.run(`2024-03-08T10:${minute}:00Z`);
+    expect(h.chat.log.map((m) => m.to.channel)).toEqual(['dm-console:dan']);
+    expect((await h.store.read()).ledger['dm:console:carol|summer-thing/1|before-7@2024-03-15']).toMatchObject({ state: 'superseded', note: expect.stringContaining('changed hands') });
+  });
+
+  it('catches up no reminder from before an item was reopened or an action added: nothing "late" on Christmas Day', async () => {
+    const h = harness(programme);
+    const bot = await subscribe(h.store, programme, '2024-01-01T12:00:00Z');
+    bot.setNow('2024-12-10T10:00:00Z');
+    await bot.say('done winter-thing');
+    expect((await h.run('2024-12-17T09:00:00Z')).sent.filter((d) => d.item === 'winter-thing')).toEqual([]);
+    bot.setNow('2024-12-25T11:00:00Z');
+    await bot.say('reopen winter-thing');
+    expect((await h.run('2024-12-25T11:01:00Z')).sent.filter((d) => d.item === 'winter-thing')).toEqual([]);
+    // Its next reminder comes when due: 1 day before, on 14 January 2025.
+    expect((await h.run('2025-01-14T09:00:00Z')).sent.filter((d) => d.item === 'winter-thing').map((d) => `${d.slot} ${d.late}`)).toEqual(['before-1@2025-01-15 false']);
+    // An action added on 15 March for 22 March: its 28- and 7-day reminders fell before it existed.
+    bot.setNow('2024-03-15T18:00:00Z');
+    await bot.say('action add summer-thing "Late addition" due 22 March 2024');
+    expect((await h.run('2024-03-15T18:01:00Z')).sent.filter((d) => d.item.startsWith('summer-thing/'))).toEqual([]);
+  });
+
+  it('nudges an action added after its deadline at the next 09:00 on a working day, owned or not', async () => {
+    const h = harness(programme);
+    const bot = await subscribe(h.store, programme, '2024-01-01T12:00:00Z');
+    bot.setNow('2024-03-15T12:00:00Z');
+    await bot.say('action add summer-thing "Owned" due 12 March 2024 owner @carol');
+    await bot.say('action add summer-thing "Unowned" due 12 March 2024');
+    expect((await h.run('2024-03-15T12:01:00Z')).sent.filter((d) => d.item.startsWith('summer-thing/'))).toEqual([]);
+    // Friday afternoon, so Monday 18 March at 09:00, not marked late.
+    const monday = await h.run('2024-03-18T09:00:00Z');
+    expect(monday.sent.filter((d) => d.item.startsWith('summer-thing/')).map((d) => `${d.channel} ${d.item} ${d.slot} ${d.late}`).sort()).toEqual([
+      'dm-console:carol summer-thing/1 overdue@2024-03-12 false',
+      'leadership summer-thing/2 overdue@2024-03-12 false',
+    ]);
   });
 
   it('sends the reminders of an action to the reminders channels once its owner cannot be messaged directly, never retrying every minute', async () => {

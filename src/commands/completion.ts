@@ -1,6 +1,6 @@
 // `done <id> [note]`, `reopen <id>`: completion, recorded with who and when.
 import { code, reply } from '../replies/model.js';
-import { audit, stampOf } from '../tracking/changes.js';
+import { audit, REOPENED, stampOf } from '../tracking/changes.js';
 import { completedBy } from '../tracking/items.js';
 import { readableMentions } from '../tracking/owners.js';
 import { usageReply } from './help.js';
@@ -50,7 +50,7 @@ export const reopen: Command = {
       delete s.done;
       // A completion in the programme file stays there; reopening overrides it locally.
       if (item.milestone?.completed) s.reopened = true;
-      audit(state, ctx.message.user, ctx.now, { item: item.id, change: 'reopened', from: 'done', to: 'open' });
+      audit(state, ctx.message.user, ctx.now, { item: item.id, change: REOPENED, from: 'done', to: 'open' });
       return reply('change', `${item.id} is open again`);
     });
   },

@@ -51,6 +51,13 @@ function computeSlots(deadlineDay: string, policy: ReminderPolicy, zone: string)
   return slots.sort((a, b) => a.at.toMillis() - b.at.toMillis());
 }
 
+/** The first send time of the policy (09:00 on a working day) at or after `after`. */
+export function nextSendTime(after: DateTime, policy: ReminderPolicy, zone: string): DateTime {
+  const day = after.setZone(zone).toISODate()!;
+  const same = atTime(onOrAfterWorkingDay(day), policy.at, zone);
+  return same >= after ? same : atTime(onOrAfterWorkingDay(addDays(day, 1)), policy.at, zone);
+}
+
 /** The latest slot due at or before `now`, or undefined. */
 export function latestDue(slots: Slot[], now: DateTime): Slot | undefined {
   let found: Slot | undefined;

@@ -6,13 +6,13 @@ import { DateTime } from 'luxon';
 import { dayIn, type Programme } from '../programme/model.js';
 import type { Chat, Clock, Destination, Logger, SendOutcome, Store } from '../ports.js';
 import type { Reply } from '../replies/model.js';
-import { stampOf } from '../tracking/changes.js';
+import { REOPENED, stampOf } from '../tracking/changes.js';
 import { allActionItems, allMilestoneItems, findItem, type Item } from '../tracking/items.js';
 import type { LedgerEntry, State, Subscription } from '../tracking/state.js';
 import { deliver, mayHaveArrived, type DeliveryJob, type Unchecked } from './deliver.js';
 import { DM_REFUSED, supersede } from './ledger.js';
 import { digestMessage, lastDigestSent, LATE_AFTER_MINUTES, reminderMessage } from './messages.js';
-import { digestSlot, latestDue, reminderSlots, type Slot } from './slots.js';
+import { digestSlot, latestDue, nextSendTime, reminderSlots, type Slot } from './slots.js';
 
 export interface TickDeps {
   programme: Programme;
@@ -75,6 +75,9 @@ interface Target {
 // Ledger stamps are UTC (stampOf); reading them in UTC avoids a time-zone lookup per entry.
 const instant = (iso: string): DateTime => DateTime.fromISO(iso, { zone: 'utc' });
 
+/** A direct target has no subscription: it takes whatever its item's schedule holds. */
+const SINCE_EVER = instant('1970-01-01T00:00:00Z');
+
 function subscriptionTarget(s: Subscription): Target {
   return { id: s.id, destination: { platform: s.platform, channel: s.channel, extras: s.extras }, createdAt: instant(s.createdAt), failing: !!s.failing };
 }
@@ -92,14 +95,15 @@ function directDestination(identity: string, state: State, chats: readonly Chat[
 function directTarget(item: Item, state: State, chats: readonly Chat[], refused: ReadonlySet<string>): Target | undefined {
   if (item.kind !== 'action' || !item.owner || !item.action || refused.has(`dm:${item.owner.id}|${item.id}`)) return undefined;
   const destination = directDestination(item.owner.id, state, chats);
-  return destination ? { id: `dm:${item.owner.id}`, destination, createdAt: instant(item.action.createdAt), failing: false } : undefined;
+  // Not before the action existed: scheduleStarts() says so for every route alike.
+  return destination ? { id: `dm:${item.owner.id}`, destination, createdAt: SINCE_EVER, failing: false } : undefined;
 }
 
 function targetOf(state: State, subscriptions: Map<string, Subscription>, chats: readonly Chat[], id: string): Target | undefined {
   const sub = subscriptions.get(id);
   if (sub) return subscriptionTarget(sub);
   const destination = id.startsWith('dm:') ? directDestination(id.slice(3), state, chats) : undefined;
-  return destination ? { id, destination, createdAt: instant('1970-01-01T00:00:00Z'), failing: false } : undefined;
+  return destination ? { id, destination, createdAt: SINCE_EVER, failing: false } : undefined;
 }
 
 /**
@@ -115,6 +119,57 @@ function ownerServedElsewhere(item: Item, state: State, chats: readonly Chat[], 
   return elsewhere.includes(platform) && !chats.some((c) => c.platform === platform);
 }
 
+/**
+ * When each item's present schedule began (ms): an action's creation, its latest local revise, its latest
+ * reopening. A reminder due before then was never due for the item as it now stands, so it is not caught up:
+ * a deadline revised, or an item reopened, on Christmas Day does not bring a "late" reminder that day.
+ */
+function scheduleStarts(state: State): Map<string, number> {
+  const starts = new Map<string, number>();
+  const after = (item: string, iso: string) => {
+    const at = Date.parse(iso);
+    if (at > (starts.get(item) ?? 0)) starts.set(item, at);
+  };
+  for (const a of Object.values(state.actions)) after(a.id, a.createdAt);
+  for (const [id, s] of Object.entries(state.items)) {
+    const revised = s.revisions.at(-1);
+    if (revised) after(id, revised.at);
+  }
+  for (const e of state.audit) if (e.change === REOPENED) after(e.item, e.at);
+  return starts;
+}
+
+/** Reminder entries by item, for the routes of actions (an owner changes; the reminder follows them). */
+function remindersByItem(state: State): Map<string, LedgerEntry[]> {
+  const byItem = new Map<string, LedgerEntry[]>();
+  for (const e of Object.values(state.ledger)) {
+    if (e.kind === 'digest') continue;
+    const list = byItem.get(e.item);
+    if (list) list.push(e);
+    else byItem.set(e.item, [e]);
+  }
+  return byItem;
+}
+
+/**
+ * An action's reminders go one way at a time: to its owner, or to the reminders channels. Those still waiting to
+ * go another way (to the owner before last) are superseded, and go the new way; a slot sent, or being sent,
+ * another way is not sent again. Returns whether `slot` was, and how many were superseded.
+ */
+function reroute(entries: LedgerEntry[], route: readonly Target[], slot: string): { delivered: boolean; superseded: number } {
+  const ids = new Set(route.map((t) => t.id));
+  let delivered = false;
+  let superseded = 0;
+  for (const e of entries) {
+    if (ids.has(e.subscription)) continue;
+    if (e.state === 'pending') {
+      supersede(e, 'the action changed hands: its reminders go to the new owner, or the channels');
+      superseded++;
+    } else if (e.slot === slot && (e.state === 'sent' || e.state === 'claimed')) delivered = true;
+  }
+  return { delivered, superseded };
+}
+
 /** Adds ledger entries for every slot now due. Older missed slots of the same item are superseded. */
 function plan(programme: Programme, state: State, chats: readonly Chat[], now: DateTime, elsewhere: readonly string[] = []): number {
   let superseded = 0;
@@ -123,25 +178,43 @@ function plan(programme: Programme, state: State, chats: readonly Chat[], now: D
   const items = [...allMilestoneItems(programme, state, now), ...allActionItems(programme, state, now)];
   // Owner and action whose direct messages were refused for good: later reminders for it go to the channels.
   const refused = new Set(Object.values(state.ledger).filter((e) => e.state === 'superseded' && e.note?.startsWith(DM_REFUSED)).map((e) => `${e.subscription}|${e.item}`));
+  const starts = scheduleStarts(state);
+  const byItem = remindersByItem(state);
   for (const item of items) {
     if (item.done || !item.deadline || ownerServedElsewhere(item, state, chats, elsewhere)) continue;
     const slots = reminderSlots(dayIn(item.deadline, zone), programme.reminders, zone);
     const latest = latestDue(slots, now);
     if (!latest) continue;
     const direct = directTarget(item, state, chats, refused);
+    const route = direct ? [direct] : reminderTargets;
+    if (item.kind === 'action') {
+      const moved = reroute(byItem.get(item.id) ?? [], route, latest.name);
+      superseded += moved.superseded;
+      if (moved.delivered) continue;
+    }
     const snoozedUntil = item.state.snoozedUntil ? instant(item.state.snoozedUntil) : undefined;
-    for (const target of direct ? [direct] : reminderTargets) {
+    const started = starts.get(item.id) ?? 0;
+    for (const target of route) {
+      // Nothing from before the channel subscribed, or before the item's present schedule began; except that an
+      // item overdue when it began (revised to a past date, reopened, added late) is nudged at the next send time.
       if (latest.at < target.createdAt) continue;
-      const key = `${target.id}|${item.id}|${latest.name}`;
+      let due = latest;
+      if (latest.at.toMillis() < started) {
+        if (latest.kind !== 'overdue') continue;
+        due = { ...latest, at: nextSendTime(DateTime.fromMillis(started), programme.reminders, zone) };
+        if (due.at > now) continue;
+      }
+      const from = Math.max(target.createdAt.toMillis(), started);
+      const key = `${target.id}|${item.id}|${due.name}`;
       if (state.ledger[key]) continue;
       for (const older of slots) {
         const olderKey = `${target.id}|${item.id}|${older.name}`;
-        if (older === latest || older.at > now || older.at < target.createdAt || state.ledger[olderKey]) continue;
+        if (older === latest || older.at > now || older.at.toMillis() < from || state.ledger[olderKey]) continue;
         state.ledger[olderKey] = entry(olderKey, target.id, item.id, older, 'superseded', 'a later reminder was sent instead');
         superseded++;
       }
-      const snoozed = snoozedUntil !== undefined && latest.at < snoozedUntil;
-      state.ledger[key] = entry(key, target.id, item.id, latest, snoozed ? 'superseded' : 'pending', snoozed ? 'snoozed' : undefined);
+      const snoozed = snoozedUntil !== undefined && due.at < snoozedUntil;
+      state.ledger[key] = entry(key, target.id, item.id, due, snoozed ? 'superseded' : 'pending', snoozed ? 'snoozed' : undefined);
       if (snoozed) superseded++;
     }
   }

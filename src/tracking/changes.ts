@@ -14,6 +14,9 @@ export interface ChangeRecord {
 /** Audit entries about subscriptions name `subscription:<id>` as their item; they belong to no milestone. */
 export const SUBSCRIPTION_ITEM = 'subscription:';
 
+/** The audit change of `reopen`: the scheduler reads it as the moment an item's reminders began again. */
+export const REOPENED = 'reopened';
+
 export function stampOf(now: DateTime): string {
   return now.toUTC().toISO() ?? '';
 }
