@@ -35,7 +35,9 @@ export async function start(config: Config): Promise<void> {
     ? await startServer({ port: config.port, host: config.host, slack, teams: teams ? (req, res) => teams.handler(req, res) : undefined, logger })
     : undefined;
 
-  const chats: Chat[] = [consoleChat(process.stdout), ...(slack ? [slack.chat] : []), ...(teams ? [teams.chat] : [])];
+  // A server's output is its log, read by nobody as a chat: console subscriptions and console owners' reminders are
+  // left to a `reform tick` at a terminal (an owner's then go to the reminders channels here, as they can reach).
+  const chats: Chat[] = server ? [...(slack ? [slack.chat] : []), ...(teams ? [teams.chat] : [])] : [consoleChat(process.stdout)];
   const scheduler = startScheduler({ programme, store, chats, clock, logger });
   // Catch up at once after downtime rather than waiting for the first minute.
   await scheduler.runNow();

@@ -144,6 +144,45 @@ describe('reform CLI', () => {
     expect(r.out.match(/orphaned:/g)).toHaveLength(1);
   });
 
+  it('start with Teams on prints no reminder into its own log: console ones wait for a `reform tick` at a terminal', async () => {
+    const db = join(dir, 'server-console.json');
+    const due = { phrase: '30 November 2026', span: { first: '2026-11-30', last: '2026-11-30' } };
+    writeFileSync(db, JSON.stringify({
+      version: 1,
+      subscriptions: [{ id: 'reminders:console:leadership', kind: 'reminders', platform: 'console', channel: 'leadership', createdAt: '2026-11-01T10:00:00.000Z', createdBy: 'console:clerk' }],
+      actions: { 'kinship-strategy/1': { id: 'kinship-strategy/1', milestoneId: 'kinship-strategy', title: 'Brief members', due, createdAt: '2026-11-01T10:00:00.000Z', createdBy: 'console:clerk' } },
+      items: { 'kinship-strategy/1': { owner: { id: 'console:alice', name: 'alice' }, notes: [], revisions: [] } },
+    }));
+    const child = spawn(process.execPath, ['bin/reform.mjs', 'start'], {
+      env: { ...baseEnv, REFORM_DB: db, REFORM_LOG_LEVEL: 'info', REFORM_NOW: '2026-11-24T10:00:00Z', TEAMS_DEV_NO_AUTH: '1', PORT: '0', HOST: '127.0.0.1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let log = '';
+    child.stdout!.on('data', (d: Buffer) => void (out += d.toString()));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`not ready within 15 s: ${log.slice(-300)}`)), 15_000);
+        child.stderr!.on('data', (d: Buffer) => {
+          log += d.toString();
+          if (log.includes('"message":"ready"')) resolve(clearTimeout(timer));
+        });
+        child.once('exit', (code) => reject(new Error(`exited with ${code}: ${log.slice(-300)}`)));
+      });
+    } finally {
+      child.kill('SIGKILL');
+    }
+    // The start-up tick has run: alice's reminder was neither printed into the server's output nor recorded as sent.
+    expect(out).not.toContain('Brief members');
+    const ledger = JSON.parse(readFileSync(db, 'utf8')).ledger as Record<string, { state: string }>;
+    expect(Object.entries(ledger).filter(([, e]) => e.state === 'sent')).toEqual([]);
+    expect(ledger['reminders:console:leadership|kinship-strategy/1|before-7@2026-11-30']).toMatchObject({ state: 'pending' });
+    // A terminal's tick prints it, once, to alice.
+    const tickRun = reform(['tick', '--now', '2026-11-24T10:05:00Z'], { env: { REFORM_DB: db, TEAMS_DEV_NO_AUTH: '1', HOST: '127.0.0.1' } });
+    expect(tickRun.out).toContain('── to @alice ──\nReminder: kinship-strategy/1 is due in 6 days');
+    expect(tickRun.out.match(/Brief members/g)).toHaveLength(1);
+  });
+
   it('start with Teams on moves a subscription an earlier version kept on a thread to its channel', async () => {
     const db = join(dir, 'teams-thread.json');
     const thread = '19:general@thread.tacv2;messageid=1700000000001';
