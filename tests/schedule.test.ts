@@ -288,6 +288,9 @@ describe('tick', () => {
     // Typed days are meant as typed: three days skips nothing here.
     bot.setNow('2024-01-10T10:00:00Z');
     expect(await bot.say('snooze winter-thing 3')).toContain('snoozed until 13 January 2024, 10:00');
+    // Across the clocks going back (27 October 2024), three days is the same time on London's clock.
+    bot.setNow('2024-10-25T08:30:00Z');
+    expect(await bot.say('snooze winter-thing 3')).toContain('snoozed until 28 October 2024, 09:30');
   });
 
   it('retries failed sends with backoff, honours Retry-After, and never drops a message', async () => {

@@ -35,8 +35,10 @@ export const snooze: Command = {
       // The button's week is at least long enough to skip the next nudge (after the 28-day reminder, the 7-day
       // one is three weeks away), but never longer than MAX_DAYS; a number of days typed is taken as it is.
       const next = args[1] === undefined ? nextNudge(ctx, item) : undefined;
-      const week = ctx.now.plus({ days });
-      const longest = ctx.now.plus({ days: MAX_DAYS });
+      // Days on London's calendar: across a change of the clocks, the same time of day.
+      const local = ctx.now.setZone(ctx.programme.timezone);
+      const week = local.plus({ days });
+      const longest = local.plus({ days: MAX_DAYS });
       const until = next && next >= week && next < longest ? next.plus({ minutes: 1 }) : week;
       s.snoozedUntil = stampOf(until);
       audit(state, ctx.message.user, ctx.now, { item: item.id, change: 'snoozed', to: `until ${formatInstant(until, ctx.programme.timezone)}` });
