@@ -635,6 +635,28 @@ describe('tick', () => {
     expect(sent).toEqual(['04-11 digest@2025-W15', '04-22 digest@2025-W16', '04-25 digest@2025-W17']);
   });
 
+  it('digest: a deadline six weeks on is due within six weeks; snoozes are no change; a channel subscribed again starts afresh', async () => {
+    const h = harness(programme);
+    const bot = await subscribe(h.store, programme, '2024-01-01T12:00:00Z', 'digest', 'clerks');
+    await h.run('2024-01-08T09:00:00Z');
+    expect(h.chat.log).toHaveLength(1);
+    const clerk = { user: { id: 'console:clerk', name: 'clerk' }, platform: 'console', channel: 'clerks' } as const;
+    bot.setNow('2024-01-10T10:00:00Z');
+    await bot.bot.handle({ ...clerk, text: 'unsubscribe digest' });
+    bot.setNow('2024-03-01T12:00:00Z');
+    await bot.bot.handle({ ...clerk, text: 'subscribe digest' });
+    await bot.say('action add easter-thing "Six weeks on" due 15 April 2024');
+    await bot.say('snooze easter-thing');
+    await h.run('2024-03-04T09:00:00Z');
+    const text = h.chat.log.at(-1)!.text;
+    expect(text).toContain('1 change since 26 February 2024, 09:00');
+    expect(text).toContain('Changes in the last week (1)');
+    expect(text).toContain('easter-thing/1 action added');
+    expect(text).not.toContain('snoozed');
+    expect(text).toContain('Due in the next 6 weeks (2)');
+    expect(text).toContain('easter-thing/1  Six weeks on [upcoming]');
+  });
+
   it('digest lists overdue, due soon, changes since the last digest and unowned milestones; digest previews it', async () => {
     const h = harness(programme);
     const bot = await subscribe(h.store, programme, '2024-03-01T12:00:00Z', 'digest', 'clerks');

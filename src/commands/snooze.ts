@@ -3,7 +3,7 @@ import type { DateTime } from 'luxon';
 import { dayIn, formatInstant } from '../programme/model.js';
 import { reminderSlots } from '../schedule/slots.js';
 import { code, problem, reply } from '../replies/model.js';
-import { audit, stampOf } from '../tracking/changes.js';
+import { audit, SNOOZED, stampOf } from '../tracking/changes.js';
 import type { Item } from '../tracking/items.js';
 import { usageReply } from './help.js';
 import { changeItem } from './resolve.js';
@@ -41,7 +41,7 @@ export const snooze: Command = {
       const longest = local.plus({ days: MAX_DAYS });
       const until = next && next >= week && next < longest ? next.plus({ minutes: 1 }) : week;
       s.snoozedUntil = stampOf(until);
-      audit(state, ctx.message.user, ctx.now, { item: item.id, change: 'snoozed', to: `until ${formatInstant(until, ctx.programme.timezone)}` });
+      audit(state, ctx.message.user, ctx.now, { item: item.id, change: SNOOZED, to: `until ${formatInstant(until, ctx.programme.timezone)}` });
       return reply('change', `Reminders for ${item.id} are snoozed until ${formatInstant(until, ctx.programme.timezone)}`);
     }, notDone);
   },

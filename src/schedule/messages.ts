@@ -5,7 +5,7 @@ import { daysLeft } from '../programme/status.js';
 import { auditBy, auditChange, auditWhen } from '../replies/audit.js';
 import { itemToReply, whenText } from '../replies/items.js';
 import { code, reply, type Reply, type Rich } from '../replies/model.js';
-import { SUBSCRIPTION_ITEM } from '../tracking/changes.js';
+import { SNOOZED, SUBSCRIPTION_ITEM } from '../tracking/changes.js';
 import { allActionItems, allMilestoneItems, bySoonest, type Item } from '../tracking/items.js';
 import type { AuditEntry, State } from '../tracking/state.js';
 import type { Slot } from './slots.js';
@@ -50,9 +50,14 @@ function changeLine(e: AuditEntry, zone: string): Rich {
  * lists changes from then, so one made while a digest was going out is in the next.
  */
 export function lastDigestSent(state: State, subscription?: string): DateTime | undefined {
+  // A channel that unsubscribed and subscribed again starts afresh: its first digest covers a week, not the months
+  // since its last one under the old subscription.
+  const subscribed = subscription === undefined ? undefined : state.subscriptions.find((s) => s.id === subscription)?.createdAt;
+  const from = subscribed === undefined ? 0 : Date.parse(subscribed);
   return Object.values(state.ledger)
     .filter((l) => l.kind === 'digest' && l.state === 'sent' && (subscription === undefined || l.subscription === subscription))
     .map((l) => DateTime.fromISO(l.builtAt ?? l.sentAt ?? l.dueAt, { setZone: true }))
+    .filter((at) => at.toMillis() >= from)
     .sort((a, b) => b.toMillis() - a.toMillis())[0];
 }
 
@@ -63,19 +68,22 @@ export function digestMessage(programme: Programme, state: State, now: DateTime,
   const zone = programme.timezone;
   const items = [...allMilestoneItems(programme, state, now), ...allActionItems(programme, state, now)];
   const open = items.filter((i) => !i.done);
-  const horizon = now.plus({ weeks: programme.digest.horizon_weeks });
-  const unownedBy = now.plus({ weeks: programme.digest.unowned_weeks });
+  // Whole days, as "due soon" counts them: on a Monday's digest, a deadline six weeks on, that Monday, is in.
+  const within = (i: Item, weeks: number) => i.deadline !== undefined && daysLeft(i.deadline, now, zone) <= weeks * 7;
   const overdue = open.filter((i) => i.status === 'overdue').sort(bySoonest);
-  const dueSoon = open.filter((i) => i.status !== 'overdue' && i.deadline && i.deadline <= horizon).sort(bySoonest);
+  const dueSoon = open.filter((i) => i.status !== 'overdue' && within(i, programme.digest.horizon_weeks)).sort(bySoonest);
   // Overdue ones first: a milestone past its deadline with nobody named is the one a committee most needs to see.
-  const dueBy = open.filter((i) => i.kind === 'milestone' && i.deadline && i.deadline <= unownedBy);
+  const dueBy = open.filter((i) => i.kind === 'milestone' && within(i, programme.digest.unowned_weeks));
   const unowned = dueBy.filter((i) => !i.owner).sort(bySoonest);
   // A first digest covers the week before it was due, not before it was sent, so its attempts differ only where
   // something really changed (after a crash between parts, a matching rendering can go on where it stopped).
   // A week on the clock in the programme's zone: across a change to or from summer time, the same hour.
   const start = since ?? (late?.at ?? now).setZone(zone).minus({ weeks: 1 });
-  // Owners, RAG, notes, completions, revisions: the programme's changes, not the bot's own settings.
-  const changes = state.audit.filter((e) => !e.item.startsWith(SUBSCRIPTION_ITEM) && DateTime.fromISO(e.at, { setZone: true }) > start).reverse();
+  // Owners, RAG, notes, completions, revisions: the programme's changes, not the bot's own settings (subscriptions,
+  // snoozes).
+  const changes = state.audit
+    .filter((e) => !e.item.startsWith(SUBSCRIPTION_ITEM) && e.change !== SNOOZED && DateTime.fromISO(e.at, { setZone: true }) > start)
+    .reverse();
   const show = (list: Item[]) => list.map((i) => itemToReply(i, now, zone));
   return reply(
     'answer',

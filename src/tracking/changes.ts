@@ -17,6 +17,9 @@ export const SUBSCRIPTION_ITEM = 'subscription:';
 /** The audit change of `reopen`: the scheduler reads it as the moment an item's reminders began again. */
 export const REOPENED = 'reopened';
 
+/** The audit change of `snooze`: a setting of the bot's, not a change to the programme, so no digest lists it. */
+export const SNOOZED = 'snoozed';
+
 export function stampOf(now: DateTime): string {
   return now.toUTC().toISO() ?? '';
 }
