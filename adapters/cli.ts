@@ -11,7 +11,7 @@ import { StoreUnavailable } from '../src/ports.js';
 import { orphanedMilestones } from '../src/tracking/orphans.js';
 import { renderPlain } from '../src/replies/plain.js';
 import { frozenClock, systemClock } from './clock.js';
-import { ConfigError, readConfig, type Config } from './config.js';
+import { ConfigError, instantIn, readConfig, type Config } from './config.js';
 import { consoleChat } from './console/chat.js';
 import { consoleMessage } from './console/console.js';
 import { tickOnce } from './scheduler.js';
@@ -29,10 +29,13 @@ const USAGE = `Usage:
   reform start [--now ISO] [--milestones FILE]
                                               the same, at a frozen instant or on another programme file
   reform check [--milestones FILE] [--now ISO] validate a programme file
-  reform ask "<text>" [--now ISO] [--user ID] [--channel ID] [--milestones FILE]
+  reform ask "<text>" [--now ISO] [--user NAME] [--channel ID] [--milestones FILE]
                                               run one command as a chat would and print the reply
   reform tick [--now ISO] [--milestones FILE] run the scheduler once and list what it sent
   reform help                                 this text`;
+
+/** A console user's name: one word, with no platform prefix or @. */
+const CONSOLE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 function fail(message: string): never {
   process.stderr.write(message + '\n');
@@ -41,8 +44,8 @@ function fail(message: string): never {
 
 function parseNow(value: string | undefined, config: Config): DateTime | undefined {
   if (value === undefined) return config.now;
-  const at = DateTime.fromISO(value, { setZone: true });
-  if (!at.isValid) fail(`--now: "${value}" is not an ISO 8601 date-time (e.g. 2024-03-28T09:00:00Z)`);
+  const at = instantIn(value, config.timezone);
+  if (!at.isValid) fail(`--now: "${value}" is not an ISO 8601 date-time (e.g. 2024-03-28T09:00:00Z, or 2024-03-28T09:00 on ${config.timezone}'s clock)`);
   return at;
 }
 
@@ -77,6 +80,11 @@ async function ask(args: string[], config: Config): Promise<void> {
     strict: true,
   });
   const text = positionals.join(' ');
+  if (!text.trim()) fail(`reform ask: say what to ask, such as reform ask "status kinship".\n${USAGE}`);
+  // The console user's identity is console:<name>, as REFORM_USER's: one word, without the @ that mentions it.
+  if (values.user !== undefined && !CONSOLE_NAME.test(values.user)) {
+    fail(`--user: "${values.user}" is not a console name: one word such as jane.smith (it acts as console:<name>; list that in REFORM_EDITORS to let it change things)`);
+  }
   const now = parseNow(values.now, config);
   const { programme } = await readProgrammeFile(values.milestones ?? config.milestonesFile, config.timezone, values.milestones ? '--milestones' : config.milestonesFrom);
   const logger = createLogger(config.logLevel, config.secrets);
@@ -108,7 +116,11 @@ async function tickCommand(args: string[], config: Config): Promise<void> {
     const n = report.superseded;
     process.stdout.write(`superseded ${n} reminder${n === 1 ? '' : 's'} that will not go out: a later one replaced ${n === 1 ? 'it' : 'them'}, or the item was done or snoozed\n`);
   }
-  if (!report.sent.length && !report.pending.length && !report.failing.length) process.stdout.write('nothing due\n');
+  if (!report.sent.length && !report.pending.length && !report.failing.length) {
+    // Nothing can be due where nothing is subscribed: say so, rather than let "nothing due" pass for a quiet day.
+    const { subscriptions } = await store.read();
+    process.stdout.write(subscriptions.length ? 'nothing due\n' : 'nothing due: no channel is subscribed. Type "subscribe reminders" or "subscribe digest" in a channel (or reform ask "subscribe reminders" --channel leadership)\n');
+  }
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -153,8 +165,11 @@ async function main(argv: string[]): Promise<void> {
       case '-h':
         process.stdout.write(USAGE + '\n');
         return;
-      default:
-        fail(`Unknown command "${verb}".\n${USAGE}`);
+      default: {
+        // `reform status kinship` is the likeliest slip: a chat command typed as the CLI's.
+        const chat = findCommand(verb) ? `\nTo ask the bot, put it in quotes after ask: reform ask "${[verb, ...rest].join(' ')}"` : '';
+        fail(`Unknown command "${verb}".${chat}\n${USAGE}`);
+      }
     }
   } catch (error) {
     if (error instanceof ProgrammeFileError || error instanceof StoreUnavailable || error instanceof SlackStartupError || error instanceof TeamsConfigError || error instanceof ServerStartError) {

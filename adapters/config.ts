@@ -1,9 +1,22 @@
 // Environment -> typed, validated configuration, read once at startup. The only module that reads
 // process.env. A wrong value stops the process with a message naming the variable.
+import { fileURLToPath } from 'node:url';
 import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
 
+/**
+ * The defaults are files of this project, wherever the command runs from: a cron job started in another folder
+ * uses the same store as `npm start`, not a second one that would send everything again.
+ */
+const DEFAULT_MILESTONES = fileURLToPath(new URL('../milestones/stable-homes.yaml', import.meta.url));
+const DEFAULT_DB = fileURLToPath(new URL('../data/reform.json', import.meta.url));
+
 const optionalText = z.string().trim().min(1).optional();
+
+/** An ISO date-time; one without an offset (`2026-06-01T09:00`) is a time on the programme's clock, not UTC's. */
+export function instantIn(iso: string, zone: string): DateTime {
+  return DateTime.fromISO(iso, { zone, setZone: true });
+}
 const isoInstant = z
   .string()
   .trim()
@@ -22,8 +35,8 @@ const identities = optionalText.superRefine((value, ctx) => {
 });
 
 const envSchema = z.object({
-  REFORM_MILESTONES: z.string().trim().min(1).default('milestones/stable-homes.yaml'),
-  REFORM_DB: z.string().trim().min(1).default('data/reform.json'),
+  REFORM_MILESTONES: z.string().trim().min(1).default(DEFAULT_MILESTONES),
+  REFORM_DB: z.string().trim().min(1).default(DEFAULT_DB),
   REFORM_TZ: z.string().trim().refine((v) => IANAZone.isValidZone(v), 'an IANA time zone such as Europe/London').default('Europe/London'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().trim().min(1).default('0.0.0.0'),
@@ -104,7 +117,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, defaultUser = '
     timezone: e.REFORM_TZ,
     port: e.PORT,
     host: e.HOST,
-    now: e.REFORM_NOW ? DateTime.fromISO(e.REFORM_NOW, { setZone: true }) : undefined,
+    now: e.REFORM_NOW ? instantIn(e.REFORM_NOW, e.REFORM_TZ) : undefined,
     editors: e.REFORM_EDITORS?.split(/[\s,]+/).filter(Boolean),
     consoleUser: e.REFORM_USER ?? defaultUser,
     logLevel: e.REFORM_LOG_LEVEL,

@@ -34,6 +34,47 @@ describe('reform CLI', () => {
     expect(r.out).toContain('spring 2024');
   });
 
+  it('answers the slips a newcomer makes: nothing to ask, a --user that is not a console name, a chat command as the CLI\'s', () => {
+    for (const args of [['ask'], ['ask', '  ']]) {
+      const r = reform(args);
+      expect(r.code).toBe(1);
+      expect(r.err).toContain('reform ask: say what to ask, such as reform ask "status kinship"');
+    }
+    for (const user of ['', 'jane smith', '@jane', 'slack:U123']) {
+      const r = reform(['ask', 'assign phase-1-end me', '--user', user]);
+      expect(r.code, user).toBe(1);
+      expect(r.err).toContain(`--user: "${user}" is not a console name`);
+    }
+    expect(reform(['ask', 'assign phase-1-end me', '--user', 'jane.smith'], { env: { REFORM_DB: join(dir, 'user.json') } }).out).toContain('phase-1-end is now owned by @jane.smith');
+    const slip = reform(['status', 'kinship']);
+    expect(slip.code).toBe(1);
+    expect(slip.err).toContain('Unknown command "status".\nTo ask the bot, put it in quotes after ask: reform ask "status kinship"');
+    expect(reform(['frobnicate']).err).not.toContain('To ask the bot');
+  });
+
+  it('reads a --now or REFORM_NOW without an offset on London\'s clock; one with an offset as given', () => {
+    expect(reform(['ask', 'status', '--now', '2026-06-01T09:00']).out).toContain('As at 1 June 2026, 09:00.');
+    expect(reform(['ask', 'status'], { env: { REFORM_NOW: '2026-06-01T09:00' } }).out).toContain('As at 1 June 2026, 09:00.');
+    expect(reform(['ask', 'status', '--now', '2026-06-01T09:00:00Z']).out).toContain('As at 1 June 2026, 10:00.');
+  });
+
+  it('finds the project\'s programme file and store by default from any working folder, so a cron job uses the same store', () => {
+    const elsewhere = mkdtempSync(join(tmpdir(), 'reform-elsewhere-'));
+    const { REFORM_DB: _db, ...noDb } = baseEnv;
+    const r = spawnSync(process.execPath, [join(process.cwd(), 'bin/reform.mjs'), 'check'], { cwd: elsewhere, env: noDb, encoding: 'utf8', timeout: 15_000 });
+    expect(r.stdout).toContain('stable-homes.yaml: 34 milestones');
+    expect(r.status).toBe(0);
+    expect(readConfig({}, 'x').dbFile).toBe(join(process.cwd(), 'data', 'reform.json'));
+    expect(readConfig({}, 'x').milestonesFile).toBe(join(process.cwd(), 'milestones', 'stable-homes.yaml'));
+  });
+
+  it('tick with no channel subscribed says so, rather than "nothing due"', () => {
+    const db = join(dir, 'no-subscriptions.json');
+    const r = reform(['tick', '--now', '2026-12-03T09:00:00Z'], { env: { REFORM_DB: db } });
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('nothing due: no channel is subscribed. Type "subscribe reminders" or "subscribe digest" in a channel');
+  });
+
   it('ask exits 1 when the reply is a problem or the usage, so a script can tell, and 0 for help asked for', () => {
     expect(reform(['ask', 'status zebra crossings']).code).toBe(1);
     expect(reform(['ask', 'assign no-such-id me']).code).toBe(1);
