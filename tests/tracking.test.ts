@@ -184,6 +184,22 @@ describe('tracking commands', () => {
     expect(await say('revise multi-agency-cp spring 2028')).toContain('revise <id> <due phrase> because <reason>');
   });
 
+  it('the same owner, rating or deadline again changes nothing, and leaves nothing in the history or the digest', async () => {
+    const { say, store } = testBot();
+    await say('assign phase-1-end @alice');
+    await say('rag phase-1-end red');
+    const before = JSON.stringify(await store.read());
+    expect(await say('assign phase-1-end @alice')).toContain('phase-1-end is already owned by @alice');
+    expect(await say('rag phase-1-end RED')).toContain('phase-1-end is already rated red');
+    expect(await say('revise phase-1-end 31 December 2026 because the date stands')).toContain('phase-1-end is already due 31 December 2026: nothing changed');
+    expect(JSON.stringify(await store.read())).toBe(before);
+    // The same rating with a note adds the note alone.
+    expect(await say('rag phase-1-end red still waiting on the DfE')).toContain('phase-1-end is still rated red; note added');
+    const audit = (await store.read()).audit.map((e) => e.change);
+    expect(audit).toEqual(['owner', 'RAG', 'note']);
+    expect(await say('digest')).not.toContain('red → red');
+  });
+
   it('history lists who changed what, newest first, in London time', async () => {
     const { say, setNow } = testBot(undefined, '2026-07-01T08:05:00Z');
     await say('assign kinship-strategy @alice', 'bob');

@@ -24,6 +24,8 @@ export const assign: Command = {
     const owner = parseOwner(ownerText(args, rest, 1), ctx.message.user);
     if (!owner) return usageReply(assign, `Name one owner: a person (@name), a post title of at most ${MAX_ROLE_LENGTH} characters, or me`);
     return changeItem(ctx, args[0], (state, item, s) => {
+      // The same owner again changes nothing, and leaves nothing in the history or the digest.
+      if (s.owner?.id === owner.id) return reply('answer', `${item.id} is already owned by ${ownerName(s.owner)}`);
       const from = s.owner ? ownerName(s.owner) : 'nobody';
       s.owner = owner;
       audit(state, ctx.message.user, ctx.now, { item: item.id, change: 'owner', from, to: ownerName(owner) });

@@ -23,13 +23,17 @@ export const rag: Command = {
     const note = readableMentions(textAfter(rest, 2));
     return changeItem(ctx, args[0], (state, item, s) => {
       const from = s.rag ?? 'none';
+      // The same rating again is no change (its note, if any, is still added).
+      const same = from === colour;
+      if (same && !note) return reply('answer', `${item.id} is already rated ${colour}`);
       s.rag = colour as Rag;
-      audit(state, ctx.message.user, ctx.now, { item: item.id, change: 'RAG', from, to: colour });
+      if (!same) audit(state, ctx.message.user, ctx.now, { item: item.id, change: 'RAG', from, to: colour });
       if (note) {
         s.notes.push({ at: stampOf(ctx.now), by: ctx.message.user.id, text: note });
         audit(state, ctx.message.user, ctx.now, { item: item.id, change: 'note', to: note });
       }
-      return reply('change', `${item.id} is rated ${colour}${from === 'none' ? '' : ` (was ${from})`}`, note ? [{ lines: [['Note: ', note]] }] : []);
+      const heading = same ? `${item.id} is still rated ${colour}; note added` : `${item.id} is rated ${colour}${from === 'none' ? '' : ` (was ${from})`}`;
+      return reply('change', heading, note ? [{ lines: [['Note: ', note]] }] : []);
     });
   },
 };

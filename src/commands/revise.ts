@@ -28,6 +28,12 @@ export const revise: Command = {
     const due = typedDue(ctx, phrase);
     if (!due.ok) return usageReply(revise, due.problem);
     return changeItem(ctx, args[0], (state, item, s) => {
+      // The deadline day it has already is no slip: nothing is recorded (a note says why, if that is the point).
+      if (item.deadline && dayIn(item.deadline, ctx.programme.timezone) === due.span.last) {
+        return reply('answer', `${item.id} is already due ${formatDay(due.span.last, ctx.programme.timezone)}: nothing changed`, [
+          { lines: [['To record why it stands, type ', code(`note ${item.id} <text>`), '.']] },
+        ]);
+      }
       const from = dueText(item);
       const previous = item.revisions.at(-1)?.phrase ?? item.due?.phrase ?? 'no date';
       s.revisions.push({ phrase: due.phrase, span: due.span, at: stampOf(ctx.now), by: ctx.message.user.id, byName: ctx.message.user.name, reason, from: previous });
