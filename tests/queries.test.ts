@@ -78,6 +78,17 @@ describe('status, next, overdue and help in a conversation', () => {
     expect(none).toContain('Themes: ');
   });
 
+  it('does not correct a short word into another term: council acronyms one letter off an alias get "did you mean", not an answer', async () => {
+    const { say } = testBot();
+    for (const [typed, near] of [['CLA', 'cma'], ['MASH', 'masa'], ['CAF', 'cao']] as const) {
+      const out = await say(`status ${typed}`);
+      expect(out, typed).toMatch(new RegExp(`^No match\\n\\nNothing in the programme matches "${typed}".\\nDid you mean: ${near}\\b`));
+    }
+    // A plural of an alias is that alias, short or not; a longer word is still corrected.
+    expect(await say('status SGOs')).toMatch(/^Also known as "sgo": 3 milestones/);
+    expect(await say('status kinshp')).toMatch(/^Theme "kinship"/);
+  });
+
   it('status summarises counts, overdue items and the next five deadlines', async () => {
     const { say } = testBot(undefined, '2026-11-24T10:00:00Z');
     const out = await say('status');

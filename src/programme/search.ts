@@ -98,6 +98,9 @@ function vocabulary(programme: Programme): string[] {
   return list;
 }
 
+/** Words shorter than this are suggested, never corrected into an answer. */
+const MIN_CORRECTED_LENGTH = 5;
+
 /** Whether `b` is `a` with two neighbouring letters swapped ("kinsihp" for "kinship"). */
 function oneSwap(a: string, b: string): boolean {
   if (a.length !== b.length) return false;
@@ -140,9 +143,15 @@ export function searchMilestones(programme: Programme, query: string): SearchRes
   // "the", "what is": nothing to look for, and nothing to correct into a word that happens to be near.
   if (!words(term).some((w) => !STOP_WORDS.has(w))) return { kind: 'none', suggestions: [] };
   const vocab = vocabulary(programme);
-  // Correct each word on its own, so "kinshp stratgy" still finds kinship-strategy.
-  const corrected = words(term).map((w) => nearestTerms(w, vocab, 1)[0] ?? w).join(' ');
-  const whole = nearestTerms(term, vocab, 1)[0];
+  // Correct each word on its own, so "kinshp stratgy" still finds kinship-strategy. A short word is not corrected:
+  // one letter off a short alias is another council term as often as a typo ("CLA", "MASH", "CAF" are not "CMA",
+  // "MASA", "CAO"), so it gets "did you mean" rather than an answer about something else.
+  const correctable = (w: string) => w.length >= MIN_CORRECTED_LENGTH;
+  // A plural of a known term is that term ("SGOs"), whatever its length.
+  const known = new Set(vocab);
+  const singular = (w: string) => (w.length > 2 && w.endsWith('s') && known.has(w.slice(0, -1)) ? w.slice(0, -1) : undefined);
+  const corrected = words(term).map((w) => singular(w) ?? (correctable(w) ? nearestTerms(w, vocab, 1)[0] ?? w : w)).join(' ');
+  const whole = correctable(term) ? nearestTerms(term, vocab, 1)[0] : undefined;
   for (const candidate of [whole, corrected]) {
     if (!candidate || candidate === term) continue;
     const found = matchTerm(programme, candidate);
