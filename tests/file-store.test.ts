@@ -145,6 +145,29 @@ describe('file store', () => {
     await expect(fileStore(path).update(() => 1)).rejects.toThrow(/is damaged \(items\.x\.rag/);
   });
 
+  it('refuses at once, without waiting for the lock, a change to a store in a folder this user may not write', async () => {
+    const dir = fresh();
+    chmodSync(dir, 0o755);
+    const path = join(dir, 'reform.json');
+    // Root may write anywhere: the change is made as "nobody" then; anyone else meets a read-only folder.
+    const asRoot = process.getuid?.() === 0;
+    if (!asRoot) chmodSync(dir, 0o555);
+    const child = spawn(process.execPath, [join(process.cwd(), 'bin/reform.mjs'), 'ask', 'note phase-1-end x'], {
+      cwd: tmpdir(),
+      env: { PATH: process.env.PATH, HOME: tmpdir(), REFORM_ENV_FILE: '', REFORM_DB: path, REFORM_LOG_LEVEL: 'silent' },
+      ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => void (out += d.toString()));
+    // The lock is waited for 15 s when another process holds it; a folder that refuses writes is not that.
+    const code = await new Promise<number | null>((resolve) => {
+      const timer = setTimeout(() => (child.kill('SIGKILL'), resolve(null)), 12_000);
+      child.once('exit', (c) => (clearTimeout(timer), resolve(c)));
+    });
+    expect(out).toContain(`Could not lock the store ${path}: permission denied. Nothing was changed.`);
+    expect(code).toBe(1);
+  });
+
   it('refuses a store written by a newer version', async () => {
     const path = join(fresh(), 'reform.json');
     writeFileSync(path, JSON.stringify({ version: 99, future: true }));

@@ -218,6 +218,12 @@ export function fileStore(given: string, options: FileStoreOptions = {}): Store 
     } catch (error) {
       throw fsProblem(path, 'create the folder for', error);
     }
+    // A folder this process may not write to will never let it take the lock: say so now, not after the wait.
+    try {
+      await nodeFs.access(dirname(path), nodeFs.constants.W_OK);
+    } catch (error) {
+      throw fsProblem(path, 'lock', error);
+    }
     let release: () => Promise<void>;
     const lock = { compromised: false };
     try {
