@@ -108,6 +108,22 @@ describe('slash command visibility', () => {
 });
 
 describe('Block Kit rendering', () => {
+  it('shows every command to type as the slash command, /reform …, and ids and other code as they are', async () => {
+    const { bot } = testBot();
+    const said = (text: string) => bot.handle({ text, user: { id: 'slack:U1', name: 'alice' }, platform: 'slack', channel: 'C1' });
+    const status = JSON.stringify(renderSlack(await said('status phase-1-end')));
+    expect(status).toContain('nobody yet (`/reform assign phase-1-end @name`)');
+    expect(status).toContain('`phase-1-end`');
+    expect(status).not.toContain('`/reform phase-1-end`');
+    const help = JSON.stringify(renderSlack(await said('help')));
+    expect(help).toContain('`/reform status [milestone id | theme | words]`');
+    expect(help).not.toContain('/reform /reform');
+    const none = JSON.stringify(renderSlack(await said('status zebra')));
+    expect(none).toContain('Try `/reform status` for the whole programme, or `/reform next` for the next deadlines.');
+    // The plain fallback and the other platforms show the command alone.
+    expect(renderSlack(await said('status phase-1-end'))[0]!.text).toContain('nobody yet (assign phase-1-end @name)');
+  });
+
   it('shows status emoji, RAG, ids in code, and buttons carrying their command', () => {
     const r: Reply = { ...reply('answer', 'Due soon', [{ items: [item('a-1', 'fine')] }]), buttons: [{ label: 'Mark done', command: 'done a-1' }] };
     const [m] = renderSlack(r);

@@ -6,6 +6,9 @@ import type { Rag } from '../../src/tracking/state.js';
 import { ownerName } from '../../src/replies/plain.js';
 import { escapeMrkdwn, ownerMrkdwn } from './mentions.js';
 
+/** The app's slash command (adapters/slack/manifest.yaml). */
+export const SLASH_COMMAND = '/reform';
+
 export const STATUS_EMOJI: Record<Status, string> = {
   overdue: ':red_circle:',
   'due-soon': ':large_orange_circle:',
@@ -26,7 +29,8 @@ export function codeMrkdwn(text: string): string {
 
 export function inlineMrkdwn(piece: Inline): string {
   if (typeof piece === 'string') return escapeMrkdwn(piece);
-  if ('code' in piece) return codeMrkdwn(piece.code);
+  // In Slack a command is typed after the slash command; typed alone, it would be a message nobody reads.
+  if ('code' in piece) return codeMrkdwn(piece.command ? `${SLASH_COMMAND} ${piece.code}` : piece.code);
   if ('owner' in piece) return piece.quiet ? escapeMrkdwn(ownerName(piece.owner)) : ownerMrkdwn(piece.owner);
   return piece.strong ? `*${escapeMrkdwn(piece.strong)}*` : '';
 }

@@ -1,7 +1,7 @@
 // `action add <milestone-id> "<title>" [due <phrase>] [owner <owner>]`: a local action under a milestone,
 // with its own id (kinship-strategy/1) and the same verbs as milestones.
 import { formatDay } from '../programme/model.js';
-import { code, reply } from '../replies/model.js';
+import { code, command, reply } from '../replies/model.js';
 import { ownerName } from '../replies/plain.js';
 import { audit, editItem, stampOf } from '../tracking/changes.js';
 import { parseOwner, readableMentions } from '../tracking/owners.js';
@@ -93,7 +93,7 @@ export const action: Command = {
             ...(owner ? [['owner ', { owner }]] : []),
           ],
         },
-      ], [['Use the same verbs on it: ', code(`assign ${id} @name`), ', ', code(`done ${id}`), '.']]);
+      ], [['Use the same verbs on it: ', command(`assign ${id} @name`), ', ', command(`done ${id}`), '.']]);
     });
   },
 };

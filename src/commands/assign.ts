@@ -1,5 +1,5 @@
 // `assign <id> <owner>`, `unassign <id>`: name who owns a milestone or action (a person or a post).
-import { code, reply } from '../replies/model.js';
+import { code, command, reply } from '../replies/model.js';
 import { ownerName } from '../replies/plain.js';
 import { audit } from '../tracking/changes.js';
 import { MAX_ROLE_LENGTH, parseOwner } from '../tracking/owners.js';
@@ -30,7 +30,7 @@ export const assign: Command = {
       s.owner = owner;
       audit(state, ctx.message.user, ctx.now, { item: item.id, change: 'owner', from, to: ownerName(owner) });
       // One word without @ is taken as a post ("Safeguarding"), but it may have been meant as a person.
-      const word = owner.id.startsWith('role:') && !/\s/.test(owner.name) ? [['Taken as a post title. To name a person, type ', code(`assign ${item.id} @${owner.name}`), '.']] : [];
+      const word = owner.id.startsWith('role:') && !/\s/.test(owner.name) ? [['Taken as a post title. To name a person, type ', command(`assign ${item.id} @${owner.name}`), '.']] : [];
       return reply('change', `${item.id} is now owned by ${ownerName(owner)}`, [
         { lines: [[code(item.id), ` ${item.title}: owner `, { owner }, from === 'nobody' ? '' : ` (was ${from})`]] },
       ], word);

@@ -1,20 +1,20 @@
 // `help [command]`: what the bot can do. Also the answer to an empty or unknown command.
-import { code, reply, type Reply, type Rich } from '../replies/model.js';
+import { code, command as commandCode, reply, type Reply, type Rich } from '../replies/model.js';
 import type { Command } from './types.js';
 
 export function helpReply(commands: readonly Command[], lead?: Rich): Reply {
-  const lines: Rich[] = commands.map((c) => [code(c.usage), ` — ${c.summary}`]);
+  const lines: Rich[] = commands.map((c) => [commandCode(c.usage), ` — ${c.summary}`]);
   return reply(
     'help',
     'Reform Bot: the reform programme, its deadlines and who owns them',
     [...(lead ? [{ lines: [lead] }] : []), { title: 'Commands', lines }],
-    [['Ids come from ', code('status'), '. In Slack type ', code('/reform status kinship'), '; in Teams ', code('@Reform status kinship'), '.']],
+    [['Ids come from ', commandCode('status'), '. In Slack type ', code('/reform status kinship'), '; in Teams ', code('@Reform status kinship'), '.']],
   );
 }
 
 /** The usage as the heading, or `why` as the heading with the usage below it: the usage is said once. */
 export function usageReply(command: Command, why?: string): Reply {
-  const lines = why ? [['Usage: ', code(command.usage)], [command.summary]] : [[command.summary]];
+  const lines = why ? [['Usage: ', commandCode(command.usage)], [command.summary]] : [[command.summary]];
   return reply('problem', why ?? `Usage: ${command.usage}`, [{ lines }]);
 }
 

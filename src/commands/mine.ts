@@ -1,6 +1,6 @@
 // `mine`, `owned <owner>`: what someone owns, milestones and actions, soonest deadline first.
 import { itemToReply } from '../replies/items.js';
-import { code, reply, type Reply, type Rich } from '../replies/model.js';
+import { command, reply, type Reply, type Rich } from '../replies/model.js';
 import { ownerName } from '../replies/plain.js';
 import { allActionItems, allMilestoneItems, bySoonest } from '../tracking/items.js';
 import { parseOwner } from '../tracking/owners.js';
@@ -42,7 +42,7 @@ export const mine: Command = {
   run: (ctx) =>
     ownedBy(ctx, { id: ctx.message.user.id, name: ctx.message.user.name }, 'What you own', [
       'You own nothing yet. To take something on: ',
-      code('assign <id> me'),
+      command('assign <id> me'),
       '.',
     ]),
 };

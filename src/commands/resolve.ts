@@ -1,6 +1,6 @@
 // Shared by the changing commands: find the item an id names, or say which ids are near.
 import { nearestTerms } from '../programme/search.js';
-import { code, echoed, problem, type Reply, type Rich } from '../replies/model.js';
+import { code, command, echoed, problem, type Reply, type Rich } from '../replies/model.js';
 import { findItem, type Item } from '../tracking/items.js';
 import { editItem } from '../tracking/changes.js';
 import { refusal } from '../tracking/permissions.js';
@@ -16,7 +16,7 @@ export function resolveItem(ctx: Context, state: State, id: string | undefined):
   const near = nearestTerms(wanted.toLowerCase().slice(0, 60), ids, 3, Math.max(2, Math.floor(wanted.length / 3)));
   const prefix = ids.filter((i) => wanted.length >= 3 && i.startsWith(wanted.toLowerCase())).slice(0, 3);
   const suggestions = [...new Set([...near, ...prefix])];
-  const lines: Rich[] = [suggestions.length ? ['Did you mean ', ...suggestions.flatMap((s, i) => [i ? ', ' : '', code(s)]), '?'] : ['Find ids with ', code('status <words>'), '.']];
+  const lines: Rich[] = [suggestions.length ? ['Did you mean ', ...suggestions.flatMap((s, i) => [i ? ', ' : '', code(s)]), '?'] : ['Find ids with ', command('status <words>'), '.']];
   return problem(`No milestone or action "${shown}"`, ...lines);
 }
 

@@ -1,7 +1,7 @@
 // `revise <id> <due phrase> because <reason>`: re-baseline a deadline locally. The stated date stays; the
 // revised one drives status and reminders; the slip is recorded and shown in status.
 import { dayIn, formatDay } from '../programme/model.js';
-import { code, reply } from '../replies/model.js';
+import { code, command, reply } from '../replies/model.js';
 import { dueText } from '../replies/items.js';
 import { audit, stampOf } from '../tracking/changes.js';
 import { readableMentions } from '../tracking/owners.js';
@@ -31,7 +31,7 @@ export const revise: Command = {
       // The deadline day it has already is no slip: nothing is recorded (a note says why, if that is the point).
       if (item.deadline && dayIn(item.deadline, ctx.programme.timezone) === due.span.last) {
         return reply('answer', `${item.id} is already due ${formatDay(due.span.last, ctx.programme.timezone)}: nothing changed`, [
-          { lines: [['To record why it stands, type ', code(`note ${item.id} <text>`), '.']] },
+          { lines: [['To record why it stands, type ', command(`note ${item.id} <text>`), '.']] },
         ]);
       }
       const from = dueText(item);

@@ -5,7 +5,7 @@ import { searchMilestones } from '../programme/search.js';
 import { isReply, resolveItem } from './resolve.js';
 import { STATUS_LABEL, type Status } from '../programme/status.js';
 import { itemToReply } from '../replies/items.js';
-import { code, echoed, reply, type Reply } from '../replies/model.js';
+import { command, echoed, reply, type Reply } from '../replies/model.js';
 import { actionsOf, allActionItems, allMilestoneItems, bySoonest, findItem, milestoneItem } from '../tracking/items.js';
 import type { State } from '../tracking/state.js';
 import type { Command, Context } from './types.js';
@@ -53,7 +53,7 @@ function summary(ctx: Context, state: State): Reply {
       { title: late ? `Overdue (${late})` : 'Overdue', ...(overdueShown.length ? { items: overdueShown } : { lines: [['Nothing is overdue.']] }) },
       { title: 'Next deadlines', ...(next.length ? { items: next.map((i) => itemToReply(i, now, zone)) } : { lines: [['No open deadlines ahead.']] }) },
     ],
-    [['Ask about one thing: ', ...examples(programme).flatMap((e, i) => [...(i ? [', '] : []), code(`status ${e}`)]), `. As at ${formatInstant(now, zone)}.`]],
+    [['Ask about one thing: ', ...examples(programme).flatMap((e, i) => [...(i ? [', '] : []), command(`status ${e}`)]), `. As at ${formatInstant(now, zone)}.`]],
   );
 }
 
@@ -87,7 +87,7 @@ export async function queryStatus(ctx: Context, query: string): Promise<Reply> {
     const lines = [[`Nothing in the programme matches "${echoed(query.trim())}".`]];
     if (found.suggestions.length) lines.push([`Did you mean: ${found.suggestions.join(', ')}?`]);
     lines.push([`Themes: ${programme.themes.join(', ')}.`]);
-    return reply('problem', 'No match', [{ lines }], [['Try ', code('status'), ' for the whole programme, or ', code('next'), ' for the next deadlines.']]);
+    return reply('problem', 'No match', [{ lines }], [['Try ', command('status'), ' for the whole programme, or ', command('next'), ' for the next deadlines.']]);
   }
   const items = found.milestones.map((m) => milestoneItem(programme, state, m, now)).sort(bySoonest);
   const shown = items.map((i) =>

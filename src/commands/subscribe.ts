@@ -3,7 +3,7 @@
 // scheduler can post there after restarts.
 import { DateTime } from 'luxon';
 import { formatInstant } from '../programme/model.js';
-import { code, reply, type Rich } from '../replies/model.js';
+import { code, command, reply, type Rich } from '../replies/model.js';
 import { audit, stampOf, SUBSCRIPTION_ITEM } from '../tracking/changes.js';
 import { isEditor } from '../tracking/permissions.js';
 import { supersede } from '../schedule/ledger.js';
@@ -71,7 +71,7 @@ export const subscribe: Command = {
       audit(state, ctx.message.user, ctx.now, { item: `${SUBSCRIPTION_ITEM}${id}`, change: existing ? 'resubscribed' : 'subscribed', to: kind });
       // A chat channel takes posts only from members; the terminal has no members to invite.
       const membership = ctx.message.terminal ? [] : [['The bot must be a member of this channel to post here: invite it if it is not.']];
-      return reply('change', `This channel will get ${named(kind)}`, [{ lines: [[`From now on: ${schedule(ctx, kind)}. `, code(`unsubscribe ${kind}`), ` stops ${kind === 'digest' ? 'it' : 'them'}.`], ...membership] }]);
+      return reply('change', `This channel will get ${named(kind)}`, [{ lines: [[`From now on: ${schedule(ctx, kind)}. `, command(`unsubscribe ${kind}`), ` stops ${kind === 'digest' ? 'it' : 'them'}.`], ...membership] }]);
     });
   },
 };
@@ -109,7 +109,7 @@ export const subscriptions: Command = {
   async run(ctx) {
     const state = await ctx.store.read();
     if (!state.subscriptions.length) {
-      return reply('answer', 'No subscriptions yet', [{ lines: [['In a channel, type ', code('subscribe reminders'), ' or ', code('subscribe digest'), '.']] }]);
+      return reply('answer', 'No subscriptions yet', [{ lines: [['In a channel, type ', command('subscribe reminders'), ' or ', command('subscribe digest'), '.']] }]);
     }
     const zone = ctx.programme.timezone;
     const lines: Rich[] = state.subscriptions.map((s) => {

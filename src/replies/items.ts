@@ -3,7 +3,7 @@ import type { DateTime } from 'luxon';
 import { formatDay } from '../programme/model.js';
 import { daysLeft } from '../programme/status.js';
 import type { Item } from '../tracking/items.js';
-import { code, grouped, type Field, type Inline, type ReplyItem, type Rich } from './model.js';
+import { code, command, grouped, type Field, type Inline, type ReplyItem, type Rich } from './model.js';
 
 function plural(n: number, word: string): string {
   return `${grouped(n)} ${word}${n === 1 ? '' : 's'}`;
@@ -31,7 +31,7 @@ export function ownerField(item: Item, prompt = true): Field {
   if (item.owner) return { label: 'owner', value: [{ owner: item.owner }] };
   // Work already done needs no owner: no prompt to assign one.
   if (item.done) return { label: 'owner', value: ['none recorded'] };
-  return { label: 'owner', value: prompt ? ['nobody yet (', code(`assign ${item.id} @name`), ')'] : ['nobody yet'] };
+  return { label: 'owner', value: prompt ? ['nobody yet (', command(`assign ${item.id} @name`), ')'] : ['nobody yet'] };
 }
 
 export interface ItemView {
@@ -55,7 +55,7 @@ export function itemToReply(item: Item, now: DateTime, zone: string, view: ItemV
   if (item.done && item.doneNote) fields.push({ label: 'completed', value: [item.doneNote] });
   // Overdue on the programme file's word alone: say so wherever it is listed, so nobody reads it as a known failure.
   if (item.status === 'overdue' && item.milestone?.unverified && !item.revisions.some((r) => r.reason !== undefined)) {
-    fields.push({ label: 'record', value: ['no public record of the outcome yet; confirm with ', code(`done ${item.id}`), ' or ', code(`revise ${item.id} <date> because <reason>`)] });
+    fields.push({ label: 'record', value: ['no public record of the outcome yet; confirm with ', command(`done ${item.id}`), ' or ', command(`revise ${item.id} <date> because <reason>`)] });
   }
   for (const r of item.revisions) {
     if (r.reason !== undefined && r.by !== undefined) {

@@ -8,7 +8,8 @@ import type { Owner, Rag } from '../tracking/state.js';
  * A piece of inline content. Renderers escape `string` pieces for their platform. An owner is mentioned (and so
  * notified) where the platform allows, unless `quiet`: then it is only named.
  */
-export type Inline = string | { code: string } | { owner: Owner; quiet?: true } | { strong: string };
+/** `command`: the code is a command to type; Slack shows it as its slash command (`/reform assign …`). */
+export type Inline = string | { code: string; command?: true } | { owner: Owner; quiet?: true } | { strong: string };
 export type Rich = Inline[];
 
 export interface Field {
@@ -59,6 +60,8 @@ export function problem(heading: string, ...lines: Rich[]): Reply {
 }
 
 export const code = (text: string): Inline => ({ code: text });
+/** A command to type, as the platform needs it typed: in Slack, after `/reform`. */
+export const command = (text: string): Inline => ({ code: text, command: true });
 export const strong = (text: string): Inline => ({ strong: text });
 
 /** 1334 -> "1,334": numbers as UK readers write them. */

@@ -4,7 +4,7 @@ import { formatDay, formatInstant, type Programme } from '../programme/model.js'
 import { daysLeft } from '../programme/status.js';
 import { auditBy, auditChange, auditWhen } from '../replies/audit.js';
 import { itemToReply, whenText } from '../replies/items.js';
-import { code, reply, type Reply, type Rich } from '../replies/model.js';
+import { code, command, reply, type Reply, type Rich } from '../replies/model.js';
 import { SNOOZED, SUBSCRIPTION_ITEM } from '../tracking/changes.js';
 import { allActionItems, allMilestoneItems, bySoonest, type Item } from '../tracking/items.js';
 import type { AuditEntry, State } from '../tracking/state.js';
@@ -30,8 +30,8 @@ export function reminderMessage(programme: Programme, item: Item, slot: Slot, no
     slot.kind === 'overdue' ? `Overdue: ${item.id}` : `Reminder: ${item.id} ${when}`,
     // The item names (and mentions) its owner and shows its RAG; the "Next:" line is the one prompt to assign.
     [{ items: [itemToReply(item, now, zone, { ownerPrompt: false })] }, ...(late.length ? [{ lines: late }] : [])],
-    // Commands as every reply shows them, without Slack's `/reform`: a reminder also goes to Teams and the console.
-    [['Next: ', code(`done ${item.id}`), ' when it is done, ', code(`assign ${item.id} @name`), item.owner ? ' to hand it on, ' : ' to name an owner, ', code(`revise ${item.id} <date> because <reason>`), ' if it has moved.']],
+    // Commands to type: Slack shows them after its slash command (`/reform done …`), Teams and the console as they are.
+    [['Next: ', command(`done ${item.id}`), ' when it is done, ', command(`assign ${item.id} @name`), item.owner ? ' to hand it on, ' : ' to name an owner, ', command(`revise ${item.id} <date> because <reason>`), ' if it has moved.']],
   );
   r.buttons = [
     { label: 'Mark done', command: `done ${item.id}` },
