@@ -51,6 +51,10 @@ describe('status, next, overdue and help in a conversation', () => {
     // Quotes around the whole command, as pasted from an email, are not part of it.
     expect(await say("'status kinship'")).toMatch(/^Theme "kinship": /);
     expect(await say('\u201cnext 1\u201d')).toMatch(/^Next 1 deadline/);
+    // With nothing ahead, no "Next 0 deadlines".
+    expect(await other.say('next')).toMatch(/^Next 1 deadline/);
+    await other.say('done hub-opens');
+    expect(await other.say('next')).toMatch(/^Next deadlines\n\nNo open deadlines ahead\./);
     // A person typed into a query is repeated as @name, not as the bot's own mention token.
     const person = await say('status @alice');
     expect(person).toContain('Nothing in the programme matches "@alice".');

@@ -5,7 +5,7 @@ import type { Chat, Destination, SendMeta, SendOutcome, Store } from '../src/por
 import type { Programme } from '../src/programme/model.js';
 import type { Reply } from '../src/replies/model.js';
 import { renderPlain } from '../src/replies/plain.js';
-import { tick, type TickReport } from '../src/schedule/tick.js';
+import { formatDelivery, tick, type TickReport } from '../src/schedule/tick.js';
 import { startScheduler } from '../adapters/scheduler.js';
 import { isBankHoliday, isWorkingDay } from '../src/schedule/working-days.js';
 import { silentLogger } from '../src/ports.js';
@@ -75,6 +75,14 @@ async function subscribe(store: Store, programme: Programme, nowIso: string, kin
   await bot.bot.handle({ text: `subscribe ${kind}`, user: { id: 'console:clerk', name: 'clerk' }, platform: 'console', channel });
   return bot;
 }
+
+describe('a delivery as `reform tick` lists it', () => {
+  it('names a reminder\'s item and slot, and a digest\'s week once', () => {
+    const base = { platform: 'console', channel: 'clerks', late: false };
+    expect(formatDelivery({ ...base, kind: 'digest', item: 'digest', slot: 'digest@2026-W48' })).toBe('digest console:clerks digest@2026-W48');
+    expect(formatDelivery({ ...base, kind: 'reminder', item: 'phase-1-end', slot: 'before-28@2026-12-31', late: true })).toBe('reminder console:clerks phase-1-end before-28@2026-12-31 (late)');
+  });
+});
 
 describe('working days in England and Wales', () => {
   it('knows bank holidays 2022–2030 with substitute and one-off days', () => {

@@ -65,6 +65,11 @@ describe('tracking commands', () => {
     expect(await say('owned "principal social worker"')).toContain('early-career-framework');
     expect(await say('mine', 'dave')).toContain('You own nothing yet. To take something on: assign <id> me.');
     expect(await say('owned @erin')).toContain('@erin owns nothing yet.');
+    // Nobody: the open work with no owner, not a post called "nobody".
+    const unowned = await say('owned nobody');
+    expect(unowned).toMatch(/^Open work with no owner \(\d+\)/);
+    expect(unowned).not.toContain('owner: @');
+    expect(unowned).not.toContain('[done]');
     // Without the @, "Carol" reads as a post title; no post of that name owns anything, so the person is meant.
     const carol = await say('owned Carol');
     expect(carol).toMatch(/^Owned by @carol \(2\)/);

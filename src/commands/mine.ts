@@ -20,6 +20,19 @@ async function ownedBy(ctx: Context, owner: Owner, heading: string, none: Rich, 
   return reply('answer', `${heading} (${items.length})`, [{ items: items.map((i) => itemToReply(i, now, programme.timezone)) }], footnotes);
 }
 
+const NOBODY = /^(?:nobody|no one|no-one|none|unowned)$/i;
+
+/** Open milestones and actions with no owner, soonest deadline first. */
+async function unowned(ctx: Context): Promise<Reply> {
+  const state = await ctx.store.read();
+  const { programme, now } = ctx;
+  const items = [...allMilestoneItems(programme, state, now), ...allActionItems(programme, state, now)]
+    .filter((i) => !i.owner && !i.done)
+    .sort(bySoonest);
+  if (!items.length) return reply('answer', 'Open work with no owner', [{ lines: [['Everything open has an owner.']] }]);
+  return reply('answer', `Open work with no owner (${items.length})`, [{ items: items.map((i) => itemToReply(i, now, programme.timezone)) }]);
+}
+
 /**
  * `owned bob` or `owned Carol Jones` (no mention) reads as a post title. When no post of that name owns anything
  * but exactly one person of that name does, that person is meant.
@@ -50,11 +63,13 @@ export const mine: Command = {
 export const owned: Command = {
   name: 'owned',
   aliases: ['owns'],
-  usage: 'owned <@person | "Post title">',
-  summary: 'what someone owns',
+  usage: 'owned <@person | "Post title" | nobody>',
+  summary: 'what someone owns, or (nobody) the open work with no owner',
   changes: false,
   async run(ctx, args, rest) {
     if (!args.length) return usageReply(owned);
+    // `owned nobody`: the open work nobody owns, rather than a post called "nobody".
+    if (NOBODY.test(rest.trim())) return unowned(ctx);
     const owner = parseOwner(ownerText(args, rest, 0), ctx.message.user);
     if (!owner) return usageReply(owned);
     const person = personMeant(await ctx.store.read(), owner);

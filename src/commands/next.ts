@@ -1,6 +1,6 @@
 // `next [n]`: the next open deadlines, milestones and local actions together.
 import { bySoonest, allActionItems, allMilestoneItems } from '../tracking/items.js';
-import { code, problem } from '../replies/model.js';
+import { command, problem } from '../replies/model.js';
 import { listOf } from './status.js';
 import type { Command } from './types.js';
 
@@ -15,7 +15,7 @@ export const next: Command = {
   async run(ctx, args) {
     const wanted = args[0] === undefined ? 5 : Number(args[0]);
     if (!Number.isInteger(wanted) || wanted < 1 || wanted > MAX) {
-      return problem(`"${args[0]}" is not a number from 1 to ${MAX}`, ['Usage: ', code(next.usage)]);
+      return problem(`"${args[0]}" is not a number from 1 to ${MAX}`, ['Usage: ', command(next.usage)]);
     }
     const state = await ctx.store.read();
     const { programme, now } = ctx;
@@ -23,6 +23,6 @@ export const next: Command = {
       .filter((i) => i.status === 'due-soon' || i.status === 'upcoming')
       .sort(bySoonest)
       .slice(0, wanted);
-    return listOf(`Next ${open.length} deadline${open.length === 1 ? '' : 's'}`, open, now, programme.timezone, 'No open deadlines ahead.');
+    return listOf(open.length ? `Next ${open.length} deadline${open.length === 1 ? '' : 's'}` : 'Next deadlines', open, now, programme.timezone, 'No open deadlines ahead.');
   },
 };

@@ -455,5 +455,7 @@ function record(state: State, job: Job, result: SendOutcome | Unchecked, now: Da
 }
 
 export function formatDelivery(d: Delivery): string {
-  return `${d.kind} ${d.platform}:${d.channel} ${d.item} ${d.slot}${d.late ? ' (late)' : ''}${d.error ? ` — ${d.error}` : ''}`;
+  // A digest's item is the digest itself: `digest console:clerks digest@2026-W48`, not `… digest digest@…`.
+  const what = d.kind === 'digest' ? d.slot : `${d.item} ${d.slot}`;
+  return `${d.kind} ${d.platform}:${d.channel} ${what}${d.late ? ' (late)' : ''}${d.error ? ` — ${d.error}` : ''}`;
 }
