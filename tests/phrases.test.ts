@@ -102,7 +102,9 @@ describe('deadline phrases', () => {
       expect(read.ok, example).toBe(true);
       if (read.ok) expect(read.span.last > today, example).toBe(true);
     }
-    expect(phraseHint('autumn term 2024', today)).toContain(`31 December ${Number(today.slice(0, 4)) + 1}`);
+    expect(phraseHint('autumn term', today)).toContain(`31 December ${Number(today.slice(0, 4)) + 1}`);
+    // A term that names its year is answered in that year.
+    expect(phraseHint('autumn term 2029', today)).toContain('such as "31 December 2029"');
   });
 
   it('flags "financial year 2024" as ambiguous', () => {

@@ -37,7 +37,7 @@ describe('programme file', () => {
     const term = MINIMAL + `  - id: term\n    title: Term\n    due: autumn term 2024\n    themes: [agency]\n    revised:\n      due: summer term 2025\n`;
     expect(errorsOf(term)).toEqual([
       'stable-homes.yaml:9: milestones[1].due: "autumn term 2024" is not a date phrase (school terms are not read, as their dates differ between councils: write the date, such as "31 December 2024"; or keep the report\'s words in "due:" and give the date in "deadline:")',
-      'stable-homes.yaml:12: milestones[1].revised.due: "summer term 2025" is not a date phrase (school terms are not read, as their dates differ between councils: write the date, such as "31 December 2024")',
+      'stable-homes.yaml:12: milestones[1].revised.due: "summer term 2025" is not a date phrase (school terms are not read, as their dates differ between councils: write the date, such as "31 December 2025")',
     ]);
   });
 

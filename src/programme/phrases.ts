@@ -26,7 +26,11 @@ export function phraseExamples(today: string): string[] {
 /** Why a phrase was not read, and what to write instead; with `today`, the examples lie ahead of it. */
 export function phraseHint(text: string, today?: string): string {
   const examples = today ? phraseExamples(today) : PHRASE_EXAMPLES;
-  if (/\b(?:autumn|spring|summer|christmas|easter|half)[ -]terms?\b/i.test(text)) return `school terms are not read, as their dates differ between councils: write the date, such as "${today ? `31 December ${examples[0]!.slice(-4)}` : '31 December 2024'}"`;
+  if (/\b(?:autumn|spring|summer|christmas|easter|half)[ -]terms?\b/i.test(text)) {
+    // The term's own year where it gives one ("autumn term 2024"), else a year ahead.
+    const year = /\b(\d{4})\b/.exec(text)?.[1] ?? (today ? examples[0]!.slice(-4) : '2024');
+    return `school terms are not read, as their dates differ between councils: write the date, such as "31 December ${year}"`;
+  }
   return `try ${examples.map((p) => `"${p}"`).join(', ')}`;
 }
 
