@@ -285,6 +285,19 @@ describe('tick', () => {
     expect((await h.run('2025-01-02T09:00:00Z')).sent.map((d) => `${d.item} ${d.slot}`)).toEqual(['summer-thing overdue@2024-08-31', 'winter-thing before-28@2025-01-30']);
   });
 
+  it('unsnooze ends a snooze: the item shows it while it lasts, and its next reminder goes', async () => {
+    const h = harness(programme);
+    const bot = await subscribe(h.store, programme, '2024-01-01T12:00:00Z');
+    bot.setNow('2024-03-08T10:00:00Z');
+    expect(await bot.say('unsnooze easter-thing')).toContain('easter-thing is not snoozed');
+    expect(await bot.say('snooze easter-thing')).toContain('unsnooze easter-thing resumes them sooner.');
+    expect(await bot.say('status easter-thing')).toContain('snoozed: reminders paused until 28 March 2024, 09:01 (unsnooze easter-thing)');
+    expect(await bot.say('resume easter-thing')).toContain('Reminders for easter-thing resume');
+    expect(await bot.say('status easter-thing')).not.toContain('snoozed:');
+    expect((await h.run('2024-03-28T09:00:00Z')).sent.map((d) => d.slot)).toEqual(['before-7@2024-04-05']);
+    expect(await bot.say('history easter-thing')).toContain('snoozed: ended');
+  });
+
   it('"Snooze a week" on the 28-day reminder skips the next one, three weeks on; a number of days is taken as typed', async () => {
     const h = harness(programme);
     const bot = await subscribe(h.store, programme, '2024-01-01T12:00:00Z');
@@ -660,7 +673,9 @@ describe('tick', () => {
     expect(text).toContain('1 change since 26 February 2024, 09:00');
     expect(text).toContain('Changes in the last week (1)');
     expect(text).toContain('easter-thing/1 action added');
-    expect(text).not.toContain('snoozed');
+    // Not a change; the item itself says its reminders are paused.
+    expect(text).not.toMatch(/easter-thing snoozed/);
+    expect(text).toContain('snoozed: reminders paused until 8 March 2024, 12:00 (unsnooze easter-thing)');
     expect(text).toContain('Due in the next 6 weeks (2)');
     expect(text).toContain('easter-thing/1  Six weeks on [upcoming]');
   });

@@ -50,6 +50,7 @@ const EXAMPLES: Record<string, Example> = {
   action: { text: (id) => `action add ${id} "Agree data sharing" due March 2027 owner @olive` },
   revise: { text: (id) => `revise ${id} spring 2028 because ICB data sharing is late`, onAction: true },
   snooze: { text: (id) => `snooze ${id} 14`, onAction: true },
+  unsnooze: { text: (id) => `unsnooze ${id}`, setup: (id) => [`snooze ${id} 14`], onAction: true },
   subscribe: { text: () => 'subscribe reminders', editorsOnly: true },
   unsubscribe: { text: () => 'unsubscribe digest', setup: () => ['subscribe digest'], editorsOnly: true },
 };

@@ -11,7 +11,7 @@ import { mine, owned } from './mine.js';
 import { note, rag } from './rating.js';
 import { revise } from './revise.js';
 import { digest } from './digest.js';
-import { snooze } from './snooze.js';
+import { snooze, unsnooze } from './snooze.js';
 import { subscribe, subscriptions, unsubscribe } from './subscribe.js';
 import { next } from './next.js';
 import { overdue } from './overdue.js';
@@ -19,7 +19,7 @@ import { status } from './status.js';
 import { textAfter, tokenize } from './tokenize.js';
 import type { Command, Context } from './types.js';
 
-export const COMMANDS: readonly Command[] = [status, next, overdue, mine, owned, assign, unassign, rag, note, done, reopen, action, revise, history, snooze, digest, subscribe, unsubscribe, subscriptions];
+export const COMMANDS: readonly Command[] = [status, next, overdue, mine, owned, assign, unassign, rag, note, done, reopen, action, revise, history, snooze, unsnooze, digest, subscribe, unsubscribe, subscriptions];
 const help = makeHelp(() => ALL);
 const ALL: readonly Command[] = [...COMMANDS, help];
 

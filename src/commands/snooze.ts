@@ -21,8 +21,8 @@ function nextNudge(ctx: Context, item: Item): DateTime | undefined {
 
 export const snooze: Command = {
   name: 'snooze',
-  usage: 'snooze <id> [days, default 7]',
-  summary: 'skip reminders for an item: a week and at least the next one, or the days given',
+  usage: 'snooze <id> [days]',
+  summary: 'skip reminders for an item: without days, until after its next one (a week at least); or for the days given',
   changes: true,
   async run(ctx, args) {
     if (args.length < 1) return usageReply(snooze);
@@ -42,7 +42,26 @@ export const snooze: Command = {
       const until = next && next >= week && next < longest ? next.plus({ minutes: 1 }) : week;
       s.snoozedUntil = stampOf(until);
       audit(state, ctx.message.user, ctx.now, { item: item.id, change: SNOOZED, to: `until ${formatInstant(until, ctx.programme.timezone)}` });
-      return reply('change', `Reminders for ${item.id} are snoozed until ${formatInstant(until, ctx.programme.timezone)}`);
+      return reply('change', `Reminders for ${item.id} are snoozed until ${formatInstant(until, ctx.programme.timezone)}`, [
+        { lines: [[command(`unsnooze ${item.id}`), ' resumes them sooner.']] },
+      ]);
     }, notDone);
+  },
+};
+
+export const unsnooze: Command = {
+  name: 'unsnooze',
+  aliases: ['resume'],
+  usage: 'unsnooze <id>',
+  summary: 'end a snooze: reminders for the item resume',
+  changes: true,
+  async run(ctx, args) {
+    if (args.length !== 1) return usageReply(unsnooze);
+    return changeItem(ctx, args[0], (state, item, s) => {
+      if (!s.snoozedUntil || Date.parse(s.snoozedUntil) <= ctx.now.toMillis()) return reply('answer', `${item.id} is not snoozed`);
+      delete s.snoozedUntil;
+      audit(state, ctx.message.user, ctx.now, { item: item.id, change: SNOOZED, to: 'ended' });
+      return reply('change', `Reminders for ${item.id} resume`);
+    });
   },
 };

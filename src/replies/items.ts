@@ -1,6 +1,6 @@
 // How a milestone or action is shown in any reply: id, title, due phrase, status, owner, RAG, latest note.
-import type { DateTime } from 'luxon';
-import { formatDay } from '../programme/model.js';
+import { DateTime } from 'luxon';
+import { formatDay, formatInstant } from '../programme/model.js';
 import { daysLeft } from '../programme/status.js';
 import type { Item } from '../tracking/items.js';
 import { code, command, grouped, type Field, type Inline, type ReplyItem, type Rich } from './model.js';
@@ -53,6 +53,11 @@ export function itemToReply(item: Item, now: DateTime, zone: string, view: ItemV
     fields.push({ label: 'note', value: [item.latestNote.text, ` (${formatDay(item.latestNote.at.slice(0, 10), zone)})`] });
   }
   if (item.done && item.doneNote) fields.push({ label: 'completed', value: [item.doneNote] });
+  // A snooze is shown where the item is: otherwise only `history` said why its reminders stopped.
+  const snoozed = item.state.snoozedUntil;
+  if (!item.done && snoozed && Date.parse(snoozed) > now.toMillis()) {
+    fields.push({ label: 'snoozed', value: [`reminders paused until ${formatInstant(DateTime.fromISO(snoozed), zone)} (`, command(`unsnooze ${item.id}`), ')'] });
+  }
   // Overdue on the programme file's word alone: say so wherever it is listed, so nobody reads it as a known failure.
   if (item.status === 'overdue' && item.milestone?.unverified && !item.revisions.some((r) => r.reason !== undefined)) {
     fields.push({ label: 'record', value: ['no public record of the outcome yet; confirm with ', command(`done ${item.id}`), ' or ', command(`revise ${item.id} <date> because <reason>`)] });
