@@ -11,7 +11,7 @@ import { StoreUnavailable } from '../src/ports.js';
 import { orphanedMilestones } from '../src/tracking/orphans.js';
 import { renderPlain } from '../src/replies/plain.js';
 import { frozenClock, systemClock } from './clock.js';
-import { ConfigError, instantIn, readConfig, type Config } from './config.js';
+import { CONSOLE_NAME, ConfigError, instantIn, readConfig, type Config } from './config.js';
 import { consoleChat } from './console/chat.js';
 import { consoleMessage } from './console/console.js';
 import { tickOnce } from './scheduler.js';
@@ -33,9 +33,6 @@ const USAGE = `Usage:
                                               run one command as a chat would and print the reply
   reform tick [--now ISO] [--milestones FILE] run the scheduler once and list what it sent
   reform help                                 this text`;
-
-/** A console user's name: one word, with no platform prefix or @. */
-const CONSOLE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 function fail(message: string): never {
   process.stderr.write(message + '\n');

@@ -22,6 +22,9 @@ const isoInstant = z
   .trim()
   .refine((v) => DateTime.fromISO(v, { setZone: true }).isValid, 'an ISO 8601 date-time such as 2024-03-28T09:00:00Z');
 
+/** A console user's name (REFORM_USER, `reform ask --user`): one word, with no platform prefix or @. */
+export const CONSOLE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
 /** Who may change things: platform identities, as callers are known to the core. */
 const IDENTITY = /^(slack|teams|console):[A-Za-z0-9][A-Za-z0-9._@-]*$/;
 const LIST_IDENTITIES = 'list slack:U123, teams:<aad object id> or console:alice, comma-separated';
@@ -43,7 +46,7 @@ const envSchema = z.object({
   REFORM_NOW: isoInstant.optional(),
   REFORM_EDITORS: identities,
   // The console user's identity is console:<name>: one word, so it can be listed in REFORM_EDITORS and typed as @name.
-  REFORM_USER: optionalText.refine((v) => v === undefined || !/\s/.test(v), 'one word, such as jane.smith (it is the console user\'s identity, console:<name>)'),
+  REFORM_USER: optionalText.refine((v) => v === undefined || CONSOLE_NAME.test(v), 'one word, such as jane.smith, without @ (it is the console user\'s identity, console:<name>)'),
   REFORM_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   SLACK_BOT_TOKEN: optionalText,
   SLACK_SIGNING_SECRET: optionalText,
@@ -118,7 +121,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, defaultUser = '
     port: e.PORT,
     host: e.HOST,
     now: e.REFORM_NOW ? instantIn(e.REFORM_NOW, e.REFORM_TZ) : undefined,
-    editors: e.REFORM_EDITORS?.split(/[\s,]+/).filter(Boolean),
+    // Console names are not case-sensitive (console:Jane.Smith is console:jane.smith); Slack and Teams ids are.
+    editors: e.REFORM_EDITORS?.split(/[\s,]+/).filter(Boolean).map((id) => (id.startsWith('console:') ? id.toLowerCase() : id)),
     consoleUser: e.REFORM_USER ?? defaultUser,
     logLevel: e.REFORM_LOG_LEVEL,
     slack: e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET

@@ -338,7 +338,20 @@ describe('reform CLI', () => {
 
   it('takes REFORM_USER as one word, the console user\'s identity', () => {
     expect(readConfig({ REFORM_USER: 'jane.smith' }, 'x').consoleUser).toBe('jane.smith');
-    expect(() => readConfig({ REFORM_USER: 'Jane Smith' }, 'x')).toThrow("REFORM_USER: one word, such as jane.smith (it is the console user's identity, console:<name>)");
+    for (const wrong of ['Jane Smith', '@jane']) {
+      expect(() => readConfig({ REFORM_USER: wrong }, 'x')).toThrow("REFORM_USER: one word, such as jane.smith, without @ (it is the console user's identity, console:<name>)");
+    }
+    // Console names are not case-sensitive, in REFORM_EDITORS as in the console.
+    expect(readConfig({ REFORM_EDITORS: 'console:Jane.Smith, slack:U0ABC' }, 'x').editors).toEqual(['console:jane.smith', 'slack:U0ABC']);
+  });
+
+  it('reads console names whatever their case: @Jane.Smith, the user Jane.Smith and jane.smith are one person', () => {
+    const db = join(dir, 'case.json');
+    expect(reform(['ask', 'assign phase-1-end @Jane.Smith'], { env: { REFORM_DB: db } }).out).toContain('phase-1-end is now owned by @Jane.Smith');
+    expect(reform(['ask', 'owned @jane.smith'], { env: { REFORM_DB: db } }).out).toContain('phase-1-end');
+    expect(reform(['ask', 'mine', '--user', 'JANE.SMITH'], { env: { REFORM_DB: db } }).out).toMatch(/^What you own \(1\)/);
+    // An owner may update their own item, whatever the case they type their name in.
+    expect(reform(['ask', 'rag phase-1-end amber', '--user', 'jane.Smith'], { env: { REFORM_DB: db, REFORM_EDITORS: 'console:someone-else' } }).out).toContain('phase-1-end is rated amber');
   });
 
   it('stops on half a platform\'s settings, rather than quietly running the console', () => {

@@ -5,16 +5,23 @@ import type { Bot } from '../../src/bot.js';
 import type { Incoming } from '../../src/commands/types.js';
 import { renderPlain } from '../../src/replies/plain.js';
 
-/** `@alice` typed in the console means the console user alice: `<@console:alice|alice>` to the core. */
+/**
+ * `@alice` typed in the console means the console user alice: `<@console:alice|alice>` to the core. A console name
+ * is a login name, which is not case-sensitive to the people typing it: `@Jane.Smith` is `console:jane.smith`.
+ */
 export function consoleMentions(text: string): string {
-  return text.replace(/(^|\s)@([A-Za-z0-9][A-Za-z0-9._-]*)/g, (_m, space: string, name: string) => `${space}<@console:${name}|${name}>`);
+  return text.replace(/(^|\s)@([A-Za-z0-9][A-Za-z0-9._-]*)/g, (_m, space: string, name: string) => `${space}<@${consoleId(name)}|${name}>`);
+}
+
+export function consoleId(name: string): string {
+  return `console:${name.toLowerCase()}`;
 }
 
 /** `@Reform status` reads like `status`, as in Teams: the bot's own name is not a console user. */
 const BOT_NAME = /^\s*@reform(?=\s|$)/i;
 
 export function consoleMessage(text: string, user: string, channel = 'console'): Incoming {
-  return { text: consoleMentions(text.replace(BOT_NAME, '')), user: { id: `console:${user}`, name: user }, platform: 'console', channel, terminal: true };
+  return { text: consoleMentions(text.replace(BOT_NAME, '')), user: { id: consoleId(user), name: user }, platform: 'console', channel, terminal: true };
 }
 
 export interface ConsoleOptions {
