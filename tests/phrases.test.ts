@@ -94,6 +94,10 @@ describe('deadline phrases', () => {
     expect(phraseHint('spring-term 2025')).toContain('school terms are not read');
     expect(phraseHint('in the longer term')).not.toContain('school');
     expect(phraseHint('medium-term')).toContain('try "11 May 2023"');
+    // A day the month does not have is named as such.
+    expect(phraseHint('31 June 2023')).toBe('June 2023 has 30 days');
+    expect(phraseHint('29th February 2023')).toBe('February 2023 has 28 days');
+    expect(phraseHint('31 Smarch 2023')).toContain('try "11 May 2023"');
   });
 
   it.each(['2023-01-01', '2026-11-24', '2026-12-31', '2031-05-11'])('offers examples on %s that read as deadlines after that day', (today) => {

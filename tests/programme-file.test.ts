@@ -74,6 +74,17 @@ describe('programme file', () => {
     expect(errorsOf('')).toEqual(['stable-homes.yaml:1: the file is empty (it needs "programme:" and "milestones:")']);
   });
 
+  it('says in words what the usual YAML slips are, once a line: a colon in a value, a tab, an indent', () => {
+    const head = 'programme: X\nmilestones:\n  - id: a\n';
+    expect(errorsOf(`${head}    title: National kinship care strategy: published\n    due: 2027\n`)).toEqual([
+      'stable-homes.yaml:4: not valid YAML: a value with ": " in it must be in quotes, such as title: "National kinship care strategy: published"',
+    ]);
+    expect(errorsOf(`${head}\ttitle: T\n    due: 2027\n`)).toEqual(['stable-homes.yaml:4: not valid YAML: a tab is used to indent this line: indent with spaces']);
+    expect(errorsOf(`${head}    title: T\n     due: 2027\n`)).toEqual([
+      'stable-homes.yaml:4: not valid YAML: check the indentation of this line and the next: the keys of one milestone line up under the first after its "-" (Nested mappings are not allowed in compact mappings)',
+    ]);
+  });
+
   it('reports every error of a file in one pass: a bad time zone beside other fields, a bad anchor once', () => {
     const both = `timezone: Mars/Olympus\ndue_soon_days: -3\n${MINIMAL}`;
     expect(errorsOf(both)).toEqual([

@@ -19,6 +19,18 @@ export type LoadResult =
   | { ok: true; programme: Programme; warnings: LocatedError[] }
   | { ok: false; errors: LocatedError[] };
 
+
+/** What a YAML parser error means in a milestones file, where the usual slips are a colon, a tab or an indent. */
+function yamlHint(code: string, message: string, line: string): string {
+  if (line.includes('\t')) return 'a tab is used to indent this line: indent with spaces';
+  const value = /^\s*(?:-\s+)?([A-Za-z_][\w-]*):\s+(.*:\s.*)$/.exec(line);
+  if (code === 'BLOCK_AS_IMPLICIT_KEY' && value) return `a value with ": " in it must be in quotes, such as ${value[1]}: "${value[2]!.replace(/"/g, "'")}"`;
+  if (code === 'BLOCK_AS_IMPLICIT_KEY' || code === 'MULTILINE_IMPLICIT_KEY' || code === 'MISSING_CHAR' || code === 'BAD_INDENT') {
+    return `check the indentation of this line and the next: the keys of one milestone line up under the first after its "-" (${message})`;
+  }
+  return message;
+}
+
 export function formatLocatedError(e: LocatedError): string {
   return `${e.file}:${e.line}: ${e.path ? `${e.path}: ` : ''}${e.message}`;
 }
@@ -147,9 +159,14 @@ export function loadProgramme(text: string, file: string, defaultZone = 'Europe/
   const errors: LocatedError[] = [];
   const warnings: LocatedError[] = [];
 
+  // One error a line, in words for whoever edits the file: the parser often reports one slip three ways.
+  const lines = text.split('\n');
+  const reported = new Set<number>();
   for (const e of doc.errors) {
     const line = counter.linePos(e.pos[0]).line;
-    errors.push({ file, line, path: '', message: `not valid YAML: ${e.message.split('\n')[0]}` });
+    if (reported.has(line)) continue;
+    reported.add(line);
+    errors.push({ file, line, path: '', message: `not valid YAML: ${yamlHint(e.code, e.message.split('\n')[0]!, lines[line - 1] ?? '')}` });
   }
   // A list, mapping or alias used as a key (`? [a, b]: x`, `*name: x`) is never meant in a milestones file.
   visit(doc, {

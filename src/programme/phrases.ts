@@ -31,6 +31,13 @@ export function phraseHint(text: string, today?: string): string {
     const year = /\b(\d{4})\b/.exec(text)?.[1] ?? (today ? examples[0]!.slice(-4) : '2024');
     return `school terms are not read, as their dates differ between councils: write the date, such as "31 December ${year}"`;
   }
+  // "31 June 2023": the month is right and the day is not in it.
+  const day = /^\s*(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\s+(\d{4})\s*$/i.exec(text);
+  const month = day ? MONTHS.indexOf(day[2]!.toLowerCase()) : -1;
+  if (day && month >= 0) {
+    const length = DateTime.local(Number(day[3]), month + 1).daysInMonth;
+    if (length !== undefined && Number(day[1]) > length) return `${MONTHS[month]![0]!.toUpperCase()}${MONTHS[month]!.slice(1)} ${day[3]} has ${length} days`;
+  }
   return `try ${examples.map((p) => `"${p}"`).join(', ')}`;
 }
 
