@@ -186,6 +186,11 @@ describe('tracking commands', () => {
     expect(out).toContain('[upcoming]');
     expect(out).toContain('slipped: by end of 2027 → spring 2028: ICB data sharing is late (by @bob)');
     expect(await say('revise multi-agency-cp never because reasons')).toContain('is not a date phrase');
+    // A date moved earlier is brought forward, not a slip.
+    await say('revise multi-agency-cp 31 January 2028 because data sharing agreed early', 'bob');
+    const earlier = await say('status multi-agency-cp');
+    expect(earlier).toContain('brought forward: spring 2028 → 31 January 2028: data sharing agreed early (by @bob)');
+    expect(earlier).toContain('slipped: by end of 2027 → spring 2028');
     expect(await say('revise multi-agency-cp spring 2028')).toContain('revise <id> <due phrase> because <reason>');
   });
 

@@ -62,11 +62,14 @@ export function itemToReply(item: Item, now: DateTime, zone: string, view: ItemV
   if (item.status === 'overdue' && item.milestone?.unverified && !item.revisions.some((r) => r.reason !== undefined)) {
     fields.push({ label: 'record', value: ['no public record of the outcome yet; confirm with ', command(`done ${item.id}`), ' or ', command(`revise ${item.id} <date> because <reason>`)] });
   }
-  for (const r of item.revisions) {
+  for (const [i, r] of item.revisions.entries()) {
     if (r.reason !== undefined && r.by !== undefined) {
       // Who moved the date is named, never pinged: reminders and digests repeat this line.
       const by: Inline = { owner: { id: r.by, name: r.byName ?? r.by.replace(/^[a-z]+:/, '') }, quiet: true };
-      fields.push({ label: 'slipped', value: [`${r.from} → ${r.phrase}: ${r.reason} (by `, by, ')'] });
+      // A date moved earlier is brought forward, not a slip.
+      const before = (i > 0 ? item.revisions[i - 1] : item.due)?.span?.last;
+      const label = before !== undefined && r.span.last < before ? 'brought forward' : 'slipped';
+      fields.push({ label, value: [`${r.from} → ${r.phrase}: ${r.reason} (by `, by, ')'] });
     }
   }
   if (view.detail) {
