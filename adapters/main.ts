@@ -38,7 +38,8 @@ export async function start(config: Config): Promise<void> {
   // A server's output is its log, read by nobody as a chat: console subscriptions and console owners' reminders are
   // left to a `reform tick` at a terminal (an owner's then go to the reminders channels here, as they can reach).
   const chats: Chat[] = server ? [...(slack ? [slack.chat] : []), ...(teams ? [teams.chat] : [])] : [consoleChat(process.stdout)];
-  const scheduler = startScheduler({ programme, store, chats, clock, logger });
+  // Console owners' actions are a terminal's to nudge, as console subscriptions are: both processes route them alike.
+  const scheduler = startScheduler({ programme, store, chats, clock, logger, ...(server ? { elsewhere: ['console'] } : {}) });
   // Catch up at once after downtime rather than waiting for the first minute.
   await scheduler.runNow();
 

@@ -750,6 +750,18 @@ describe('tick', () => {
     expect((await h.store.read()).ledger['dm:console:carol|summer-thing/1|before-7@2024-03-15']).toMatchObject({ state: 'superseded', note: expect.stringContaining('changed hands') });
   });
 
+  it('keeps a reminder waiting for an action\'s owner when a process that can reach no one ticks (no channel subscribed)', async () => {
+    const h = harness(programme);
+    const bot = testBot(programme, '2024-01-02T12:00:00Z', { store: h.store });
+    await bot.say('action add summer-thing "Brief members" due 15 March 2024 owner @carol');
+    h.chat.failNext({ ok: false, error: 'timeout' }, { ok: false, error: 'timeout' }, { ok: false, error: 'timeout' });
+    await h.run('2024-03-08T09:00:00Z');
+    // A tick with no console chat (a server with Slack only) has no way to carol and no channel: it cancels nothing.
+    await tick({ programme, store: h.store, chats: [recordingChat('slack')], logger: silentLogger, sleep: async () => {}, tickId: 'server' }, at('2024-03-08T09:30:00Z'));
+    expect((await h.store.read()).ledger['dm:console:carol|summer-thing/1|before-7@2024-03-15']).toMatchObject({ state: 'pending' });
+    expect((await h.run('2024-03-08T10:30:00Z')).sent.map((d) => d.channel)).toEqual(['dm-console:carol']);
+  });
+
   it('catches up no reminder from before an item was reopened or an action added: nothing "late" on Christmas Day', async () => {
     const h = harness(programme);
     const bot = await subscribe(h.store, programme, '2024-01-01T12:00:00Z');

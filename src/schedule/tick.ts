@@ -157,6 +157,8 @@ function remindersByItem(state: State): Map<string, LedgerEntry[]> {
  * another way is not sent again. Returns whether `slot` was, and how many were superseded.
  */
 function reroute(entries: LedgerEntry[], route: readonly Target[], slot: string): { delivered: boolean; superseded: number } {
+  // A route that reaches nowhere from here (no channel subscribed) cancels nothing: what waits still goes its way.
+  if (!route.length) return { delivered: false, superseded: 0 };
   const ids = new Set(route.map((t) => t.id));
   let delivered = false;
   let superseded = 0;
