@@ -25,6 +25,33 @@ function reform(args: string[], opts: { input?: string; env?: Record<string, str
   return { code: result.status, out: result.stdout, err: result.stderr };
 }
 
+/**
+ * `reform start` with Teams on (no authentication, on 127.0.0.1) over the store `db`, until it logs ready (its
+ * start-up tick has run), then stopped. Its output and log.
+ */
+async function startTeamsUntilReady(db: string): Promise<{ out: string; log: string }> {
+  const child = spawn(process.execPath, ['bin/reform.mjs', 'start'], {
+    env: { ...baseEnv, REFORM_DB: db, REFORM_LOG_LEVEL: 'info', REFORM_NOW: '2026-11-24T10:00:00Z', TEAMS_DEV_NO_AUTH: '1', PORT: '0', HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let log = '';
+  child.stdout!.on('data', (d: Buffer) => void (out += d.toString()));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`not ready within 15 s: ${log.slice(-300)}`)), 15_000);
+      child.stderr!.on('data', (d: Buffer) => {
+        log += d.toString();
+        if (log.includes('"message":"ready"')) resolve(clearTimeout(timer));
+      });
+      child.once('exit', (code) => reject(new Error(`exited with ${code}: ${log.slice(-300)}`)));
+    });
+  } finally {
+    child.kill('SIGKILL');
+  }
+  return { out, log };
+}
+
 describe('reform CLI', () => {
   it('ask answers one command as a chat would, at a frozen instant', () => {
     const r = reform(['ask', 'status agency', '--now', '2023-06-01T10:00:00Z']);
@@ -194,25 +221,7 @@ describe('reform CLI', () => {
       actions: { 'kinship-strategy/1': { id: 'kinship-strategy/1', milestoneId: 'kinship-strategy', title: 'Brief members', due, createdAt: '2026-11-01T10:00:00.000Z', createdBy: 'console:clerk' } },
       items: { 'kinship-strategy/1': { owner: { id: 'console:alice', name: 'alice' }, notes: [], revisions: [] } },
     }));
-    const child = spawn(process.execPath, ['bin/reform.mjs', 'start'], {
-      env: { ...baseEnv, REFORM_DB: db, REFORM_LOG_LEVEL: 'info', REFORM_NOW: '2026-11-24T10:00:00Z', TEAMS_DEV_NO_AUTH: '1', PORT: '0', HOST: '127.0.0.1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let log = '';
-    child.stdout!.on('data', (d: Buffer) => void (out += d.toString()));
-    try {
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`not ready within 15 s: ${log.slice(-300)}`)), 15_000);
-        child.stderr!.on('data', (d: Buffer) => {
-          log += d.toString();
-          if (log.includes('"message":"ready"')) resolve(clearTimeout(timer));
-        });
-        child.once('exit', (code) => reject(new Error(`exited with ${code}: ${log.slice(-300)}`)));
-      });
-    } finally {
-      child.kill('SIGKILL');
-    }
+    const { out } = await startTeamsUntilReady(db);
     // The start-up tick has run: alice's reminder was neither printed into the server's output nor recorded as sent.
     expect(out).not.toContain('Brief members');
     const ledger = (JSON.parse(readFileSync(db, 'utf8')).ledger ?? {}) as Record<string, { state: string }>;
@@ -235,23 +244,7 @@ describe('reform CLI', () => {
       subscriptions: [{ id, kind: 'digest', platform: 'teams', channel: thread, extras: { reference }, createdAt: '2026-11-20T10:00:00.000Z', createdBy: 'teams:aad-alice' }],
       ledger: { [`${id}|digest|digest@2026-W47`]: { key: `${id}|digest|digest@2026-W47`, subscription: id, item: 'digest', slot: 'digest@2026-W47', kind: 'digest', dueAt: '2026-11-16T09:00:00.000Z', state: 'sent', attempts: 1 } },
     }));
-    const child = spawn(process.execPath, ['bin/reform.mjs', 'start'], {
-      env: { ...baseEnv, REFORM_DB: db, REFORM_LOG_LEVEL: 'info', REFORM_NOW: '2026-11-24T10:00:00Z', TEAMS_DEV_NO_AUTH: '1', PORT: '0', HOST: '127.0.0.1' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let log = '';
-    try {
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`not ready within 15 s: ${log.slice(-300)}`)), 15_000);
-        child.stderr!.on('data', (d: Buffer) => {
-          log += d.toString();
-          if (log.includes('"message":"ready"')) resolve(clearTimeout(timer));
-        });
-        child.once('exit', (code) => reject(new Error(`exited with ${code}: ${log.slice(-300)}`)));
-      });
-    } finally {
-      child.kill('SIGKILL');
-    }
+    const { log } = await startTeamsUntilReady(db);
     expect(log).toContain('"message":"Teams subscriptions made in a thread now belong to their channel","count":1');
     const state = JSON.parse(readFileSync(db, 'utf8'));
     expect(state.subscriptions.map((s: { id: string }) => s.id)).toEqual(['digest:teams:19:general@thread.tacv2']);

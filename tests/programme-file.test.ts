@@ -80,6 +80,10 @@ describe('programme file', () => {
       'stable-homes.yaml:4: not valid YAML: a value with ": " in it must be in quotes, such as title: "National kinship care strategy: published"',
     ]);
     expect(errorsOf(`${head}\ttitle: T\n    due: 2027\n`)).toEqual(['stable-homes.yaml:4: not valid YAML: a tab is used to indent this line: indent with spaces']);
+    // Windows line endings, and a tab inside a value rather than in front of it, change nothing.
+    expect(errorsOf(`${head}    title: Plan: phase\tone\n    due: 2027\n`.replace(/\n/g, '\r\n'))).toEqual([
+      'stable-homes.yaml:4: not valid YAML: a value with ": " in it must be in quotes, such as title: "Plan: phase\tone"',
+    ]);
     expect(errorsOf(`${head}    title: T\n     due: 2027\n`)).toEqual([
       'stable-homes.yaml:4: not valid YAML: check the indentation of this line and the next: the keys of one milestone line up under the first after its "-" (Nested mappings are not allowed in compact mappings)',
     ]);

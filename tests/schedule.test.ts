@@ -786,9 +786,12 @@ describe('tick', () => {
     await bot.say('action add summer-thing "Owned" due 12 March 2024 owner @carol');
     await bot.say('action add summer-thing "Unowned" due 12 March 2024');
     expect((await h.run('2024-03-15T12:01:00Z')).sent.filter((d) => d.item.startsWith('summer-thing/'))).toEqual([]);
+    // A channel subscribed that evening is subscribed before the nudge is due, so it gets it too.
+    await subscribe(h.store, programme, '2024-03-15T18:00:00Z', 'reminders', 'board');
     // Friday afternoon, so Monday 18 March at 09:00, not marked late.
     const monday = await h.run('2024-03-18T09:00:00Z');
     expect(monday.sent.filter((d) => d.item.startsWith('summer-thing/')).map((d) => `${d.channel} ${d.item} ${d.slot} ${d.late}`).sort()).toEqual([
+      'board summer-thing/2 overdue@2024-03-12 false',
       'dm-console:carol summer-thing/1 overdue@2024-03-12 false',
       'leadership summer-thing/2 overdue@2024-03-12 false',
     ]);

@@ -2,36 +2,28 @@
 import { itemToReply } from '../replies/items.js';
 import { command, reply, type Reply, type Rich } from '../replies/model.js';
 import { ownerName } from '../replies/plain.js';
-import { allActionItems, allMilestoneItems, bySoonest } from '../tracking/items.js';
+import { allActionItems, allMilestoneItems, bySoonest, type Item } from '../tracking/items.js';
 import { parseOwner } from '../tracking/owners.js';
 import type { Owner, State } from '../tracking/state.js';
 import { ownerText } from './assign.js';
 import { usageReply } from './help.js';
 import type { Command, Context } from './types.js';
 
-/** `none`: what to say when the owner has nothing, which also says how to change that. */
-async function ownedBy(ctx: Context, owner: Owner, heading: string, none: Rich, footnotes: Rich[] = []): Promise<Reply> {
+/** Milestones and actions that `wanted` picks, soonest first; `none`: what to say when it picks nothing. */
+async function listed(ctx: Context, wanted: (item: Item) => boolean, heading: string, none: Rich, footnotes: Rich[] = []): Promise<Reply> {
   const state = await ctx.store.read();
   const { programme, now } = ctx;
-  const items = [...allMilestoneItems(programme, state, now), ...allActionItems(programme, state, now)]
-    .filter((i) => i.owner?.id === owner.id)
-    .sort(bySoonest);
+  const items = [...allMilestoneItems(programme, state, now), ...allActionItems(programme, state, now)].filter(wanted).sort(bySoonest);
   if (!items.length) return reply('answer', heading, [{ lines: [none] }], footnotes);
   return reply('answer', `${heading} (${items.length})`, [{ items: items.map((i) => itemToReply(i, now, programme.timezone)) }], footnotes);
 }
 
-const NOBODY = /^(?:nobody|no one|no-one|none|unowned)$/i;
-
-/** Open milestones and actions with no owner, soonest deadline first. */
-async function unowned(ctx: Context): Promise<Reply> {
-  const state = await ctx.store.read();
-  const { programme, now } = ctx;
-  const items = [...allMilestoneItems(programme, state, now), ...allActionItems(programme, state, now)]
-    .filter((i) => !i.owner && !i.done)
-    .sort(bySoonest);
-  if (!items.length) return reply('answer', 'Open work with no owner', [{ lines: [['Everything open has an owner.']] }]);
-  return reply('answer', `Open work with no owner (${items.length})`, [{ items: items.map((i) => itemToReply(i, now, programme.timezone)) }]);
+/** What someone owns; `none` also says how to change that. */
+function ownedBy(ctx: Context, owner: Owner, heading: string, none: Rich, footnotes: Rich[] = []): Promise<Reply> {
+  return listed(ctx, (i) => i.owner?.id === owner.id, heading, none, footnotes);
 }
+
+const NOBODY = /^(?:nobody|no one|no-one|none|unowned)$/i;
 
 /**
  * `owned bob` or `owned Carol Jones` (no mention) reads as a post title. When no post of that name owns anything
@@ -69,7 +61,7 @@ export const owned: Command = {
   async run(ctx, args, rest) {
     if (!args.length) return usageReply(owned);
     // `owned nobody`: the open work nobody owns, rather than a post called "nobody".
-    if (NOBODY.test(rest.trim())) return unowned(ctx);
+    if (NOBODY.test(rest.trim())) return listed(ctx, (i) => !i.owner && !i.done, 'Open work with no owner', ['Everything open has an owner.']);
     const owner = parseOwner(ownerText(args, rest, 0), ctx.message.user);
     if (!owner) return usageReply(owned);
     const person = personMeant(await ctx.store.read(), owner);

@@ -22,7 +22,7 @@ export type LoadResult =
 
 /** What a YAML parser error means in a milestones file, where the usual slips are a colon, a tab or an indent. */
 function yamlHint(code: string, message: string, line: string): string {
-  if (line.includes('\t')) return 'a tab is used to indent this line: indent with spaces';
+  if (/^[ ]*\t/.test(line)) return 'a tab is used to indent this line: indent with spaces';
   const value = /^\s*(?:-\s+)?([A-Za-z_][\w-]*):\s+(.*:\s.*)$/.exec(line);
   if (code === 'BLOCK_AS_IMPLICIT_KEY' && value) return `a value with ": " in it must be in quotes, such as ${value[1]}: "${value[2]!.replace(/"/g, "'")}"`;
   if (code === 'BLOCK_AS_IMPLICIT_KEY' || code === 'MULTILINE_IMPLICIT_KEY' || code === 'MISSING_CHAR' || code === 'BAD_INDENT') {
@@ -160,7 +160,7 @@ export function loadProgramme(text: string, file: string, defaultZone = 'Europe/
   const warnings: LocatedError[] = [];
 
   // One error a line, in words for whoever edits the file: the parser often reports one slip three ways.
-  const lines = text.split('\n');
+  const lines = text.split(/\r?\n/);
   const reported = new Set<number>();
   for (const e of doc.errors) {
     const line = counter.linePos(e.pos[0]).line;

@@ -199,13 +199,14 @@ function plan(programme: Programme, state: State, chats: readonly Chat[], now: D
     for (const target of route) {
       // Nothing from before the channel subscribed, or before the item's present schedule began; except that an
       // item overdue when it began (revised to a past date, reopened, added late) is nudged at the next send time.
-      if (latest.at < target.createdAt) continue;
       let due = latest;
       if (latest.at.toMillis() < started) {
         if (latest.kind !== 'overdue') continue;
         due = { ...latest, at: nextSendTime(DateTime.fromMillis(started), programme.reminders, zone) };
         if (due.at > now) continue;
       }
+      // A channel that subscribed before the nudge is sent gets it, as it gets any due after it subscribed.
+      if (due.at < target.createdAt) continue;
       const from = Math.max(target.createdAt.toMillis(), started);
       const key = `${target.id}|${item.id}|${due.name}`;
       if (state.ledger[key]) continue;
