@@ -36,7 +36,9 @@ export function inlineMrkdwn(piece: Inline): string {
 }
 
 export function richMrkdwn(rich: Rich): string {
-  return rich.map(inlineMrkdwn).join('');
+  let text = '';
+  for (const piece of rich) text += inlineMrkdwn(piece);
+  return text;
 }
 
 /** `:red_circle: `kinship-strategy` *Title* · _overdue_ :large_orange_square:` */
@@ -85,6 +87,16 @@ export function pack(lines: string[], limit: number): string[] {
   const texts: string[] = [];
   let current = '';
   for (const line of lines) {
+    // Most lines fit as they are: nothing to cut.
+    if (line.length <= limit) {
+      if (current && current.length + 1 + line.length > limit) {
+        texts.push(current);
+        current = line;
+      } else {
+        current = current ? `${current}\n${line}` : line;
+      }
+      continue;
+    }
     let rest = line;
     do {
       const cut = safeCut(rest, limit);

@@ -44,8 +44,9 @@ function itemBlocks(item: ReplyItem, depth: number): Block[] {
 }
 
 /** An item and, below it, each of its children (a milestone's actions) in sections of their own. */
-function itemTreeBlocks(item: ReplyItem, depth = 0): Block[] {
-  return [...itemBlocks(item, depth), ...(item.children ?? []).flatMap((c) => itemTreeBlocks(c, depth + 1))];
+function itemTreeBlocks(item: ReplyItem, depth: number, into: Block[]): void {
+  for (const block of itemBlocks(item, depth)) into.push(block);
+  for (const child of item.children ?? []) itemTreeBlocks(child, depth + 1, into);
 }
 
 function linesBlocks(lines: Rich[]): Block[] {
@@ -83,7 +84,7 @@ export function renderBlocks(reply: Reply): Block[] {
   for (const section of reply.sections) {
     if (section.title) blocks.push(titleBlock(section.title));
     if (section.lines?.length) blocks.push(...linesBlocks(section.lines));
-    for (const item of section.items ?? []) blocks.push(...itemTreeBlocks(item));
+    for (const item of section.items ?? []) itemTreeBlocks(item, 0, blocks);
   }
   const notes = reply.footnotes.map(richMrkdwn).filter((t) => t.trim());
   if (notes.length) blocks.push(contextBlock(notes));

@@ -17,14 +17,16 @@ export function inlineText(piece: Inline): string {
 }
 
 export function richText(rich: Rich): string {
-  return rich.map(inlineText).join('');
+  let text = '';
+  for (const piece of rich) text += inlineText(piece);
+  return text;
 }
 
-function itemLines(item: ReplyItem, indent: string): string[] {
+function itemLines(item: ReplyItem, indent: string, lines: string[] = []): string[] {
   const status = item.status ? ` [${STATUS_LABEL[item.status]}]` : '';
-  const lines = [`${indent}${item.id}  ${item.title}${status}`];
+  lines.push(`${indent}${item.id}  ${item.title}${status}`);
   for (const field of item.fields) lines.push(`${indent}    ${field.label}: ${richText(field.value)}`);
-  for (const child of item.children ?? []) lines.push(...itemLines(child, `${indent}    `));
+  for (const child of item.children ?? []) itemLines(child, `${indent}    `, lines);
   return lines;
 }
 
@@ -34,7 +36,7 @@ export function renderPlain(r: Reply): string {
     out.push('');
     if (section.title) out.push(section.title);
     for (const line of section.lines ?? []) out.push(richText(line));
-    for (const item of section.items ?? []) out.push(...itemLines(item, section.title ? '  ' : ''));
+    for (const item of section.items ?? []) itemLines(item, section.title ? '  ' : '', out);
   }
   if (r.footnotes.length) {
     out.push('');
