@@ -18,38 +18,42 @@ export function unclosedQuote(text: string): boolean {
   return scan(text).unclosed;
 }
 
+const SPACE = /\s/;
+
+/**
+ * A character as it is added to the word. A mention token is only ever typed whole: a `<` and an `@` that meet
+ * only because the quotes between them were dropped (`<"@slack:U1|x">`) are kept apart, as adapters keep apart
+ * a `<@` typed as text, so nobody can forge an owner.
+ */
+function added(current: string, text: string, i: number): string {
+  const ch = text[i]!;
+  return ch === '@' && text[i - 1] !== '<' && current.endsWith('<') ? '\u200B@' : ch;
+}
+
 function scan(text: string): { words: Word[]; unclosed: boolean } {
   const words: Word[] = [];
   let current = '';
   let closing: string | undefined;
   let inWord = false;
-  /**
-   * Adds a character to the word. A mention token is only ever typed whole: a `<` and an `@` that meet only
-   * because the quotes between them were dropped (`<"@slack:U1|x">`) are kept apart, as adapters keep apart a
-   * `<@` typed as text, so nobody can forge an owner.
-   */
-  const add = (ch: string, i: number): void => {
-    current += ch === '@' && text[i - 1] !== '<' && current.endsWith('<') ? '\u200B@' : ch;
-  };
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
     if (closing !== undefined) {
       if (ch === closing || (closing === '\u201d' && ch === '"')) closing = undefined;
-      else add(ch, i);
+      else current += added(current, text, i);
       continue;
     }
-    if (ch in CLOSING) {
+    if (ch === '"' || ch === '\u201c') {
       closing = CLOSING[ch];
       inWord = true;
       continue;
     }
-    if (/\s/.test(ch)) {
+    if (SPACE.test(ch)) {
       if (inWord) words.push({ value: current, end: i });
       current = '';
       inWord = false;
       continue;
     }
-    add(ch, i);
+    current += added(current, text, i);
     inWord = true;
   }
   if (inWord) words.push({ value: current, end: text.length });

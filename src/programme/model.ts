@@ -102,15 +102,30 @@ export function dayIn(instant: DateTime, zone: string): string {
 }
 
 const dayCache = new WeakMap<DateTime, { zone: string; day: string }>();
+
+/** An ISO day as days since 1 January 1970 (NaN for text that is not one): differences count calendar days. */
+export function epochDay(iso: string): number {
+  let days = epochDays.get(iso);
+  if (days === undefined) {
+    if (epochDays.size >= MAX_CACHED) epochDays.clear();
+    days = Date.parse(iso) / 86_400_000;
+    epochDays.set(iso, days);
+  }
+  return days;
+}
+
+const epochDays = new Map<string, number>();
 /** Per zone: the last day computed, as the instants it starts and the next day starts. */
 const recentDays = new Map<string, { day: string; from: number; to: number }>();
 
 function isCalendarDay(year: number, month: number, day: number): boolean {
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  const days = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+  const days = month === 2 ? (leap ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
   return month >= 1 && month <= 12 && day >= 1 && day <= days;
 }
 
+/** Real ISO days as written to people: the same few days are on every status line. */
+const dayTexts = new Map<string, string>();
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -120,9 +135,14 @@ const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
  */
 export function formatDay(day: DateTime | string, zone: string): string {
   const iso = typeof day === 'string' ? day : dayIn(day, zone);
+  const known = dayTexts.get(iso);
+  if (known) return known;
   const parts = ISO_DAY.exec(iso);
   if (parts && isCalendarDay(Number(parts[1]), Number(parts[2]), Number(parts[3]))) {
-    return `${Number(parts[3])} ${MONTHS[Number(parts[2]) - 1]} ${parts[1]}`;
+    const text = `${Number(parts[3])} ${MONTHS[Number(parts[2]) - 1]} ${parts[1]}`;
+    if (dayTexts.size >= MAX_CACHED) dayTexts.clear();
+    dayTexts.set(iso, text);
+    return text;
   }
   // Not a real day ("2023-02-30"): luxon says so, as it always has.
   return DateTime.fromISO(iso, { zone }).toFormat('d LLLL yyyy', { locale: 'en-GB' });

@@ -34,6 +34,8 @@ interface Indexed {
 
 /** The programme's ids, themes and aliases as normalised terms, each to its milestones in file order. */
 interface ProgrammeIndex {
+  /** Ids exactly as written in the file. */
+  exact: Map<string, Milestone>;
   byId: Map<string, Milestone[]>;
   byTheme: Map<string, Milestone[]>;
   byAlias: Map<string, Milestone[]>;
@@ -51,8 +53,9 @@ function add(map: Map<string, Milestone[]>, term: string, m: Milestone): void {
 function indexOf(programme: Programme): ProgrammeIndex {
   let index = indexes.get(programme);
   if (!index) {
-    index = { byId: new Map(), byTheme: new Map(), byAlias: new Map(), milestones: [] };
+    index = { exact: new Map(), byId: new Map(), byTheme: new Map(), byAlias: new Map(), milestones: [] };
     for (const m of programme.milestones) {
+      if (!index.exact.has(m.id)) index.exact.set(m.id, m);
       add(index.byId, normaliseQuery(m.id), m);
       for (const t of m.themes) add(index.byTheme, normaliseQuery(t), m);
       for (const a of m.aliases) add(index.byAlias, normaliseQuery(a), m);
@@ -128,7 +131,8 @@ export function nearestTerms(term: string, candidates: string[], limit = 3, allo
 export function searchMilestones(programme: Programme, query: string): SearchResult {
   const raw = query.trim().toLowerCase();
   const hyphened = raw.replace(/\s+/g, '-');
-  const exact = programme.milestones.find((m) => m.id === raw || m.id === hyphened);
+  const { exact: ids } = indexOf(programme);
+  const exact = ids.get(raw) ?? ids.get(hyphened);
   if (exact) return { kind: 'id', milestone: exact };
 
   const term = normaliseQuery(query);

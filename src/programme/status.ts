@@ -1,7 +1,7 @@
 // Where a milestone stands at an instant. Revisions (the file's, then local re-baselines) replace the
 // stated deadline for status; the stated phrase is always kept for display.
 import type { DateTime } from 'luxon';
-import { dayIn, endOfSpan, type DatedPhrase } from './model.js';
+import { dayIn, endOfSpan, epochDay, type DatedPhrase } from './model.js';
 
 export type Status = 'done' | 'overdue' | 'due-soon' | 'upcoming';
 
@@ -49,5 +49,5 @@ const DAY_MS = 86_400_000;
 /** Whole calendar days from `now` to the deadline day, in the programme's zone (negative when overdue). */
 export function daysLeft(deadline: DateTime, now: DateTime, zone: string): number {
   // Calendar days between two ISO days: UTC midnights are whole days apart, whatever the zone's clocks did.
-  return Math.round((Date.parse(dayIn(deadline, zone)) - Date.parse(dayIn(now, zone))) / 86_400_000);
+  return Math.round(epochDay(dayIn(deadline, zone)) - epochDay(dayIn(now, zone)));
 }
