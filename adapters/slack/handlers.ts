@@ -113,8 +113,17 @@ export const ANSWER_IN_ACK_MS = 1_500;
 /** An answer ready later than this after the command arrived is not put in the ack. */
 const LATE_ACK_MS = 2_500;
 
-/** The work's result if it settles within `ms`, else undefined (the work goes on). A failure is thrown. */
+const NOT_YET = Symbol('not yet');
+
+/**
+ * The work's result if it settles within `ms`, else undefined (the work goes on). A failure is thrown. An answer
+ * from state already in memory settles before the event loop turns, and needs no timer set and cleared.
+ */
 async function settledWithin<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
+  let turn: NodeJS.Immediate | undefined;
+  const first = await Promise.race([work, new Promise<typeof NOT_YET>((resolve) => (turn = setImmediate(resolve, NOT_YET)))]);
+  clearImmediate(turn);
+  if (first !== NOT_YET) return first;
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
   try {
