@@ -10,7 +10,10 @@ export interface Clock {
 
 /** Tracking state. Implementations must make `update` safe across processes sharing one store. */
 export interface Store {
-  /** The latest saved state. Called on every query; do not cache across calls. */
+  /**
+   * The saved state, for a query. Called on every query. It may be up to a fraction of a second behind another
+   * process's change (the file store looks at its file at most every RECHECK_MS), never behind this process's.
+   */
   read(): Promise<State>;
   /**
    * Runs `change` on the latest state under an exclusive lock and saves the result atomically. If `change`

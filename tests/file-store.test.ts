@@ -6,9 +6,9 @@ import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, r
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fileStore, type StoreFs } from '../adapters/store/file-store.js';
+import { fileStore, RECHECK_MS, type StoreFs } from '../adapters/store/file-store.js';
 import { openStore } from '../adapters/store/open.js';
-import { StoreUnavailable } from '../src/ports.js';
+import { StoreUnavailable, type Store } from '../src/ports.js';
 import { emptyState, STATE_VERSION, stateSchema } from '../src/tracking/state.js';
 import { renderPlain } from '../src/replies/plain.js';
 import { defaultProgramme, testBot } from './helpers.js';
@@ -99,7 +99,8 @@ describe('file store', () => {
 
   it('sees writes by another store on the same file, and drops a change that threw half-way', async () => {
     const path = join(fresh(), 'reform.json');
-    const a = fileStore(path);
+    // Every query looks at the file (the recheck time is tested below).
+    const a = fileStore(path, { recheckMs: 0 });
     const b = fileStore(path);
     await a.update((s) => void (s.items['x'] = { notes: [{ at: 't', by: 'a', text: 'from a' }], revisions: [] }));
     expect((await a.read()).items['x']?.notes).toHaveLength(1);
@@ -123,6 +124,26 @@ describe('file store', () => {
     await bot.say('assign nope @alice');
     await bot.say('status');
     expect(readdirSync(dir).filter((f) => f === 'reform.json')).toEqual([]);
+  });
+
+  it('answers queries from the state it last confirmed for recheckMs, while changes always build on the file', async () => {
+    const path = join(fresh(), 'reform.json');
+    const texts = async (store: Store) => (await store.read()).items['x']?.notes.map((n) => n.text);
+    const a = fileStore(path, { recheckMs: 60_000 });
+    const b = fileStore(path);
+    await a.update((s) => void (s.items['x'] = { notes: [{ at: 't', by: 'a', text: 'from a' }], revisions: [] }));
+    await b.update((s) => void s.items['x']!.notes.push({ at: 't', by: 'b', text: 'from b' }));
+    // Within its recheck time a query does not look at the file: another process's change is not seen yet...
+    expect(await texts(a)).toEqual(['from a']);
+    // ...but a change reads the file under the lock, so it keeps b's note, and this process's own change is seen at once.
+    await a.update((s) => void s.items['x']!.notes.push({ at: 't', by: 'a', text: 'after' }));
+    expect(await texts(a)).toEqual(['from a', 'from b', 'after']);
+    // With the default recheck time, another process's change is seen once that time has passed.
+    const c = fileStore(path);
+    expect(await texts(c)).toEqual(['from a', 'from b', 'after']);
+    await b.update((s) => void s.items['x']!.notes.push({ at: 't', by: 'b', text: 'late' }));
+    await new Promise((r) => setTimeout(r, RECHECK_MS + 20));
+    expect(await texts(c)).toEqual(['from a', 'from b', 'after', 'late']);
   });
 
   it('refuses a corrupt store with the file and the problem, and never overwrites it', async () => {

@@ -3,6 +3,7 @@
 // the change and writes it atomically (temp file, fsync, rename, fsync of the folder). A file that cannot be
 // read or understood is refused and never overwritten.
 import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { lstatSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import * as nodeFs from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -44,6 +45,8 @@ interface Cached {
  */
 class DurableJsonFile implements Adapter<State> {
   private cached: Cached | undefined;
+  /** When (performance.now()) the kept state was last found to be the file's. */
+  private confirmedAt = -Infinity;
   /** Set by the store just before write(), so the text is not serialised twice. */
   nextText: string | undefined;
 
@@ -74,16 +77,25 @@ class DurableJsonFile implements Adapter<State> {
     this.cached = undefined;
   }
 
-  async read(): Promise<State | null> {
+  /**
+   * The saved state. `recheckMs` > 0 (queries): the kept state, without looking at the file, if it was found to be
+   * the file's that recently. 0 (updates, under the lock): always the file as it is now.
+   */
+  async read(recheckMs = 0): Promise<State | null> {
+    if (recheckMs > 0 && this.cached && performance.now() - this.confirmedAt < recheckMs) return this.cached.state;
+    const checking = performance.now();
     const version = await this.version();
     if (version === undefined) {
       this.cached = undefined;
       return null;
     }
-    if (this.cached?.version === version) return this.cached.state;
-    const state = await this.readFresh();
-    if (state) this.cached = { version, state, text: JSON.stringify(state, null, 1) };
-    return state;
+    if (this.cached?.version !== version) {
+      const state = await this.readFresh();
+      if (!state) return state;
+      this.cached = { version, state, text: JSON.stringify(state, null, 1) };
+    }
+    this.confirmedAt = checking;
+    return this.cached.state;
   }
 
   private async readFresh(): Promise<State | null> {
@@ -161,8 +173,12 @@ class DurableJsonFile implements Adapter<State> {
       } finally {
         await folder.close();
       }
+      const checking = performance.now();
       const version = await this.version();
-      if (version) this.cached = { version, state: data, text };
+      if (version) {
+        this.cached = { version, state: data, text };
+        this.confirmedAt = checking;
+      }
     } catch (error) {
       await this.fs.rm(tmp, { force: true }).catch(() => undefined);
       throw fsProblem(this.path, 'write', error);
@@ -174,6 +190,12 @@ export interface FileStoreOptions {
   logger?: Logger;
   /** How long to wait for another process's lock before giving up, in milliseconds. */
   lockWaitMs?: number;
+  /**
+   * How long a query may use the state last found to be the file's without looking at the file again (one
+   * system call), in milliseconds. A change made by this process is seen at once; one made by another process
+   * within this time. Changes always read the file under the lock.
+   */
+  recheckMs?: number;
   fs?: StoreFs;
 }
 
@@ -203,6 +225,9 @@ function followLink(path: string): string {
   }
 }
 
+/** A tenth of a second: too short for a person to notice, long enough that a busy bot rarely looks at the file. */
+export const RECHECK_MS = 100;
+
 export function fileStore(given: string, options: FileStoreOptions = {}): Store {
   const fs = options.fs ?? nodeFs;
   const path = followLink(given);
@@ -211,6 +236,7 @@ export function fileStore(given: string, options: FileStoreOptions = {}): Store 
   // Updates in this process go one at a time; the lock file orders them against other processes.
   let queue: Promise<unknown> = Promise.resolve();
   const wait = options.lockWaitMs ?? 15_000;
+  const recheckMs = options.recheckMs ?? RECHECK_MS;
 
   async function locked<T>(run: (lock: { compromised: boolean }) => Promise<T>): Promise<T> {
     try {
@@ -254,7 +280,7 @@ export function fileStore(given: string, options: FileStoreOptions = {}): Store 
 
   return {
     async read() {
-      return (await file.read()) ?? emptyState();
+      return (await file.read(recheckMs)) ?? emptyState();
     },
     update(change) {
       const run = queue.then(() =>
