@@ -89,14 +89,12 @@ export function dayIn(instant: DateTime, zone: string): string {
   if (known?.zone === zone) return known.day;
   const ms = instant.toMillis();
   const recent = recentDays.get(zone);
-  let day: string;
-  if (recent && ms >= recent.from && ms < recent.to) day = recent.day;
-  else {
-    const start = instant.setZone(zone).startOf('day');
-    day = start.toISODate() ?? instant.toISODate() ?? '';
-    // The next day's own start: where a clock change skips midnight, a day starts at 01:00, the next at 00:00.
-    if (start.isValid) recentDays.set(zone, { day, from: start.toMillis(), to: start.plus({ days: 1 }).startOf('day').toMillis() });
-  }
+  // A clock's instants are new each time and fall on the recent day: not worth remembering one by one.
+  if (recent && ms >= recent.from && ms < recent.to) return recent.day;
+  const start = instant.setZone(zone).startOf('day');
+  const day = start.toISODate() ?? instant.toISODate() ?? '';
+  // The next day's own start: where a clock change skips midnight, a day starts at 01:00, the next at 00:00.
+  if (start.isValid) recentDays.set(zone, { day, from: start.toMillis(), to: start.plus({ days: 1 }).startOf('day').toMillis() });
   dayCache.set(instant, { zone, day });
   return day;
 }

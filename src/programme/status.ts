@@ -21,18 +21,22 @@ export interface Deadlined {
 }
 
 /** The deadline that drives status and reminders: the latest revision, else the stated one. */
-export function effectiveDue(item: Deadlined): DatedPhrase | undefined {
+export function effectiveDue(item: Pick<Deadlined, 'due' | 'revisions'>): DatedPhrase | undefined {
   return item.revisions.at(-1) ?? item.due;
 }
 
-export function deadlineOf(item: Deadlined, zone: string): DateTime | undefined {
+export function deadlineOf(item: Pick<Deadlined, 'due' | 'revisions'>, zone: string): DateTime | undefined {
   const due = effectiveDue(item);
   return due ? endOfSpan(due.span, zone) : undefined;
 }
 
 export function statusAt(item: Deadlined, now: DateTime, zone: string, dueSoonDays: number): Status {
-  if (item.done) return 'done';
-  const deadline = deadlineOf(item, zone);
+  return statusOf(item.done, item.done ? undefined : deadlineOf(item, zone), now, zone, dueSoonDays);
+}
+
+/** statusAt, for a caller that has the deadline already. */
+export function statusOf(done: boolean, deadline: DateTime | undefined, now: DateTime, zone: string, dueSoonDays: number): Status {
+  if (done) return 'done';
   if (!deadline) return 'upcoming';
   if (now > deadline) return 'overdue';
   // Due soon from the day with `dueSoonDays` days left, as replies count them ("28 days left", the 28-day

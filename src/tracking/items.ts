@@ -2,7 +2,7 @@
 // tracking state merged in. Commands, the scheduler and the digest all read items through here.
 import type { DateTime } from 'luxon';
 import { endOfSpan, formatDay, startOfSpan, type DatedPhrase, type Milestone, type Programme } from '../programme/model.js';
-import { deadlineOf, statusAt, type Status } from '../programme/status.js';
+import { deadlineOf, statusOf, type Status } from '../programme/status.js';
 import { itemState, type ActionRecord, type ItemState, type Note, type Owner, type Rag, type State } from './state.js';
 
 export interface Item {
@@ -49,20 +49,22 @@ export function milestoneItem(programme: Programme, state: State, m: Milestone, 
   const completedInFile =
     m.completed !== undefined && !s.reopened && completedBy(m.completed, programme.timezone, now);
   const done = s.done !== undefined || completedInFile;
-  const base = { due: m.due, revisions, done };
+  const deadline = deadlineOf({ due: m.due, revisions }, programme.timezone);
   return {
     kind: 'milestone',
     id: m.id,
     title: m.title,
     milestoneId: m.id,
-    ...base,
+    due: m.due,
+    revisions,
+    done,
     doneText: s.done ? formatDay(s.done.at.slice(0, 10), programme.timezone) : completedInFile ? m.completed?.phrase : undefined,
     doneNote: s.done ? s.done.note : completedInFile ? m.completed?.note : undefined,
     owner: s.owner,
     rag: s.rag,
     latestNote: s.notes.at(-1),
-    status: statusAt(base, now, programme.timezone, programme.dueSoonDays),
-    deadline: deadlineOf(base, programme.timezone),
+    status: statusOf(done, deadline, now, programme.timezone, programme.dueSoonDays),
+    deadline,
     milestone: m,
     state: s,
   };
@@ -70,20 +72,23 @@ export function milestoneItem(programme: Programme, state: State, m: Milestone, 
 
 export function actionItem(programme: Programme, state: State, a: ActionRecord, now: DateTime): Item {
   const s = itemState(state, a.id);
-  const base = { due: a.due, revisions: s.revisions, done: s.done !== undefined };
+  const done = s.done !== undefined;
+  const deadline = deadlineOf({ due: a.due, revisions: s.revisions }, programme.timezone);
   return {
     kind: 'action',
     id: a.id,
     title: a.title,
     milestoneId: a.milestoneId,
-    ...base,
+    due: a.due,
+    revisions: s.revisions,
+    done,
     doneText: s.done ? formatDay(s.done.at.slice(0, 10), programme.timezone) : undefined,
     doneNote: s.done?.note,
     owner: s.owner,
     rag: s.rag,
     latestNote: s.notes.at(-1),
-    status: statusAt(base, now, programme.timezone, programme.dueSoonDays),
-    deadline: deadlineOf(base, programme.timezone),
+    status: statusOf(done, deadline, now, programme.timezone, programme.dueSoonDays),
+    deadline,
     action: a,
     state: s,
   };
