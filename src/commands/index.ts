@@ -16,7 +16,7 @@ import { subscribe, subscriptions, unsubscribe } from './subscribe.js';
 import { next } from './next.js';
 import { overdue } from './overdue.js';
 import { status } from './status.js';
-import { textAfter, tokenize } from './tokenize.js';
+import { tokenize, tokenizeWithEnds } from './tokenize.js';
 import type { Command, Context } from './types.js';
 
 export const COMMANDS: readonly Command[] = [status, next, overdue, mine, owned, assign, unassign, rag, note, done, reopen, action, revise, history, snooze, unsnooze, digest, subscribe, unsubscribe, subscriptions];
@@ -47,11 +47,11 @@ export interface ParsedCommand {
 /** The command a text names, or undefined for empty and unknown text. */
 export function parseCommand(text: string): ParsedCommand | undefined {
   const body = commandText(text);
-  const words = tokenize(body);
+  const words = tokenizeWithEnds(body);
   const verb = words[0];
   if (verb === undefined) return undefined;
-  const command = findCommand(verb);
-  return command ? { command, args: words.slice(1), rest: textAfter(body, 1) } : undefined;
+  const command = findCommand(verb.value);
+  return command ? { command, args: words.slice(1).map((w) => w.value), rest: body.slice(verb.end).trim() } : undefined;
 }
 
 /**
