@@ -2,7 +2,7 @@
 // in time (Slack allows 3 seconds) and through respond() after the ack when it is not; the other handlers ack
 // first, then answer through respond(), say() or views.publish.
 import { performance } from 'node:perf_hooks';
-import type { App, BlockAction, CodedError, RespondFn, types } from '@slack/bolt';
+import type { AckFn, App, BlockAction, CodedError, RespondArguments, RespondFn, types } from '@slack/bolt';
 import { APOLOGY, type Bot } from '../../src/bot.js';
 import { splitShare } from '../../src/commands/index.js';
 import type { Incoming } from '../../src/commands/types.js';
@@ -133,6 +133,22 @@ async function settledWithin<T>(work: Promise<T>, ms: number): Promise<T | undef
   }
 }
 
+/** An ack that acks once. A failed ack (Bolt already answered a stalled request) is logged; the answer then goes on. */
+function acksOnce(ack: AckFn<string | RespondArguments>, logger: Logger): (message?: string | RespondArguments) => Promise<boolean> {
+  let acked = false;
+  return async (message) => {
+    if (acked) return false;
+    acked = true;
+    try {
+      await ack(message);
+      return true;
+    } catch (error) {
+      logger.warn('slack ack failed; answering at the response_url', { error: String(error) });
+      return false;
+    }
+  };
+}
+
 export interface HandlerOptions {
   /** Waits between reply retries; tests pass one that records instead of sleeping. */
   sleep?: Sleep;
@@ -150,19 +166,7 @@ export function registerHandlers(app: App, bot: Bot, logger: Logger, opts: Handl
   };
   app.command('/reform', async ({ command, ack, respond }) => {
     const started = performance.now();
-    let acked = false;
-    /** Acks once. A failed ack (Bolt already answered a stalled request) is logged; the answer then goes on. */
-    const ackOnce = async (message?: Parameters<typeof ack>[0]): Promise<boolean> => {
-      if (acked) return false;
-      acked = true;
-      try {
-        await ack(message);
-        return true;
-      } catch (error) {
-        logger.warn('slack ack failed; answering at the response_url', { error: String(error) });
-        return false;
-      }
-    };
+    const ackOnce = acksOnce(ack, logger);
     try {
       const raw = coreText(command.text ?? '');
       const plan = visibility((typeof raw === 'string' ? raw : await raw).trim());
