@@ -120,8 +120,8 @@ describe('Block Kit rendering', () => {
     expect(help).not.toContain('/reform /reform');
     const none = JSON.stringify(renderSlack(await said('status zebra')));
     expect(none).toContain('Try `/reform status` for the whole programme, or `/reform next` for the next deadlines.');
-    // The plain fallback and the other platforms show the command alone.
-    expect(renderSlack(await said('status phase-1-end'))[0]!.text).toContain('nobody yet (assign phase-1-end @name)');
+    // The text fallback (all a screen reader reads) says the same, the slash command included.
+    expect(renderSlack(await said('status phase-1-end'))[0]!.text).toContain('nobody yet (`/reform assign phase-1-end @name`)');
   });
 
   it('shows status emoji, RAG, ids in code, and buttons carrying their command', () => {
@@ -130,7 +130,28 @@ describe('Block Kit rendering', () => {
     const json = JSON.stringify(m!.blocks);
     expect(json).toContain(':red_circle: `a-1` *Title of a-1* · _overdue_ :large_red_square:');
     expect(m!.blocks.at(-1)).toEqual({ type: 'actions', elements: [{ type: 'button', action_id: 'reform_cmd_0', text: { type: 'plain_text', text: 'Mark done', emoji: true }, value: 'done a-1' }] });
-    expect(m!.text).toContain('[Mark done: done a-1]');
+    expect(m!.text).toContain('[Mark done]');
+  });
+
+  it('makes the text fallback from the blocks, in order, escaped as they are: the header, every section, footnotes and buttons', () => {
+    const r: Reply = {
+      ...reply('answer', 'Due soon <!channel> & co', [{ title: 'Late', items: [item('a-1', 'fine')] }], [['As at today']]),
+      buttons: [{ label: 'Snooze <a> week', command: 'snooze a-1' }],
+    };
+    const [m] = renderSlack(r);
+    const lines = m!.text.split('\n');
+    expect(lines[0]).toBe('Due soon &lt;!channel&gt; &amp; co');
+    const sections = m!.blocks.flatMap((b) => (b.type === 'section' && b.text ? [b.text.text] : []));
+    expect(sections.length).toBeGreaterThan(1);
+    expect(m!.text).toBe(['Due soon &lt;!channel&gt; &amp; co', ...sections, 'As at today', '[Snooze &lt;a&gt; week]'].join('\n'));
+    // Each part of a split reply has its own part's text.
+    const many = renderSlack(reply('answer', 'Everything', [{ items: Array.from({ length: 120 }, (_, i) => item(`m-${i}`, 'fine')) }]));
+    expect(many.length).toBeGreaterThan(1);
+    for (const part of many) {
+      const own = part.blocks.flatMap((b) => (b.type === 'section' && b.text ? [b.text.text] : []));
+      expect(part.text.startsWith(`Everything (`)).toBe(true);
+      expect(part.text).toContain(own[0]!.slice(0, 40));
+    }
   });
 
   it('splits hundreds of items into at most four messages and says what was left out', () => {

@@ -1,9 +1,8 @@
-// Block Kit rendering of the neutral reply. Every message has a plain-text `text` fallback (notifications,
+// Block Kit rendering of the neutral reply. Every message has a `text` fallback made from its blocks (notifications,
 // screen readers, old clients). A reply too big for one message is split into parts of at most 50 blocks
 // with sections of at most 3,000 characters; past MAX_PARTS it is summarised, so Slack never rejects it.
 import type { types } from '@slack/bolt';
 import type { Reply, ReplyItem, Rich, Section } from '../../src/replies/model.js';
-import { renderPlain } from '../../src/replies/plain.js';
 import { escapeMrkdwn } from './mentions.js';
 import { codeMrkdwn, itemLines, pack, richMrkdwn, safeCut, truncate } from './mrkdwn.js';
 
@@ -92,9 +91,20 @@ export function renderBlocks(reply: Reply): Block[] {
   return blocks;
 }
 
-/** The `text` fallback: the plain rendering, escaped the same way as the blocks. */
-export function fallbackText(reply: Reply): string {
-  return escapeMrkdwn(truncate(renderPlain(reply), LIMITS.fallbackChars)) || 'Reform Bot';
+/**
+ * The `text` fallback, read by screen readers (which do not read blocks) and shown in phone notifications: the
+ * blocks' own text, in order, as Slack builds a fallback itself when a message has none. It says what the blocks
+ * say, commands as `/reform …` included, and is escaped as they are.
+ */
+export function fallbackText(blocks: Block[]): string {
+  const lines: string[] = [];
+  for (const block of blocks) {
+    if (block.type === 'header') lines.push(escapeMrkdwn(block.text.text));
+    else if (block.type === 'section' && block.text) lines.push(block.text.text);
+    else if (block.type === 'context') lines.push(block.elements.map((e) => ('text' in e ? e.text : '')).join(' '));
+    else if (block.type === 'actions') lines.push(block.elements.map((e) => (e.type === 'button' ? `[${escapeMrkdwn(e.text.text)}]` : '')).join('  '));
+  }
+  return truncate(lines.join('\n'), LIMITS.fallbackChars) || 'Reform Bot';
 }
 
 /** A piece of a reply that moves between messages as a whole: a title, a group of lines, or one item node. */
@@ -183,7 +193,7 @@ export function renderSlack(reply: Reply): SlackMessage[] {
   // (a property test holds the two equal). The splitter drops empty sections, so they are dropped here too.
   const shown = reply.sections.every(hasContent) ? reply : { ...reply, sections: reply.sections.filter(hasContent) };
   const whole = renderBlocks(shown);
-  if (whole.length <= BUDGET) return [{ text: fallbackText(shown), blocks: whole }];
+  if (whole.length <= BUDGET) return [{ text: fallbackText(whole), blocks: whole }];
   return splitSlack(reply);
 }
 
@@ -216,7 +226,8 @@ export function splitSlack(reply: Reply): SlackMessage[] {
       footnotes: lastPart ? [...reply.footnotes, ...(hidden.length ? [[notShown(hidden)]] : [])] : [],
       ...(lastPart && reply.buttons ? { buttons: reply.buttons } : {}),
     };
-    return guard({ text: fallbackText(part), blocks: renderBlocks(part) });
+    const blocks = renderBlocks(part);
+    return guard({ text: fallbackText(blocks), blocks });
   });
 }
 
