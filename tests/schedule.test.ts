@@ -9,7 +9,7 @@ import { formatDelivery, tick, type TickReport } from '../src/schedule/tick.js';
 import { startScheduler } from '../adapters/scheduler.js';
 import { isBankHoliday, isWorkingDay } from '../src/schedule/working-days.js';
 import { silentLogger } from '../src/ports.js';
-import { at, programmeFrom, testBot } from './helpers.js';
+import { at, defaultProgramme, programmeFrom, testBot } from './helpers.js';
 
 const FILE = `programme: Test programme
 milestones:
@@ -680,6 +680,18 @@ describe('tick', () => {
     expect(text).toContain('easter-thing/1  Six weeks on [upcoming]');
   });
 
+  it('digest names the unowned milestones already listed in full, in order, and counts them', async () => {
+    const text = await testBot(defaultProgramme(), '2026-11-25T09:00:00Z').say('digest');
+    const listed = /\nListed above \((\d+)\): (.+)\.\n?/.exec(text);
+    expect(listed, text).not.toBeNull();
+    const ids = listed![2]!.split(/, | and /);
+    expect(ids).toHaveLength(Number(listed![1]));
+    expect(ids.length).toBeGreaterThan(2);
+    // Each was shown in full above (with its "nobody yet" owner), in the order they are listed there.
+    const fullAbove = [...text.split('Milestones with no owner')[0]!.matchAll(/^ {2}(\S+) {2}/gm)].map((m) => m[1]!);
+    expect(fullAbove.filter((id) => ids.includes(id))).toEqual(ids);
+  });
+
   it('digest lists overdue, due soon, changes since the last digest and unowned milestones; digest previews it', async () => {
     const h = harness(programme);
     const bot = await subscribe(h.store, programme, '2024-03-01T12:00:00Z', 'digest', 'clerks');
@@ -690,17 +702,22 @@ describe('tick', () => {
     const text = h.chat.log[1]!.text;
     expect(text).toContain('Due in the next 6 weeks (1)');
     expect(text).toContain('easter-thing RAG: none → red (@alice, 6 March 2024, 10:00)');
-    expect(text).toMatch(/Milestones with no owner, overdue or due within 12 weeks \(1\)\neaster-thing Due the Friday after Good Friday · deadline 5 April 2024, 25 days left$/);
+    // Listed in full under "Due in the next 6 weeks", it is named here, not repeated.
+    expect(text).toMatch(/Milestones with no owner, overdue or due within 12 weeks \(1\)\nListed above: easter-thing\.$/);
     expect(text).not.toContain('subscribed');
     bot.setNow('2024-03-12T10:00:00Z');
     expect(await bot.say('digest')).toContain('Changes since the last digest (0)');
     // Past its deadline with nobody named, a milestone stays in that list; once owned, the list says so.
     bot.setNow('2024-04-10T10:00:00Z');
-    expect(await bot.say('digest')).toMatch(/Milestones with no owner, overdue or due within 12 weeks \(1\)\neaster-thing Due the Friday after Good Friday · overdue by 5 days/);
+    expect(await bot.say('digest')).toMatch(/Overdue \(1\)\n {2}easter-thing .*\n[^]*Milestones with no owner, overdue or due within 12 weeks \(1\)\nListed above: easter-thing\.$/);
     await bot.say('assign easter-thing @bob');
     expect(await bot.say('digest')).toContain('Every milestone overdue or due soon has an owner.');
     const early = testBot(programme, '2024-01-01T10:00:00Z');
     expect(await early.say('digest')).toContain('No milestone is overdue or due within 12 weeks.');
+    // Due within 12 weeks but after the 6-week horizon, it is listed nowhere above: it gets a line of its own.
+    const later = await testBot(programme, '2024-01-20T10:00:00Z').say('digest');
+    expect(later).toContain('Due in the next 6 weeks (0)');
+    expect(later).toMatch(/Milestones with no owner, overdue or due within 12 weeks \(1\)\neaster-thing Due the Friday after Good Friday · deadline 5 April 2024, 76 days left$/);
     // With no digest before it, it covers the week to now: the same hour a week ago on London's clocks, in BST too.
     const afterClockChange = await testBot(programme, '2024-04-02T08:00:00Z').say('digest');
     expect(afterClockChange).toContain('changes since 26 March 2024, 09:00');

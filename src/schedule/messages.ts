@@ -63,6 +63,17 @@ export function lastDigestSent(state: State, subscription?: string): DateTime | 
 
 const MAX_CHANGES = 40;
 
+/** "Listed above: `a`, `b` and `c`." */
+function namedAbove(items: Item[]): Rich {
+  const line: Rich = [items.length === 1 ? 'Listed above: ' : `Listed above (${items.length}): `];
+  items.forEach((item, i) => {
+    if (i > 0) line.push(i === items.length - 1 ? ' and ' : ', ');
+    line.push(code(item.id));
+  });
+  line.push('.');
+  return line;
+}
+
 /** The weekly digest: overdue, due in the horizon, changes since `since`, unowned milestones overdue or due soon. */
 export function digestMessage(programme: Programme, state: State, now: DateTime, since: DateTime | undefined, late?: Slot): Reply {
   const zone = programme.timezone;
@@ -75,6 +86,9 @@ export function digestMessage(programme: Programme, state: State, now: DateTime,
   // Overdue ones first: a milestone past its deadline with nobody named is the one a committee most needs to see.
   const dueBy = open.filter((i) => i.kind === 'milestone' && within(i, programme.digest.unowned_weeks));
   const unowned = dueBy.filter((i) => !i.owner).sort(bySoonest);
+  const above = new Set([...overdue, ...dueSoon].map((i) => i.id));
+  const unownedAbove = unowned.filter((i) => above.has(i.id));
+  const unownedLater = unowned.filter((i) => !above.has(i.id));
   // A first digest covers the week before it was due, not before it was sent, so its attempts differ only where
   // something really changed (after a crash between parts, a matching rendering can go on where it stopped).
   // A week on the clock in the programme's zone: across a change to or from summer time, the same hour.
@@ -98,10 +112,11 @@ export function digestMessage(programme: Programme, state: State, now: DateTime,
       },
       {
         title: `Milestones with no owner, overdue or due within ${programme.digest.unowned_weeks} weeks (${unowned.length})`,
-        // One line each: most are listed in full above, and the question here is only who will own them.
-        ...(unowned.length
-          ? { lines: unowned.map((i): Rich => [code(i.id), ` ${i.title} · ${whenText(i, now, zone)}`]) }
-          : { lines: [[dueBy.length ? 'Every milestone overdue or due soon has an owner.' : `No milestone is overdue or due within ${programme.digest.unowned_weeks} weeks.`]] }),
+        // The question here is only who will own them. Those listed in full above are named, not repeated; the rest
+        // (due after the horizon) get a line each.
+        lines: unowned.length
+          ? [...(unownedAbove.length ? [namedAbove(unownedAbove)] : []), ...unownedLater.map((i): Rich => [code(i.id), ` ${i.title} · ${whenText(i, now, zone)}`])]
+          : [[dueBy.length ? 'Every milestone overdue or due soon has an owner.' : `No milestone is overdue or due within ${programme.digest.unowned_weeks} weeks.`]],
       },
     ],
   );
