@@ -13,6 +13,17 @@ const DEFAULT_DB = fileURLToPath(new URL('../data/reform.json', import.meta.url)
 
 const optionalText = z.string().trim().min(1).optional();
 
+/** A value as a settings error quotes it: short, and only if it is text. */
+function quoted(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value) : 'The value';
+}
+
+/** One of a few words, with an error that says which were meant: `"verbose" is not a log level: debug, info, …`. */
+function oneOf<const T extends readonly [string, ...string[]]>(values: T, what: string) {
+  const listed = values.length > 1 ? `${values.slice(0, -1).join(', ')} or ${values.at(-1)}` : values[0];
+  return z.enum(values, { error: (issue) => `${quoted(issue.input)} is not ${what}: ${listed}` });
+}
+
 /** An ISO date-time; one without an offset (`2026-06-01T09:00`) is a time on the programme's clock, not UTC's. */
 export function instantIn(iso: string, zone: string): DateTime {
   return DateTime.fromISO(iso, { zone, setZone: true });
@@ -20,7 +31,7 @@ export function instantIn(iso: string, zone: string): DateTime {
 const isoInstant = z
   .string()
   .trim()
-  .refine((v) => DateTime.fromISO(v, { setZone: true }).isValid, 'an ISO 8601 date-time such as 2024-03-28T09:00:00Z');
+  .refine((v) => DateTime.fromISO(v, { setZone: true }).isValid, { error: (issue) => `${quoted(issue.input)} is not a date-time: ISO 8601, such as 2024-03-28T09:00:00Z` });
 
 /** A console user's name (REFORM_USER, `reform ask --user`): one word, with no platform prefix or @. */
 export const CONSOLE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -40,23 +51,32 @@ const identities = optionalText.superRefine((value, ctx) => {
 const envSchema = z.object({
   REFORM_MILESTONES: z.string().trim().min(1).default(DEFAULT_MILESTONES),
   REFORM_DB: z.string().trim().min(1).default(DEFAULT_DB),
-  REFORM_TZ: z.string().trim().refine((v) => IANAZone.isValidZone(v), 'an IANA time zone such as Europe/London').default('Europe/London'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  REFORM_TZ: z
+    .string()
+    .trim()
+    .refine((v) => IANAZone.isValidZone(v), { error: (issue) => `${quoted(issue.input)} is not a time zone: an IANA name such as Europe/London` })
+    .default('Europe/London'),
+  PORT: z
+    .string()
+    .trim()
+    .refine((v) => /^\d{1,5}$/.test(v) && Number(v) <= 65535, { error: (issue) => `${quoted(issue.input)} is not a port: a whole number from 0 to 65535, such as 3000` })
+    .transform(Number)
+    .default(3000),
   HOST: z.string().trim().min(1).default('0.0.0.0'),
   REFORM_NOW: isoInstant.optional(),
   REFORM_EDITORS: identities,
   // The console user's identity is console:<name>: one word, so it can be listed in REFORM_EDITORS and typed as @name.
   REFORM_USER: optionalText.refine((v) => v === undefined || CONSOLE_NAME.test(v), 'one word, such as jane.smith, without @ (it is the console user\'s identity, console:<name>)'),
-  REFORM_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  REFORM_LOG_LEVEL: oneOf(['debug', 'info', 'warn', 'error', 'silent'], 'a log level').default('info'),
   SLACK_BOT_TOKEN: optionalText,
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_APP_TOKEN: optionalText,
-  SLACK_API_URL: z.url().optional(),
+  SLACK_API_URL: z.url({ error: (issue) => `${quoted(issue.input)} is not a URL: the Web API's address, such as https://slack.com/api/` }).optional(),
   MicrosoftAppId: optionalText,
   MicrosoftAppPassword: optionalText,
-  MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
+  MicrosoftAppType: oneOf(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], 'an app type').optional(),
   MicrosoftAppTenantId: optionalText,
-  TEAMS_DEV_NO_AUTH: z.enum(['0', '1']).optional(),
+  TEAMS_DEV_NO_AUTH: oneOf(['0', '1'], 'a switch').optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

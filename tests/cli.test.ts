@@ -294,6 +294,31 @@ describe('reform CLI', () => {
     expect(() => readConfig({ REFORM_EDITORS: ' , ' }, 'x')).toThrow('REFORM_EDITORS: names nobody');
   });
 
+  it('a wrong setting is quoted back with what it should be, not in the validator\'s words', () => {
+    const problem = (env: Record<string, string>) => {
+      try {
+        readConfig(env, 'x');
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        return (error as Error).message;
+      }
+      return 'accepted';
+    };
+    expect(problem({ PORT: 'abc' })).toBe('Configuration error:\n  PORT: "abc" is not a port: a whole number from 0 to 65535, such as 3000');
+    expect(problem({ PORT: '70000' })).toContain('PORT: "70000" is not a port');
+    expect(readConfig({ PORT: ' 8080 ' }, 'x').port).toBe(8080);
+    expect(readConfig({}, 'x').port).toBe(3000);
+    expect(problem({ REFORM_LOG_LEVEL: 'verbose' })).toContain('REFORM_LOG_LEVEL: "verbose" is not a log level: debug, info, warn, error or silent');
+    expect(problem({ MicrosoftAppType: 'Single' })).toContain('MicrosoftAppType: "Single" is not an app type: MultiTenant, SingleTenant or UserAssignedMSI');
+    expect(problem({ TEAMS_DEV_NO_AUTH: 'yes' })).toContain('TEAMS_DEV_NO_AUTH: "yes" is not a switch: 0 or 1');
+    expect(problem({ SLACK_API_URL: 'nope' })).toContain('SLACK_API_URL: "nope" is not a URL');
+    expect(problem({ REFORM_TZ: 'Mars/Base' })).toContain('REFORM_TZ: "Mars/Base" is not a time zone: an IANA name such as Europe/London');
+    expect(problem({ REFORM_NOW: 'yesterday' })).toContain('REFORM_NOW: "yesterday" is not a date-time');
+    // Several at once are listed together, one a line.
+    expect(problem({ PORT: 'x', REFORM_LOG_LEVEL: 'loud' }).split('\n')).toHaveLength(3);
+    for (const message of [problem({ PORT: 'abc' }), problem({ REFORM_LOG_LEVEL: 'verbose' })]) expect(message).not.toMatch(/Invalid|expected|received/);
+  });
+
   it('a port already in use, or a HOST not of this machine, stops start-up with one line naming the setting', async () => {
     const taken = createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
