@@ -146,6 +146,40 @@ describe('file store', () => {
     expect(await texts(c)).toEqual(['from a', 'from b', 'after', 'late']);
   });
 
+  it("a query still reading the file when this process's change lands does not hide that change", async () => {
+    const path = join(fresh(), 'reform.json');
+    const texts = async (store: Store) => (await store.read()).items['x']?.notes.map((n) => n.text);
+    // The next readFile waits at the gate after reading: a slow disk, as a query meets it.
+    let gate: Promise<void> | undefined;
+    let atGate = false;
+    const slow = { ...fsp, readFile: async (...args: Parameters<typeof fsp.readFile>) => {
+      const text = await fsp.readFile(...args);
+      const held = gate;
+      gate = undefined;
+      if (held) {
+        atGate = true;
+        await held;
+      }
+      return text;
+    } } as StoreFs;
+    const a = fileStore(path, { fs: slow });
+    const b = fileStore(path);
+    await a.update((s) => void (s.items['x'] = { notes: [{ at: 't', by: 'a', text: 'one' }], revisions: [] }));
+    await b.update((s) => void s.items['x']!.notes.push({ at: 't', by: 'b', text: 'two' }));
+    // Past the recheck time, a's next query looks at the file, finds b's write and reads it.
+    await new Promise((r) => setTimeout(r, RECHECK_MS + 20));
+    let open!: () => void;
+    gate = new Promise<void>((r) => (open = r));
+    const query = texts(a);
+    for (let i = 0; i < 200 && !atGate; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(atGate).toBe(true);
+    await a.update((s) => void s.items['x']!.notes.push({ at: 't', by: 'a', text: 'three' }));
+    open();
+    // The query began before the change, so it may answer without it; the next one, at once, has it.
+    expect(await query).toEqual(['one', 'two']);
+    expect(await texts(a)).toEqual(['one', 'two', 'three']);
+  });
+
   it('refuses a corrupt store with the file and the problem, and never overwrites it', async () => {
     const dir = fresh();
     const path = join(dir, 'reform.json');

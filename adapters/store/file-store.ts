@@ -47,6 +47,11 @@ class DurableJsonFile implements Adapter<State> {
   private cached: Cached | undefined;
   /** When (performance.now()) the kept state was last found to be the file's. */
   private confirmedAt = -Infinity;
+  /**
+   * Counts this process's writes and forgets. A read that saw it change while it looked at the file keeps what it
+   * found to itself: the kept state is newer.
+   */
+  private generation = 0;
   /** Set by the store just before write(), so the text is not serialised twice. */
   nextText: string | undefined;
 
@@ -75,6 +80,7 @@ class DurableJsonFile implements Adapter<State> {
   /** Forget the kept state (a change threw half-way through, or a write failed). */
   forget(): void {
     this.cached = undefined;
+    this.generation++;
   }
 
   /**
@@ -84,18 +90,22 @@ class DurableJsonFile implements Adapter<State> {
   async read(recheckMs = 0): Promise<State | null> {
     if (recheckMs > 0 && this.cached && performance.now() - this.confirmedAt < recheckMs) return this.cached.state;
     const checking = performance.now();
+    const generation = this.generation;
     const version = await this.version();
+    const unchanged = generation === this.generation;
     if (version === undefined) {
-      this.cached = undefined;
+      if (unchanged) this.cached = undefined;
       return null;
     }
-    if (this.cached?.version !== version) {
-      const state = await this.readFresh();
-      if (!state) return state;
-      this.cached = { version, state, text: JSON.stringify(state, null, 1) };
+    if (this.cached?.version === version) {
+      if (unchanged) this.confirmedAt = checking;
+      return this.cached.state;
     }
+    const state = await this.readFresh();
+    if (!state || generation !== this.generation) return state;
+    this.cached = { version, state, text: JSON.stringify(state, null, 1) };
     this.confirmedAt = checking;
-    return this.cached.state;
+    return state;
   }
 
   private async readFresh(): Promise<State | null> {
@@ -153,6 +163,7 @@ class DurableJsonFile implements Adapter<State> {
     const text = this.nextText ?? JSON.stringify(data, null, 1);
     this.nextText = undefined;
     this.cached = undefined;
+    this.generation++;
     try {
       const { mode, gid } = await this.access();
       const file = await this.fs.open(tmp, 'wx', mode);
@@ -175,6 +186,7 @@ class DurableJsonFile implements Adapter<State> {
       }
       const checking = performance.now();
       const version = await this.version();
+      this.generation++;
       if (version) {
         this.cached = { version, state: data, text };
         this.confirmedAt = checking;
