@@ -682,7 +682,7 @@ describe('tick', () => {
 
   it('digest names the unowned milestones already listed in full, in order, and counts them', async () => {
     const text = await testBot(defaultProgramme(), '2026-11-25T09:00:00Z').say('digest');
-    const listed = /\nListed above \((\d+)\): (.+)\.\n?/.exec(text);
+    const listed = /\nOverdue or due in the next 6 weeks \((\d+)\): (.+)\.\n?/.exec(text);
     expect(listed, text).not.toBeNull();
     const ids = listed![2]!.split(/, | and /);
     expect(ids).toHaveLength(Number(listed![1]));
@@ -703,13 +703,13 @@ describe('tick', () => {
     expect(text).toContain('Due in the next 6 weeks (1)');
     expect(text).toContain('easter-thing RAG: none → red (@alice, 6 March 2024, 10:00)');
     // Listed in full under "Due in the next 6 weeks", it is named here, not repeated.
-    expect(text).toMatch(/Milestones with no owner, overdue or due within 12 weeks \(1\)\nListed above: easter-thing\.$/);
+    expect(text).toMatch(/Milestones with no owner, overdue or due within 12 weeks \(1\)\nOverdue or due in the next 6 weeks: easter-thing\.$/);
     expect(text).not.toContain('subscribed');
     bot.setNow('2024-03-12T10:00:00Z');
     expect(await bot.say('digest')).toContain('Changes since the last digest (0)');
     // Past its deadline with nobody named, a milestone stays in that list; once owned, the list says so.
     bot.setNow('2024-04-10T10:00:00Z');
-    expect(await bot.say('digest')).toMatch(/Overdue \(1\)\n {2}easter-thing .*\n[^]*Milestones with no owner, overdue or due within 12 weeks \(1\)\nListed above: easter-thing\.$/);
+    expect(await bot.say('digest')).toMatch(/Overdue \(1\)\n {2}easter-thing .*\n[^]*Milestones with no owner, overdue or due within 12 weeks \(1\)\nOverdue or due in the next 6 weeks: easter-thing\.$/);
     await bot.say('assign easter-thing @bob');
     expect(await bot.say('digest')).toContain('Every milestone overdue or due soon has an owner.');
     const early = testBot(programme, '2024-01-01T10:00:00Z');

@@ -63,9 +63,13 @@ export function lastDigestSent(state: State, subscription?: string): DateTime | 
 
 const MAX_CHANGES = 40;
 
-/** "Listed above: `a`, `b` and `c`." */
-function namedAbove(items: Item[]): Rich {
-  const line: Rich = [items.length === 1 ? 'Listed above: ' : `Listed above (${items.length}): `];
+/**
+ * "Overdue or due in the next 6 weeks (3): `a`, `b` and `c`." Named by what they are, not by where: a card cut
+ * to fit a chat's size limit may not show all of them above.
+ */
+function namedAbove(items: Item[], horizonWeeks: number): Rich {
+  const what = `Overdue or due in the next ${horizonWeeks} weeks`;
+  const line: Rich = [items.length === 1 ? `${what}: ` : `${what} (${items.length}): `];
   items.forEach((item, i) => {
     if (i > 0) line.push(i === items.length - 1 ? ' and ' : ', ');
     line.push(code(item.id));
@@ -112,10 +116,10 @@ export function digestMessage(programme: Programme, state: State, now: DateTime,
       },
       {
         title: `Milestones with no owner, overdue or due within ${programme.digest.unowned_weeks} weeks (${unowned.length})`,
-        // The question here is only who will own them. Those listed in full above are named, not repeated; the rest
+        // The question here is only who will own them. Those in the lists above are named, not repeated; the rest
         // (due after the horizon) get a line each.
         lines: unowned.length
-          ? [...(unownedAbove.length ? [namedAbove(unownedAbove)] : []), ...unownedLater.map((i): Rich => [code(i.id), ` ${i.title} · ${whenText(i, now, zone)}`])]
+          ? [...(unownedAbove.length ? [namedAbove(unownedAbove, programme.digest.horizon_weeks)] : []), ...unownedLater.map((i): Rich => [code(i.id), ` ${i.title} · ${whenText(i, now, zone)}`])]
           : [[dueBy.length ? 'Every milestone overdue or due soon has an owner.' : `No milestone is overdue or due within ${programme.digest.unowned_weeks} weeks.`]],
       },
     ],
