@@ -139,6 +139,35 @@ describe('tracking commands', () => {
     expect(Object.keys((await store.read()).actions)).toEqual(['kinship-strategy/1']);
   });
 
+  it('action rename mends a title, keeps the old one in the history, and leaves milestones to the programme file', async () => {
+    const { say, store } = testBot();
+    await say('action add kinship-strategy "Publsh the local ofer" due end of March 2027 owner @carol');
+    const renamed = await say("action rename kinship-strategy/1 'Publish the local kinship offer'");
+    expect(renamed).toBe('Action kinship-strategy/1 renamed\n\nkinship-strategy/1 Publish the local kinship offer\nIt was: Publsh the local ofer');
+    const state = await store.read();
+    expect(state.actions['kinship-strategy/1']?.title).toBe('Publish the local kinship offer');
+    // Nothing else about it changed: its deadline and owner stay.
+    expect(await say('status kinship-strategy/1')).toMatch(/Publish the local kinship offer \[upcoming\]\n.*deadline 31 March 2027[^]*owner: @carol/);
+    expect(await say('history kinship-strategy/1')).toContain('renamed: Publsh the local ofer → Publish the local kinship offer');
+    // The same title again changes nothing; a milestone, a missing title, an unknown id or an open quote are refused.
+    const audited = state.audit.length;
+    expect(await say('action rename kinship-strategy/1 "Publish the local kinship offer"')).toBe('kinship-strategy/1 is already called "Publish the local kinship offer"');
+    expect(await say('action rename kinship-strategy "Another title"')).toMatch(/^kinship-strategy is a milestone: its title comes from the programme file/);
+    expect(await say('action rename kinship-strategy/1')).toMatch(/^Say which action and its new title/);
+    expect(await say('action rename kinship-strategy/7 "x"')).toMatch(/^No milestone or action "kinship-strategy\/7"/);
+    expect(await say('action rename kinship-strategy/1 "Half a title')).toContain("The title's opening quote is never closed");
+    expect((await store.read()).audit).toHaveLength(audited);
+    expect((await store.read()).actions['kinship-strategy/1']?.title).toBe('Publish the local kinship offer');
+  });
+
+  it('action rename follows the editors rule: the owner of the action or its milestone may, others may not', async () => {
+    const { say } = testBot(undefined, undefined, { editors: ['console:editor'] });
+    await say('action add multi-agency-cp "Agree ICB data sharng" owner @olive', 'editor');
+    expect(await say('action rename multi-agency-cp/1 "Agree ICB data sharing"', 'olive')).toContain('renamed');
+    expect(await say('action rename multi-agency-cp/1 "Something else"', 'mallory')).toContain("You can't change multi-agency-cp/1");
+    expect(await say('status multi-agency-cp/1')).toContain('Agree ICB data sharing');
+  });
+
   it('action add creates numbered actions with due and owner, and the same verbs work on them', async () => {
     const { say } = testBot();
     const added = await say('action add kinship-strategy "Refresh local kinship offer" due end of March 2027 owner @carol');

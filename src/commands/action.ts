@@ -1,7 +1,8 @@
 // `action add <milestone-id> "<title>" [due <phrase>] [owner <owner>]`: a local action under a milestone,
-// with its own id (kinship-strategy/1) and the same verbs as milestones.
+// with its own id (kinship-strategy/1) and the same verbs as milestones. `action rename <id> "<title>"` mends a
+// title; the audit keeps the old one.
 import { formatDay } from '../programme/model.js';
-import { code, command, reply } from '../replies/model.js';
+import { code, command, echoed, problem, reply, type Reply } from '../replies/model.js';
 import { ownerName } from '../replies/plain.js';
 import { audit, editItem, stampOf } from '../tracking/changes.js';
 import { parseOwner, readableMentions } from '../tracking/owners.js';
@@ -10,8 +11,8 @@ import type { Owner } from '../tracking/state.js';
 import { typedDue, withDeadline } from './due.js';
 import { unclosedQuote } from './tokenize.js';
 import { usageReply } from './help.js';
-import { isReply, resolveItem } from './resolve.js';
-import type { Command } from './types.js';
+import { changeItem, isReply, resolveItem } from './resolve.js';
+import type { Command, Context } from './types.js';
 
 const MAX_TITLE = 300;
 
@@ -22,6 +23,11 @@ interface ActionArgs {
   owner?: string;
 }
 
+/** A title as typed, in words: single quotes around the whole of it ('Brief members') are quoting, as double quotes are. */
+function titleOf(words: string[]): string {
+  return readableMentions(words.join(' ').trim().replace(/^['\u2018](.+)['\u2019]$/s, '$1').trim());
+}
+
 /** Splits `<milestone> <title...> [due <phrase...>] [owner <owner...>]`; the title may be quoted or not. */
 function parseActionArgs(args: string[]): ActionArgs | undefined {
   const [milestone, ...rest] = args;
@@ -30,8 +36,7 @@ function parseActionArgs(args: string[]): ActionArgs | undefined {
   const ownerAt = rest.findIndex((w, i) => i > 0 && w.toLowerCase() === 'owner');
   const ends = [dueAt, ownerAt, rest.length].filter((i) => i > 0);
   const titleEnd = Math.min(...ends);
-  // Single quotes around the whole title ('Brief members') are quoting, not part of it, as double quotes are.
-  const title = readableMentions(rest.slice(0, titleEnd).join(' ').trim().replace(/^['\u2018](.+)['\u2019]$/s, '$1').trim());
+  const title = titleOf(rest.slice(0, titleEnd));
   const part = (from: number): string | undefined => {
     if (from <= 0) return undefined;
     const stop = Math.min(...[dueAt, ownerAt, rest.length].filter((i) => i > from));
@@ -44,13 +49,15 @@ function parseActionArgs(args: string[]): ActionArgs | undefined {
 export const action: Command = {
   name: 'action',
   aliases: ['actions'],
-  usage: 'action add <milestone-id> "<title>" [due <phrase>] [owner <owner>]',
-  summary: 'add a local action under a milestone (its id is e.g. kinship-strategy/1)',
+  usage: 'action add <milestone-id> "<title>" [due <phrase>] [owner <owner>] | action rename <action-id> "<title>"',
+  summary: 'add a local action under a milestone (its id is e.g. kinship-strategy/1), or mend its title',
   changes: true,
   async run(ctx, args, rest) {
-    if (args[0]?.toLowerCase() !== 'add') return usageReply(action);
+    const verb = args[0]?.toLowerCase();
     // An opening quote never closed swallows the rest ("Title due May 2024" as the title, and no deadline).
-    if (unclosedQuote(rest)) return usageReply(action, 'The title\'s opening quote is never closed: put a quote after the title');
+    if ((verb === 'add' || verb === 'rename') && unclosedQuote(rest)) return usageReply(action, UNCLOSED);
+    if (verb === 'rename') return rename(ctx, args.slice(1));
+    if (verb !== 'add') return usageReply(action);
     const parsed = parseActionArgs(args.slice(1));
     if (!parsed) return usageReply(action);
     if (parsed.title.length > MAX_TITLE) return usageReply(action, `The title is too long (at most ${MAX_TITLE} characters)`);
@@ -97,3 +104,30 @@ export const action: Command = {
     });
   },
 };
+
+const UNCLOSED = 'The title\'s opening quote is never closed: put a quote after the title';
+
+/** `action rename kinship-strategy/1 "Publish the local offer"`: the new title, and the old one in the audit. */
+function rename(ctx: Context, args: string[]): Promise<Reply> | Reply {
+  const [id, ...words] = args;
+  const title = titleOf(words);
+  if (!id || !title) return usageReply(action, 'Say which action and its new title, e.g. action rename kinship-strategy/1 "Publish the local kinship offer"');
+  if (title.length > MAX_TITLE) return usageReply(action, `The title is too long (at most ${MAX_TITLE} characters)`);
+  return changeItem(
+    ctx,
+    id,
+    (state, item) => {
+      const record = state.actions[item.id]!;
+      const was = record.title;
+      record.title = title;
+      audit(state, ctx.message.user, ctx.now, { item: item.id, change: 'renamed', from: was, to: title });
+      return reply('change', `Action ${item.id} renamed`, [{ lines: [[code(item.id), ` ${title}`], [`It was: ${was}`]] }]);
+    },
+    (item) => {
+      if (item.kind !== 'action') {
+        return problem(`${item.id} is a milestone: its title comes from the programme file`, ['Only local actions are renamed here; change a milestone\'s title in the programme file.']);
+      }
+      return item.title === title ? reply('answer', `${item.id} is already called "${echoed(title)}"`) : undefined;
+    },
+  );
+}
