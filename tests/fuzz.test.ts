@@ -28,7 +28,7 @@ function expectNoInternals(shown: string, typed: string): void {
 }
 
 const programme = defaultProgramme();
-const VERBS = [...COMMANDS.flatMap((c) => [c.name, ...(c.aliases ?? [])]), 'help', 'action add', 'actions add', 'action rename', '/reform', 'reform', '@reform', '/reform /reform'];
+const VERBS = [...COMMANDS.flatMap((c) => [c.name, ...(c.aliases ?? [])]), 'help', 'action add', 'actions add', 'action rename', 'action remove', '/reform', 'reform', '@reform', '/reform /reform'];
 const IDS = ['kinship-strategy', 'multi-agency-cp', 'phase-1-end', 'kinship-strategy/1', 'kinship-strategy/2', 'multi-agency-cp/1', 'kinship', 'KINSHIP-STRATEGY', 'kinship-stratgy', 'nope', 'SGO'];
 const CONTROL = ['\u0000', '\u0001', '\u0007', '\u0008', '\u001b[31m', '\u007f', '\r\n', '\r', '\n', '\t', '\u000b', '\f', '\u0085', '\u2028', '\u2029', '\u200b', '\u200d', '\u202e', '\ufeff', '\u00a0'];
 const LONE_SURROGATES = ['\ud800', '\udbff', '\udc00', '\udfff', 'a\ud83d', '\ude00b'];

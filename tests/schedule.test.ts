@@ -752,6 +752,24 @@ describe('tick', () => {
     expect(h.chat.log.filter((m) => m.key.includes('summer-thing/1|before-7')).map((m) => m.to.channel)).toEqual(['dm-console:carol']);
   });
 
+  it('drops a removed action\'s reminder waiting for a retry, and plans it no more', async () => {
+    const h = harness(programme);
+    const bot = testBot(programme, '2024-01-02T12:00:00Z', { store: h.store });
+    await bot.say('action add summer-thing "Brief members" due 15 March 2024 owner @carol');
+    h.chat.failNext({ ok: false, error: 'timeout' }, { ok: false, error: 'timeout' }, { ok: false, error: 'timeout' });
+    expect((await h.run('2024-03-08T09:00:00Z')).pending.map((d) => `${d.channel} ${d.item}`)).toEqual(['dm-console:carol summer-thing/1']);
+    bot.setNow('2024-03-08T09:30:00Z');
+    expect(await bot.say('action remove summer-thing/1 because added twice')).toContain('Action summer-thing/1 removed');
+    const report = await h.run('2024-03-08T10:00:00Z');
+    expect(report.sent.filter((d) => d.item === 'summer-thing/1')).toEqual([]);
+    const entries = Object.values((await h.store.read()).ledger).filter((e) => e.item === 'summer-thing/1');
+    expect(entries.every((e) => e.state === 'superseded')).toBe(true);
+    expect(entries.filter((e) => e.note === 'the item no longer exists').map((e) => e.slot)).toEqual(['before-7@2024-03-15']);
+    // Its next reminder (the day before) is never planned.
+    await h.run('2024-03-14T09:00:00Z');
+    expect(h.chat.log.filter((m) => m.key.includes('summer-thing/1'))).toEqual([]);
+  });
+
   it('sends a reminder still waiting to go to an action\'s old owner to the new owner instead', async () => {
     const h = harness(programme);
     const bot = testBot(programme, '2024-01-02T12:00:00Z', { store: h.store });

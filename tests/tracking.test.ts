@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { orphanedMilestones } from '../src/tracking/orphans.js';
 import { defaultProgramme, programmeFrom, testBot } from './helpers.js';
 
 describe('tracking commands', () => {
@@ -160,12 +161,58 @@ describe('tracking commands', () => {
     expect((await store.read()).actions['kinship-strategy/1']?.title).toBe('Publish the local kinship offer');
   });
 
-  it('action rename follows the editors rule: the owner of the action or its milestone may, others may not', async () => {
+  it('action remove takes an action out of every list, keeps its history, and never gives its id again', async () => {
+    const { say, store } = testBot();
+    await say('action add kinship-strategy "Refresh the offer" due March 2027');
+    await say('action add kinship-strategy "Refresh the offer (again)" due April 2027 owner @bob');
+    const removed = await say('action remove kinship-strategy/2 because it duplicates kinship-strategy/1');
+    expect(removed).toMatch(/^Action kinship-strategy\/2 removed\n\nkinship-strategy\/2 Refresh the offer \(again\)\nBecause: it duplicates kinship-strategy\/1\n/);
+    const state = await store.read();
+    expect(Object.keys(state.actions)).toEqual(['kinship-strategy/1']);
+    expect(state.items['kinship-strategy/2']).toBeUndefined();
+    // Gone from status, next and the owner's list; the one left stays.
+    expect(await say('status kinship-strategy')).not.toContain('kinship-strategy/2');
+    expect(await say('status kinship-strategy')).toContain('kinship-strategy/1');
+    expect(await say('mine', 'bob')).not.toContain('kinship-strategy/2');
+    expect(await say('next 50')).not.toContain('kinship-strategy/2');
+    // Its id names only its history now: a command on it says it was removed, when, by whom and why.
+    expect(await say('done kinship-strategy/2')).toBe(
+      'kinship-strategy/2 was removed\n\n24 November 2026, 10:00, by @alice: Refresh the offer (again) (it duplicates kinship-strategy/1). See history kinship-strategy/2.',
+    );
+    expect(await say('status kinship-strategy/2')).toMatch(/^kinship-strategy\/2 was removed/);
+    expect(await say('history kinship-strategy/2')).toMatch(/^History of kinship-strategy\/2 \(3 changes\)\n\n.*action removed: Refresh the offer \(again\) \(it duplicates kinship-strategy\/1\)\n.*owner: nobody → @bob\n.*action added/);
+    // The next action under the milestone is /3, not /2 again.
+    expect(await say('action add kinship-strategy "Brief members"')).toContain('Action kinship-strategy/3 added');
+    // Without a reason; a milestone, an unknown id, or nothing named, are refused and change nothing.
+    expect(await say('action remove kinship-strategy/3')).toMatch(/^Action kinship-strategy\/3 removed\n\nkinship-strategy\/3 Brief members\nIts reminders stop/);
+    const audited = (await store.read()).audit.length;
+    expect(await say('action remove kinship-strategy')).toMatch(/^kinship-strategy is a milestone: milestones come from the programme file/);
+    expect(await say('action remove kinship-strategy/9')).toMatch(/^No milestone or action "kinship-strategy\/9"/);
+    expect(await say('action remove')).toMatch(/^Say which action/);
+    expect(await say('action remove kinship-strategy/2')).toMatch(/^kinship-strategy\/2 was removed/);
+    expect((await store.read()).audit).toHaveLength(audited);
+    expect(Object.keys((await store.read()).actions)).toEqual(['kinship-strategy/1']);
+  });
+
+  it('a removed action\'s history counts under its milestone, so `reform check` reports no orphan for it', async () => {
+    const { say, store } = testBot();
+    await say('action add kinship-strategy "Brief members"');
+    await say('action remove kinship-strategy/1');
+    const state = await store.read();
+    expect(orphanedMilestones(defaultProgramme(), state)).toEqual([]);
+    // With the milestone gone from the file, its removed action's changes are its history.
+    const without = { ...defaultProgramme(), milestones: defaultProgramme().milestones.filter((m) => m.id !== 'kinship-strategy') };
+    expect(orphanedMilestones(without, state)).toEqual([{ id: 'kinship-strategy', changes: 2 }]);
+  });
+
+  it('action rename and remove follow the editors rule: the owner of the action or its milestone may, others may not', async () => {
     const { say } = testBot(undefined, undefined, { editors: ['console:editor'] });
     await say('action add multi-agency-cp "Agree ICB data sharng" owner @olive', 'editor');
     expect(await say('action rename multi-agency-cp/1 "Agree ICB data sharing"', 'olive')).toContain('renamed');
     expect(await say('action rename multi-agency-cp/1 "Something else"', 'mallory')).toContain("You can't change multi-agency-cp/1");
     expect(await say('status multi-agency-cp/1')).toContain('Agree ICB data sharing');
+    expect(await say('action remove multi-agency-cp/1', 'mallory')).toContain("You can't change multi-agency-cp/1");
+    expect(await say('action remove multi-agency-cp/1', 'olive')).toContain('Action multi-agency-cp/1 removed');
   });
 
   it('action add creates numbered actions with due and owner, and the same verbs work on them', async () => {

@@ -1,13 +1,14 @@
 // `action add <milestone-id> "<title>" [due <phrase>] [owner <owner>]`: a local action under a milestone,
 // with its own id (kinship-strategy/1) and the same verbs as milestones. `action rename <id> "<title>"` mends a
-// title; the audit keeps the old one.
+// title and `action remove <id> [because <reason>]` takes back one added by mistake; the audit keeps both, and an
+// id is never given again.
 import { formatDay } from '../programme/model.js';
 import { code, command, echoed, problem, reply, type Reply } from '../replies/model.js';
 import { ownerName } from '../replies/plain.js';
-import { audit, editItem, stampOf } from '../tracking/changes.js';
+import { ACTION_REMOVED, audit, editItem, stampOf } from '../tracking/changes.js';
 import { parseOwner, readableMentions } from '../tracking/owners.js';
 import { refusal } from '../tracking/permissions.js';
-import type { Owner } from '../tracking/state.js';
+import type { Owner, State } from '../tracking/state.js';
 import { typedDue, withDeadline } from './due.js';
 import { unclosedQuote } from './tokenize.js';
 import { usageReply } from './help.js';
@@ -49,14 +50,15 @@ function parseActionArgs(args: string[]): ActionArgs | undefined {
 export const action: Command = {
   name: 'action',
   aliases: ['actions'],
-  usage: 'action add <milestone-id> "<title>" [due <phrase>] [owner <owner>] | action rename <action-id> "<title>"',
-  summary: 'add a local action under a milestone (its id is e.g. kinship-strategy/1), or mend its title',
+  usage: 'action add <milestone-id> "<title>" [due <phrase>] [owner <owner>] | action rename <action-id> "<title>" | action remove <action-id> [because <reason>]',
+  summary: 'add a local action under a milestone (its id is e.g. kinship-strategy/1), mend its title, or remove one added by mistake',
   changes: true,
   async run(ctx, args, rest) {
     const verb = args[0]?.toLowerCase();
     // An opening quote never closed swallows the rest ("Title due May 2024" as the title, and no deadline).
     if ((verb === 'add' || verb === 'rename') && unclosedQuote(rest)) return usageReply(action, UNCLOSED);
     if (verb === 'rename') return rename(ctx, args.slice(1));
+    if (verb === 'remove') return remove(ctx, args.slice(1));
     if (verb !== 'add') return usageReply(action);
     const parsed = parseActionArgs(args.slice(1));
     if (!parsed) return usageReply(action);
@@ -75,8 +77,7 @@ export const action: Command = {
       if (milestone.kind !== 'milestone') return usageReply(action, 'Actions go under a milestone, not under another action');
       const refused = refusal(ctx, milestone);
       if (refused) return refused;
-      const n = Object.values(state.actions).filter((a) => a.milestoneId === milestone.id).length + 1;
-      const id = `${milestone.id}/${n}`;
+      const id = `${milestone.id}/${nextNumber(state, milestone.id)}`;
       state.actions[id] = {
         id,
         milestoneId: milestone.id,
@@ -129,5 +130,47 @@ function rename(ctx: Context, args: string[]): Promise<Reply> | Reply {
       }
       return item.title === title ? reply('answer', `${item.id} is already called "${echoed(title)}"`) : undefined;
     },
+  );
+}
+
+/**
+ * The next number under a milestone: one past any it has had, removed ones included (the audit remembers them), so
+ * a history or a message that names an id always means one action.
+ */
+function nextNumber(state: State, milestoneId: string): number {
+  const prefix = `${milestoneId}/`;
+  let last = 0;
+  const see = (id: string) => {
+    if (!id.startsWith(prefix)) return;
+    const n = Number(id.slice(prefix.length));
+    if (Number.isInteger(n) && n > last) last = n;
+  };
+  for (const id of Object.keys(state.actions)) see(id);
+  for (const e of state.audit) see(e.item);
+  return last + 1;
+}
+
+/** `action remove kinship-strategy/3 because duplicate of /2`: gone from every list and reminder; its history stays. */
+function remove(ctx: Context, args: string[]): Promise<Reply> | Reply {
+  const [id, ...words] = args;
+  if (!id) return usageReply(action, 'Say which action, e.g. action remove kinship-strategy/3 because it duplicates kinship-strategy/2');
+  const because = words[0]?.toLowerCase() === 'because' ? readableMentions(words.slice(1).join(' ').trim()) : readableMentions(words.join(' ').trim());
+  if (because.length > MAX_TITLE) return usageReply(action, `The reason is too long (at most ${MAX_TITLE} characters)`);
+  return changeItem(
+    ctx,
+    id,
+    (state, item) => {
+      const title = state.actions[item.id]!.title;
+      delete state.actions[item.id];
+      delete state.items[item.id];
+      audit(state, ctx.message.user, ctx.now, { item: item.id, change: ACTION_REMOVED, to: because ? `${title} (${because})` : title });
+      return reply('change', `Action ${item.id} removed`, [
+        { lines: [[code(item.id), ` ${title}`], ...(because ? [[`Because: ${because}`]] : []), ['Its reminders stop; ', command(`history ${item.id}`), ' keeps what happened to it.']] },
+      ]);
+    },
+    (item) =>
+      item.kind === 'action'
+        ? undefined
+        : problem(`${item.id} is a milestone: milestones come from the programme file`, ['Only local actions are removed here; a milestone leaves when it is taken out of the programme file.']),
   );
 }

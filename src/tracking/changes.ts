@@ -19,6 +19,8 @@ export const REOPENED = 'reopened';
 
 /** The audit change of `snooze`: a setting of the bot's, not a change to the programme, so no digest lists it. */
 export const SNOOZED = 'snoozed';
+/** The change recorded when a local action is removed: its id then names only its history. */
+export const ACTION_REMOVED = 'action removed';
 
 export function stampOf(now: DateTime): string {
   return now.toUTC().toISO() ?? '';

@@ -11,7 +11,8 @@ export interface Orphan {
 
 export function orphanedMilestones(programme: Programme, state: State): Orphan[] {
   const known = new Set(programme.milestones.map((m) => m.id));
-  const milestoneOf = (id: string): string => (Object.hasOwn(state.actions, id) ? state.actions[id]?.milestoneId : undefined) ?? id;
+  // A removed action's history stays under its milestone: its id is `<milestone>/<n>`.
+  const milestoneOf = (id: string): string => (Object.hasOwn(state.actions, id) ? state.actions[id]?.milestoneId : undefined) ?? id.replace(/\/\d+$/, '');
   const audited = state.audit.map((a) => a.item).filter((item) => !item.startsWith(SUBSCRIPTION_ITEM));
   const ids = new Set([...Object.keys(state.items), ...audited].map(milestoneOf));
   return [...ids]
