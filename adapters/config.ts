@@ -66,7 +66,9 @@ const envSchema = z.object({
   REFORM_NOW: isoInstant.optional(),
   REFORM_EDITORS: identities,
   // The console user's identity is console:<name>: one word, so it can be listed in REFORM_EDITORS and typed as @name.
-  REFORM_USER: optionalText.refine((v) => v === undefined || CONSOLE_NAME.test(v), 'one word, such as jane.smith, without @ (it is the console user\'s identity, console:<name>)'),
+  REFORM_USER: optionalText.refine((v) => v === undefined || CONSOLE_NAME.test(v), {
+    error: (issue) => `${quoted(issue.input)} is not a console name: one word, such as jane.smith, without @ (it is the console user's identity, console:<name>)`,
+  }),
   REFORM_LOG_LEVEL: oneOf(['debug', 'info', 'warn', 'error', 'silent'], 'a log level').default('info'),
   SLACK_BOT_TOKEN: optionalText,
   SLACK_SIGNING_SECRET: optionalText,
@@ -108,7 +110,12 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 /** Reads configuration from an environment (default process.env). Throws ConfigError naming the variable. */
 export function readConfig(env: NodeJS.ProcessEnv = process.env, defaultUser = 'console'): Config {
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  // Spaces around a value are not part of it, and a blank value is an unset one (as an empty one always was).
+  const cleaned = Object.fromEntries(
+    Object.entries(env)
+      .map(([k, v]) => [k, v?.trim()] as const)
+      .filter(([, v]) => v !== undefined && v !== ''),
+  );
   const parsed = envSchema.safeParse(cleaned);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);

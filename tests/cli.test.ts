@@ -314,6 +314,9 @@ describe('reform CLI', () => {
     expect(problem({ SLACK_API_URL: 'nope' })).toContain('SLACK_API_URL: "nope" is not a URL');
     expect(problem({ REFORM_TZ: 'Mars/Base' })).toContain('REFORM_TZ: "Mars/Base" is not a time zone: an IANA name such as Europe/London');
     expect(problem({ REFORM_NOW: 'yesterday' })).toContain('REFORM_NOW: "yesterday" is not a date-time');
+    // Spaces around a value are not part of it, and a blank value is an unset one.
+    expect(readConfig({ REFORM_LOG_LEVEL: ' warn ', PORT: '   ', HOST: ' ', REFORM_DB: '  ' }, 'x')).toMatchObject({ logLevel: 'warn', port: 3000, host: '0.0.0.0' });
+    expect(readConfig({ REFORM_DB: '  ' }, 'x').dbFile).toBe(readConfig({}, 'x').dbFile);
     // Several at once are listed together, one a line.
     expect(problem({ PORT: 'x', REFORM_LOG_LEVEL: 'loud' }).split('\n')).toHaveLength(3);
     for (const message of [problem({ PORT: 'abc' }), problem({ REFORM_LOG_LEVEL: 'verbose' })]) expect(message).not.toMatch(/Invalid|expected|received/);
@@ -358,7 +361,7 @@ describe('reform CLI', () => {
   it('takes REFORM_USER as one word, the console user\'s identity', () => {
     expect(readConfig({ REFORM_USER: 'jane.smith' }, 'x').consoleUser).toBe('jane.smith');
     for (const wrong of ['Jane Smith', '@jane']) {
-      expect(() => readConfig({ REFORM_USER: wrong }, 'x')).toThrow("REFORM_USER: one word, such as jane.smith, without @ (it is the console user's identity, console:<name>)");
+      expect(() => readConfig({ REFORM_USER: wrong }, 'x')).toThrow(`REFORM_USER: "${wrong}" is not a console name: one word, such as jane.smith, without @ (it is the console user's identity, console:<name>)`);
     }
     // Console names are not case-sensitive, in REFORM_EDITORS as in the console.
     expect(readConfig({ REFORM_EDITORS: 'console:Jane.Smith, slack:U0ABC' }, 'x').editors).toEqual(['console:jane.smith', 'slack:U0ABC']);
