@@ -166,7 +166,7 @@ describe('tracking commands', () => {
     await say('action add kinship-strategy "Refresh the offer" due March 2027');
     await say('action add kinship-strategy "Refresh the offer (again)" due April 2027 owner @bob');
     const removed = await say('action remove kinship-strategy/2 because it duplicates kinship-strategy/1');
-    expect(removed).toMatch(/^Action kinship-strategy\/2 removed\n\nkinship-strategy\/2 Refresh the offer \(again\)\nBecause: it duplicates kinship-strategy\/1\n/);
+    expect(removed).toMatch(/^Action kinship-strategy\/2 removed\n\nkinship-strategy\/2 Refresh the offer \(again\)\nBecause it duplicates kinship-strategy\/1\n/);
     const state = await store.read();
     expect(Object.keys(state.actions)).toEqual(['kinship-strategy/1']);
     expect(state.items['kinship-strategy/2']).toBeUndefined();
@@ -177,10 +177,10 @@ describe('tracking commands', () => {
     expect(await say('next 50')).not.toContain('kinship-strategy/2');
     // Its id names only its history now: a command on it says it was removed, when, by whom and why.
     expect(await say('done kinship-strategy/2')).toBe(
-      'kinship-strategy/2 was removed\n\n24 November 2026, 10:00, by @alice: Refresh the offer (again) (it duplicates kinship-strategy/1). See history kinship-strategy/2.',
+      'kinship-strategy/2 was removed\n\nRemoved 24 November 2026, 10:00 by @alice: "Refresh the offer (again)", because it duplicates kinship-strategy/1. See history kinship-strategy/2.',
     );
     expect(await say('status kinship-strategy/2')).toMatch(/^kinship-strategy\/2 was removed/);
-    expect(await say('history kinship-strategy/2')).toMatch(/^History of kinship-strategy\/2 \(3 changes\)\n\n.*action removed: Refresh the offer \(again\) \(it duplicates kinship-strategy\/1\)\n.*owner: nobody → @bob\n.*action added/);
+    expect(await say('history kinship-strategy/2')).toMatch(/^History of kinship-strategy\/2 \(3 changes\)\n\n.*action removed: "Refresh the offer \(again\)", because it duplicates kinship-strategy\/1\n.*owner: nobody → @bob\n.*action added/);
     // The next action under the milestone is /3, not /2 again.
     expect(await say('action add kinship-strategy "Brief members"')).toContain('Action kinship-strategy/3 added');
     // Without a reason; a milestone, an unknown id, or nothing named, are refused and change nothing.
@@ -189,9 +189,23 @@ describe('tracking commands', () => {
     expect(await say('action remove kinship-strategy')).toMatch(/^kinship-strategy is a milestone: milestones come from the programme file/);
     expect(await say('action remove kinship-strategy/9')).toMatch(/^No milestone or action "kinship-strategy\/9"/);
     expect(await say('action remove')).toMatch(/^Say which action/);
+    // A second id is not a reason: nothing is removed.
+    expect(await say('action remove kinship-strategy/1 kinship-strategy/3')).toMatch(/^Remove one action at a time, with any reason after "because"/);
     expect(await say('action remove kinship-strategy/2')).toMatch(/^kinship-strategy\/2 was removed/);
     expect((await store.read()).audit).toHaveLength(audited);
     expect(Object.keys((await store.read()).actions)).toEqual(['kinship-strategy/1']);
+    // "because:" reads as "because", and the reason is not said twice.
+    await say('action add kinship-strategy "Spare"');
+    expect(await say('action remove kinship-strategy/4 Because: added twice')).toContain('\nBecause added twice\n');
+  });
+
+  it('action rename takes only the new title: words after a quoted title are refused, not added to it', async () => {
+    const { say, store } = testBot();
+    await say('action add kinship-strategy "Brief members" due March 2027');
+    expect(await say('action rename kinship-strategy/1 "Brief lead members" due May 2027')).toMatch(/^Only the new title goes after the id: to move the deadline, use revise/);
+    expect((await store.read()).actions['kinship-strategy/1']?.title).toBe('Brief members');
+    // Unquoted, every word is the title, as with action add.
+    expect(await say('action rename kinship-strategy/1 Brief lead members')).toContain('kinship-strategy/1 Brief lead members');
   });
 
   it('a removed action\'s history counts under its milestone, so `reform check` reports no orphan for it', async () => {

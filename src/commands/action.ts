@@ -5,6 +5,7 @@
 import { formatDay } from '../programme/model.js';
 import { code, command, echoed, problem, reply, type Reply } from '../replies/model.js';
 import { ownerName } from '../replies/plain.js';
+import { supersede } from '../schedule/ledger.js';
 import { ACTION_REMOVED, audit, editItem, stampOf } from '../tracking/changes.js';
 import { parseOwner, readableMentions } from '../tracking/owners.js';
 import { refusal } from '../tracking/permissions.js';
@@ -57,7 +58,7 @@ export const action: Command = {
     const verb = args[0]?.toLowerCase();
     // An opening quote never closed swallows the rest ("Title due May 2024" as the title, and no deadline).
     if ((verb === 'add' || verb === 'rename') && unclosedQuote(rest)) return usageReply(action, UNCLOSED);
-    if (verb === 'rename') return rename(ctx, args.slice(1));
+    if (verb === 'rename') return rename(ctx, args.slice(1), rest.replace(/^\S+\s*/, ''));
     if (verb === 'remove') return remove(ctx, args.slice(1));
     if (verb !== 'add') return usageReply(action);
     const parsed = parseActionArgs(args.slice(1));
@@ -109,10 +110,14 @@ export const action: Command = {
 const UNCLOSED = 'The title\'s opening quote is never closed: put a quote after the title';
 
 /** `action rename kinship-strategy/1 "Publish the local offer"`: the new title, and the old one in the audit. */
-function rename(ctx: Context, args: string[]): Promise<Reply> | Reply {
+function rename(ctx: Context, args: string[], rest: string): Promise<Reply> | Reply {
   const [id, ...words] = args;
   const title = titleOf(words);
   if (!id || !title) return usageReply(action, 'Say which action and its new title, e.g. action rename kinship-strategy/1 "Publish the local kinship offer"');
+  // Words after a quoted title are not part of it: "due May 2027" there would otherwise end up in the title.
+  if (words.length > 1 && /^["\u201c]/.test(rest.slice(id.length).trim())) {
+    return usageReply(action, 'Only the new title goes after the id: to move the deadline, use revise <id> <date> because <reason>');
+  }
   if (title.length > MAX_TITLE) return usageReply(action, `The title is too long (at most ${MAX_TITLE} characters)`);
   return changeItem(
     ctx,
@@ -141,9 +146,8 @@ function nextNumber(state: State, milestoneId: string): number {
   const prefix = `${milestoneId}/`;
   let last = 0;
   const see = (id: string) => {
-    if (!id.startsWith(prefix)) return;
-    const n = Number(id.slice(prefix.length));
-    if (Number.isInteger(n) && n > last) last = n;
+    const digits = id.startsWith(prefix) ? id.slice(prefix.length) : '';
+    if (/^\d+$/.test(digits) && Number(digits) > last) last = Number(digits);
   };
   for (const id of Object.keys(state.actions)) see(id);
   for (const e of state.audit) see(e.item);
@@ -152,9 +156,13 @@ function nextNumber(state: State, milestoneId: string): number {
 
 /** `action remove kinship-strategy/3 because duplicate of /2`: gone from every list and reminder; its history stays. */
 function remove(ctx: Context, args: string[]): Promise<Reply> | Reply {
-  const [id, ...words] = args;
-  if (!id) return usageReply(action, 'Say which action, e.g. action remove kinship-strategy/3 because it duplicates kinship-strategy/2');
-  const because = words[0]?.toLowerCase() === 'because' ? readableMentions(words.slice(1).join(' ').trim()) : readableMentions(words.join(' ').trim());
+  const [id, first, ...words] = args;
+  const example = 'e.g. action remove kinship-strategy/3 because it duplicates kinship-strategy/2';
+  if (!id) return usageReply(action, `Say which action, ${example}`);
+  // One action at a time, and a reason only after "because": a second id typed here must not pass for a reason
+  // while the first is removed.
+  if (first !== undefined && !/^because:?$/i.test(first)) return usageReply(action, `Remove one action at a time, with any reason after "because", ${example}`);
+  const because = readableMentions(words.join(' ').trim());
   if (because.length > MAX_TITLE) return usageReply(action, `The reason is too long (at most ${MAX_TITLE} characters)`);
   return changeItem(
     ctx,
@@ -163,9 +171,13 @@ function remove(ctx: Context, args: string[]): Promise<Reply> | Reply {
       const title = state.actions[item.id]!.title;
       delete state.actions[item.id];
       delete state.items[item.id];
-      audit(state, ctx.message.user, ctx.now, { item: item.id, change: ACTION_REMOVED, to: because ? `${title} (${because})` : title });
+      // Reminders still waiting to go (a failing channel, a retry) are not sent; the ledger keeps them as a record.
+      for (const e of Object.values(state.ledger)) {
+        if (e.item === item.id && (e.state === 'pending' || e.state === 'claimed')) supersede(e, 'the action was removed');
+      }
+      audit(state, ctx.message.user, ctx.now, { item: item.id, change: ACTION_REMOVED, to: because ? `"${title}", because ${because}` : `"${title}"` });
       return reply('change', `Action ${item.id} removed`, [
-        { lines: [[code(item.id), ` ${title}`], ...(because ? [[`Because: ${because}`]] : []), ['Its reminders stop; ', command(`history ${item.id}`), ' keeps what happened to it.']] },
+        { lines: [[code(item.id), ` ${title}`], ...(because ? [[`Because ${because}`]] : []), ['Its reminders stop; ', command(`history ${item.id}`), ' keeps what happened to it.']] },
       ]);
     },
     (item) =>

@@ -15,7 +15,7 @@ export function resolveItem(ctx: Context, state: State, id: string | undefined):
   const removed = removal(state, wanted.toLowerCase());
   if (removed) {
     return problem(`${removed.item} was removed`, [
-      `${auditWhen(removed, ctx.programme.timezone)}, by `, auditBy(removed), `: ${removed.to ?? ''}. See `, command(`history ${removed.item}`), '.',
+      `Removed ${auditWhen(removed, ctx.programme.timezone)} by `, auditBy(removed), `: ${removed.to ?? ''}. See `, command(`history ${removed.item}`), '.',
     ]);
   }
   const ids = [...ctx.programme.milestones.map((m) => m.id), ...Object.keys(state.actions)];
