@@ -1,6 +1,6 @@
 // The programme as the bot uses it: milestones with their phrases already read into day spans.
 import { DateTime } from 'luxon';
-import type { DaySpan } from './phrases.js';
+import { validDay, type DaySpan } from './phrases.js';
 import type { DigestPolicy, ReminderPolicy } from './schema.js';
 
 export interface DatedPhrase {
@@ -116,12 +116,6 @@ const epochDays = new Map<string, number>();
 /** Per zone: the last day computed, as the instants it starts and the next day starts. */
 const recentDays = new Map<string, { day: string; from: number; to: number }>();
 
-function isCalendarDay(year: number, month: number, day: number): boolean {
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  const days = month === 2 ? (leap ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-  return month >= 1 && month <= 12 && day >= 1 && day <= days;
-}
-
 /** Real ISO days as written to people: the same few days are on every status line. */
 const dayTexts = new Map<string, string>();
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
@@ -136,7 +130,7 @@ export function formatDay(day: DateTime | string, zone: string): string {
   const known = dayTexts.get(iso);
   if (known) return known;
   const parts = ISO_DAY.exec(iso);
-  if (parts && isCalendarDay(Number(parts[1]), Number(parts[2]), Number(parts[3]))) {
+  if (parts && validDay(Number(parts[1]), Number(parts[2]), Number(parts[3]))) {
     const text = `${Number(parts[3])} ${MONTHS[Number(parts[2]) - 1]} ${parts[1]}`;
     if (dayTexts.size >= MAX_CACHED) dayTexts.clear();
     dayTexts.set(iso, text);

@@ -35,8 +35,8 @@ export function phraseHint(text: string, today?: string): string {
   const day = /^\s*(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\s+(\d{4})\s*$/i.exec(text);
   const month = day ? MONTHS.indexOf(day[2]!.toLowerCase()) : -1;
   if (day && month >= 0) {
-    const length = DateTime.local(Number(day[3]), month + 1).daysInMonth;
-    if (length !== undefined && Number(day[1]) > length) return `${MONTHS[month]![0]!.toUpperCase()}${MONTHS[month]!.slice(1)} ${day[3]} has ${length} days`;
+    const length = daysInMonth(Number(day[3]), month + 1);
+    if (Number(day[1]) > length) return `${MONTHS[month]![0]!.toUpperCase()}${MONTHS[month]!.slice(1)} ${day[3]} has ${length} days`;
   }
   return `try ${examples.map((p) => `"${p}"`).join(', ')}`;
 }
@@ -93,7 +93,8 @@ function yearNumber(text: string): number | undefined {
   return y >= MIN_YEAR && y <= MAX_YEAR ? y : undefined;
 }
 
-function validDay(year: number, month: number, day: number): boolean {
+/** Whether year, month and day name a real calendar day (not 30 February, not month 13). */
+export function validDay(year: number, month: number, day: number): boolean {
   return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
 }
 
