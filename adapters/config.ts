@@ -1,15 +1,16 @@
 // Environment -> typed, validated configuration, read once at startup. The only module that reads
 // process.env. A wrong value stops the process with a message naming the variable.
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
+import { PROJECT_ROOT } from './project-root.js';
 
 /**
  * The defaults are files of this project, wherever the command runs from: a cron job started in another folder
  * uses the same store as `npm start`, not a second one that would send everything again.
  */
-const DEFAULT_MILESTONES = fileURLToPath(new URL('../milestones/stable-homes.yaml', import.meta.url));
-const DEFAULT_DB = fileURLToPath(new URL('../data/reform.json', import.meta.url));
+const DEFAULT_MILESTONES = join(PROJECT_ROOT, 'milestones', 'stable-homes.yaml');
+const DEFAULT_DB = join(PROJECT_ROOT, 'data', 'reform.json');
 
 const optionalText = z.string().trim().min(1).optional();
 

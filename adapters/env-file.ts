@@ -2,10 +2,10 @@
 // none), read into the environment at start-up. A variable already set in the environment wins over the file.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PROJECT_ROOT } from './project-root.js';
 
 /** The project's `.env`: a cron job started in another folder reads the same settings as `npm start`. */
-const PROJECT_ENV = join(fileURLToPath(new URL('..', import.meta.url)), '.env');
+const PROJECT_ENV = join(PROJECT_ROOT, '.env');
 
 export class EnvFileError extends Error {}
 

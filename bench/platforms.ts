@@ -253,49 +253,64 @@ export async function benchTeams({ total = 400, tracked = true }: StatusBench = 
   return result;
 }
 
-/** `npm start` with both adapters on (Slack against a fake API, Teams in dev mode): time to ready and memory. */
-export async function benchStartup(runs = 3): Promise<{ readyMs: number[]; rssMiB: number[] }> {
+/** One process started until it logs "ready": milliseconds from spawn, and resident memory then. */
+async function startOnce(args: string[], env: NodeJS.ProcessEnv): Promise<{ readyMs: number; rssMiB: number }> {
   const { spawn } = await import('node:child_process');
   const { readFileSync } = await import('node:fs');
-  const sink = await replySink((path) => (path.endsWith('auth.test') ? { ok: true, user_id: 'UBOT', team_id: 'T1', bot_id: 'B1' } : undefined));
-  const readyMs: number[] = [];
-  const rssMiB: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const started = performance.now();
-    const child = spawn(process.execPath, ['bin/reform.mjs', 'start'], {
-      env: {
-        PATH: process.env.PATH,
-        REFORM_ENV_FILE: '',
-        PORT: '0',
-        HOST: '127.0.0.1',
-        REFORM_DB: join(mkdtempSync(join(tmpdir(), 'reform-start-')), 'reform.json'),
-        SLACK_BOT_TOKEN: 'xoxb-bench',
-        SLACK_SIGNING_SECRET: 'bench-secret',
-        SLACK_API_URL: `${sink.base}/api/`,
-        TEAMS_DEV_NO_AUTH: '1',
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    try {
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('npm start was not ready within 30 s')), 30_000);
-        let seen = '';
-        child.stderr!.on('data', (d: Buffer) => {
-          seen += d.toString();
-          if (seen.includes('"message":"ready"')) {
-            clearTimeout(timer);
-            resolve();
-          }
-        });
-        child.on('exit', (code) => reject(new Error(`npm start exited with ${code}: ${seen.slice(-300)}`)));
+  const started = performance.now();
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${args.join(' ')} was not ready within 30 s`)), 30_000);
+      let seen = '';
+      child.stderr!.on('data', (d: Buffer) => {
+        seen += d.toString();
+        if (seen.includes('"message":"ready"')) {
+          clearTimeout(timer);
+          resolve();
+        }
       });
-      readyMs.push(performance.now() - started);
-      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-      rssMiB.push(Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0) / 1024);
-    } finally {
-      child.kill('SIGKILL');
-    }
+      child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${seen.slice(-300)}`)));
+    });
+    const readyMs = performance.now() - started;
+    const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+    return { readyMs, rssMiB: Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0) / 1024 };
+  } finally {
+    child.kill('SIGKILL');
   }
-  await sink.close();
-  return { readyMs, rssMiB };
+}
+
+export interface StartupComparison {
+  reform: { readyMs: number; rssMiB: number };
+  bare: { readyMs: number; rssMiB: number };
+}
+
+/**
+ * `npm start` with both adapters on (Slack against a fake API, Teams in dev mode) against the bare Bolt +
+ * CloudAdapter app (bench/bare-app.mjs) with the same settings: time to ready and resident memory, started in
+ * turns so both see the same machine. One comparison per call.
+ */
+export async function benchStartup(): Promise<StartupComparison> {
+  const sink = await replySink((path) => (path.endsWith('auth.test') ? { ok: true, user_id: 'UBOT', team_id: 'T1', bot_id: 'B1' } : undefined));
+  const env = (): NodeJS.ProcessEnv => ({
+    PATH: process.env.PATH,
+    REFORM_ENV_FILE: '',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    REFORM_DB: join(mkdtempSync(join(tmpdir(), 'reform-start-')), 'reform.json'),
+    SLACK_BOT_TOKEN: 'xoxb-bench',
+    SLACK_SIGNING_SECRET: 'bench-secret',
+    SLACK_API_URL: `${sink.base}/api/`,
+    TEAMS_DEV_NO_AUTH: '1',
+  });
+  try {
+    // Warm the file system cache for both before measuring either.
+    await startOnce(['bench/bare-app.mjs'], env());
+    await startOnce(['bin/reform.mjs', 'start'], env());
+    const bare = await startOnce(['bench/bare-app.mjs'], env());
+    const reform = await startOnce(['bin/reform.mjs', 'start'], env());
+    return { reform, bare };
+  } finally {
+    await sink.close();
+  }
 }
