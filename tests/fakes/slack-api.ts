@@ -10,6 +10,7 @@ import { createSlackAdapter, type SlackAdapter } from '../../adapters/slack/app.
 import { startServer, type RunningServer } from '../../adapters/server.js';
 import type { Bot } from '../../src/bot.js';
 import type { Logger } from '../../src/ports.js';
+import type { Programme } from '../../src/programme/model.js';
 import { testBot } from '../helpers.js';
 import { messageRefusal, viewRefusal, type Refusal } from './slack-limits.js';
 
@@ -56,6 +57,11 @@ export interface FakeSlackApi {
   failNextResponse(name: string, ...failures: Scripted[]): void;
   /** What apps.connections.open hands out (the Socket Mode WebSocket URL). */
   socketUrl?: string;
+  /**
+   * Slack's cumulative limit (about 12,000 characters of text in a message's blocks) is undocumented: a test
+   * lowers it to see the bot cope when Slack refuses less than the bot's budget.
+   */
+  blocksTextLimit?: number;
   /** Every message or view refused for Slack's field limits, with the reason: tests expect none unless they say so. */
   refusals: { method: string; error: string; detail: string }[];
   /** Display names users.info answers with; any other user is `user_not_found`. */
@@ -93,7 +99,7 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
   /** What Slack refuses before doing anything: blocks and text past its limits (HTTP 200, ok false). */
   function refusal(method: string, args: Record<string, any>): Refusal | undefined {
     if (method === 'views.publish') return viewRefusal(args);
-    if (method === 'chat.postMessage' || method === 'chat.postEphemeral' || method === 'chat.update') return messageRefusal(args);
+    if (method === 'chat.postMessage' || method === 'chat.postEphemeral' || method === 'chat.update') return messageRefusal(args, fake.blocksTextLimit);
     return undefined;
   }
 
@@ -158,7 +164,7 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
     if (path.startsWith('/respond/')) {
       const body = raw ? JSON.parse(raw) : {};
       // A response_url refuses what chat.postMessage refuses, with HTTP 400 and the reason as plain text.
-      const refused = messageRefusal(body);
+      const refused = messageRefusal(body, fake.blocksTextLimit);
       if (refused) {
         fake.refusals.push({ method: path, ...refused });
         res.writeHead(400, { 'Content-Type': 'text/plain' }).end(refused.error);
@@ -245,6 +251,8 @@ export interface Harness {
 
 export interface HarnessOptions {
   editors?: string[];
+  /** The programme the bot tracks (default: milestones/stable-homes.yaml). */
+  programme?: Programme;
   /** Makes every command take this long, to drive the ack-now, answer-later path. */
   handleDelayMs?: number;
   /** Holds every command until this settles. */
@@ -255,7 +263,7 @@ export interface HarnessOptions {
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const api = await startFakeSlackApi();
   const store = memoryStore();
-  const { bot: quick } = testBot(undefined, NOW, { store, editors: opts.editors });
+  const { bot: quick } = testBot(opts.programme, NOW, { store, editors: opts.editors });
   const { handleDelayMs: delay, holdUntil } = opts;
   const slow = async () => {
     if (delay) await new Promise((r) => setTimeout(r, delay));

@@ -107,7 +107,7 @@ export interface Refusal {
 }
 
 /** Why Slack would refuse these blocks in a message (`view` false) or a Home view, or undefined when it would not. */
-export function blocksRefusal(blocks: unknown, view = false): Refusal | undefined {
+export function blocksRefusal(blocks: unknown, view = false, textLimit: number = SLACK_FIELD_LIMITS.blocksTextChars): Refusal | undefined {
   if (blocks === undefined) return undefined;
   if (!Array.isArray(blocks)) return { error: 'invalid_blocks_format', detail: 'blocks is not an array' };
   const max = view ? SLACK_FIELD_LIMITS.viewBlocks : SLACK_FIELD_LIMITS.messageBlocks;
@@ -118,16 +118,16 @@ export function blocksRefusal(blocks: unknown, view = false): Refusal | undefine
     if (p) return { error: invalid, detail: p };
   }
   const total = blocksTextLength(blocks);
-  if (!view && total > SLACK_FIELD_LIMITS.blocksTextChars) return { error: 'msg_blocks_too_long', detail: `${total} characters of text in the blocks` };
+  if (!view && total > textLimit) return { error: 'msg_blocks_too_long', detail: `${total} characters of text in the blocks` };
   return undefined;
 }
 
 /** Why Slack would refuse this message (chat.postMessage, chat.postEphemeral, chat.update, a response_url post). */
-export function messageRefusal(args: Json): Refusal | undefined {
+export function messageRefusal(args: Json, textLimit?: number): Refusal | undefined {
   const text = args.text;
   if (typeof text === 'string' && text.length > SLACK_FIELD_LIMITS.messageTextChars) return { error: 'msg_too_long', detail: `text of ${text.length} characters` };
   if (args.blocks === undefined && (typeof text !== 'string' || !text.trim()) && args.delete_original === undefined) return { error: 'no_text', detail: 'neither text nor blocks' };
-  return blocksRefusal(args.blocks);
+  return blocksRefusal(args.blocks, false, textLimit);
 }
 
 /** Why Slack would refuse this view in views.publish. */
