@@ -73,6 +73,19 @@ describe('long messages within Slack limits', () => {
     for (let i = 0; i < 30; i++) expect(all).toContain(longNote(i));
   });
 
+  it('a busy council\'s App Home (many overdue items with long notes) stays within the 100 blocks Slack takes in a view', async () => {
+    h = await startHarness({ programme: bigProgramme(60) });
+    for (let i = 0; i < 60; i++) await as(h, `note m-${i} ${longNote(i)}`);
+    const event = { team_id: 'T1', api_app_id: 'A1', type: 'event_callback', event_id: 'EvHome', event_time: 1, authorizations: [{ team_id: 'T1', user_id: 'UBOT', is_bot: true }], event: { type: 'app_home_opened', user: 'U1', channel: 'D1', tab: 'home', event_ts: '1.1' } };
+    await h.post(JSON.stringify(event), 'application/json');
+    const published = await waitFor(() => h!.api.callsTo('views.publish')[0], 'views.publish');
+    // The fake refuses a view past Slack's limits (it would be in h.api.refusals); this one was taken.
+    expect(h.api.refusals).toEqual([]);
+    expect(published.args.view.blocks.length).toBeLessThanOrEqual(100);
+    // The overdue panel was full, and says where the rest are.
+    expect(JSON.stringify(published.args.view.blocks)).toContain('more with_ `/reform overdue`');
+  });
+
   it('a message Slack refuses as too long is re-split smaller, logged, and counted as delivered once', async () => {
     h = await startHarness();
     // Slack's cumulative limit is undocumented: here it is lower than the bot's budget.
