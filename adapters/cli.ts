@@ -7,7 +7,7 @@ import { formatDay } from '../src/programme/model.js';
 import { completedBy } from '../src/tracking/items.js';
 import { commandText, findCommand } from '../src/commands/index.js';
 import { tokenize } from '../src/commands/tokenize.js';
-import { StoreUnavailable } from '../src/ports.js';
+import { StoreUnavailable, type Chat } from '../src/ports.js';
 import { orphanedMilestones } from '../src/tracking/orphans.js';
 import { renderPlain } from '../src/replies/plain.js';
 import { frozenClock, systemClock } from './clock.js';
@@ -15,9 +15,9 @@ import { CONSOLE_NAME, ConfigError, instantIn, readConfig, type Config } from '.
 import { consoleChat } from './console/chat.js';
 import { consoleMessage } from './console/console.js';
 import { tickOnce } from './scheduler.js';
-import { SlackStartupError } from './slack/app.js';
+import { slackOutbound, SlackStartupError } from './slack/app.js';
 import { ServerStartError } from './server.js';
-import { TeamsConfigError } from './teams/adapter.js';
+import { createTeamsAdapter, TeamsConfigError } from './teams/adapter.js';
 import { formatDelivery } from '../src/schedule/tick.js';
 import { createLogger } from './logger.js';
 import { loadEnvFile } from './env-file.js';
@@ -31,7 +31,8 @@ const USAGE = `Usage:
   reform check [--milestones FILE] [--now ISO] validate a programme file
   reform ask "<text>" [--now ISO] [--user NAME] [--channel ID] [--milestones FILE]
                                               run one command as a chat would and print the reply
-  reform tick [--now ISO] [--milestones FILE] run the scheduler once and list what it sent
+  reform tick [--now ISO] [--milestones FILE] run the scheduler once, sending to the console and to Slack
+                                              and Teams when they are set up, and list what it sent
   reform help                                 this text`;
 
 function fail(message: string): never {
@@ -102,10 +103,17 @@ async function tickCommand(args: string[], config: Config): Promise<void> {
   const { programme } = await readProgrammeFile(values.milestones ?? config.milestonesFile, config.timezone, values.milestones ? '--milestones' : config.milestonesFrom);
   const logger = createLogger(config.logLevel, config.secrets);
   const store = await openStore(config.dbFile, logger);
-  const chats = [consoleChat(process.stdout)];
-  // The running bot, with these same settings, serves Slack and Teams: actions owned there are left to it.
-  const elsewhere = [...(config.slack ? ['slack'] : []), ...(config.teams ? ['teams'] : [])];
-  const report = await tickOnce({ programme, store, chats, logger, clock: now ? frozenClock(now) : systemClock(), elsewhere });
+  const clock = now ? frozenClock(now) : systemClock();
+  // With Slack or Teams settings, the tick sends there too, exactly as the running bot's does: a council with a
+  // timer and no running process (cron, a serverless function) gets its nudges. Both may run; the ledger's claims
+  // in the shared store keep each message to one sender.
+  const chats: Chat[] = [consoleChat(process.stdout)];
+  if (config.slack) chats.push(slackOutbound(config.slack, logger));
+  if (config.teams) {
+    const bot = createBot({ programme, store, clock, logger, editors: config.editors });
+    chats.push(createTeamsAdapter({ bot, store, config: config.teams, logger }).chat);
+  }
+  const report = await tickOnce({ programme, store, chats, logger, clock });
   for (const d of report.sent) process.stdout.write(`sent ${formatDelivery(d)}\n`);
   for (const d of report.pending) process.stdout.write(`pending ${formatDelivery(d)}\n`);
   for (const d of report.failing) process.stdout.write(`failing ${formatDelivery(d)}\n`);

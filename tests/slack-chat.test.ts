@@ -64,8 +64,8 @@ describe('Slack Chat for nudges and digests', () => {
     // Slack's own trouble may have stored the message; any other stated reason did not.
     h.api.script('chat.postMessage', { body: { ok: false, error: 'internal_error' } });
     expect(await h.slack.chat.send({ platform: 'slack', channel: 'C9' }, nudge, { key: 'k' })).toEqual({ ok: false, error: 'internal_error' });
-    h.api.script('chat.postMessage', { body: { ok: false, error: 'invalid_blocks' } });
-    expect(await h.slack.chat.send({ platform: 'slack', channel: 'C9' }, nudge, { key: 'k' })).toEqual({ ok: false, error: 'invalid_blocks', refused: true });
+    h.api.script('chat.postMessage', { body: { ok: false, error: 'team_added_to_org' } });
+    expect(await h.slack.chat.send({ platform: 'slack', channel: 'C9' }, nudge, { key: 'k' })).toEqual({ ok: false, error: 'team_added_to_org', refused: true });
   });
 
   it('a refused bot token marks no channel failing: sends wait a quarter of an hour and go out once it is fixed', async () => {
@@ -94,7 +94,7 @@ describe('Slack Chat for nudges and digests', () => {
     const programme = programmeFrom('programme: P\nmilestones:\n  - id: m1\n    title: Thing\n    due: 5 April 2024\n    themes: [kinship]\n');
     const { bot } = testBot(programme, '2024-01-01T12:00:00Z', { store: h.store });
     await bot.handle({ text: 'subscribe reminders', user: { id: 'slack:U1', name: 'alice' }, platform: 'slack', channel: 'C1' });
-    h.api.script('chat.postMessage', { body: { ok: false, error: 'invalid_arguments' } });
+    h.api.script('chat.postMessage', { body: { ok: false, error: 'team_added_to_org' } });
     const report = await tick({ programme, store: h.store, chats: [h.slack.chat], logger: silentLogger, sleep: async () => {}, tickId: 't' }, at('2024-03-08T09:00:00Z'));
     expect(report.sent.map((d) => d.channel)).toEqual(['C1']);
     expect(h.api.callsTo('chat.postMessage')).toHaveLength(2);

@@ -7,6 +7,7 @@ import { LIMITS, renderSlack, splitSlack, type SlackMessage } from '../adapters/
 import { quietOwners, reply, type Reply, type ReplyItem } from '../src/replies/model.js';
 import { readableMentions } from '../src/tracking/owners.js';
 import { testBot } from './helpers.js';
+import { blocksRefusal } from './fakes/slack-limits.js';
 
 /** Every mrkdwn string in a message: the fallback, section and context texts. */
 function mrkdwnTexts(m: SlackMessage): string[] {
@@ -34,6 +35,8 @@ function assertWithinLimits(m: SlackMessage): void {
     if (b.type === 'context') for (const e of b.elements) expect(e.text.length).toBeLessThanOrEqual(3000);
     if (b.type === 'actions') expect(b.elements.length).toBeLessThanOrEqual(25);
   }
+  // What the fake Slack refuses, the cumulative text of all blocks (msg_blocks_too_long) included.
+  expect(blocksRefusal(m.blocks)).toBeUndefined();
 }
 
 const item = (id: string, note: string, children: ReplyItem[] = []): ReplyItem => ({

@@ -2,7 +2,7 @@
 // Socket Mode (no public URL, for council networks), the handlers, and the scheduler's Chat. Called once by
 // the composition root: createSlackAdapter(), then start(), then hand requestListener to the server.
 import type { RequestListener } from 'node:http';
-import { App, HTTPReceiver, SocketModeReceiver, type webApi } from '@slack/bolt';
+import { App, HTTPReceiver, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { Bot } from '../../src/bot.js';
 import type { Chat, Logger } from '../../src/ports.js';
 import type { Config } from '../config.js';
@@ -72,17 +72,29 @@ function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
-  const { bot, config, logger } = opts;
-  const apiUrl = config.apiUrl ?? 'https://slack.com/api/';
-  const log = boltLogger(logger);
-  const clientOptions: webApi.WebClientOptions = {
+function webClientOptions(config: NonNullable<Config['slack']>, timeoutMs = 10_000): webApi.WebClientOptions {
+  return {
     ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
     // The scheduler owns retries and waits; Bolt must neither retry nor sleep through a 429 on its own.
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
-    timeout: opts.timeoutMs ?? 10_000,
+    timeout: timeoutMs,
   };
+}
+
+/**
+ * The scheduler's way out to Slack without the app that answers Slack: `reform tick` from a timer posts through
+ * this exactly as the running bot's scheduler does (same client settings, same Chat), and needs no server.
+ */
+export function slackOutbound(config: NonNullable<Config['slack']>, logger: Logger, timeoutMs?: number): Chat {
+  return slackChat(new webApi.WebClient(config.botToken, { ...webClientOptions(config, timeoutMs), logger: boltLogger(logger) }), logger);
+}
+
+export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
+  const { bot, config, logger } = opts;
+  const apiUrl = config.apiUrl ?? 'https://slack.com/api/';
+  const log = boltLogger(logger);
+  const clientOptions = webClientOptions(config, opts.timeoutMs);
   const socket = config.appToken
     ? new SocketModeReceiver({
         appToken: config.appToken,

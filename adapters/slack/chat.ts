@@ -5,7 +5,9 @@ import type { webApi } from '@slack/bolt';
 import { z } from 'zod';
 import type { Chat, Destination, Logger, SendMeta, SendOutcome } from '../../src/ports.js';
 import type { Reply } from '../../src/replies/model.js';
-import { renderSlack, type SlackMessage } from './render.js';
+import { LIMITS, renderSlack, type SlackMessage } from './render.js';
+import { messageRefusal, REPLY_POINTER, smaller } from './resplit.js';
+import { SLASH_COMMAND } from './mrkdwn.js';
 
 /**
  * Slack's answers that mean "this channel (or this person's direct messages) will not take posts from us until a
@@ -157,7 +159,8 @@ function planOf(message: Reply, receipt: Record<string, unknown> | undefined): P
     const { render, parts, posted, rest } = unfinished.data;
     return { render, total: parts, from: posted, pending: rest as unknown as SlackMessage[], resumed: true };
   }
-  const parts = renderSlack(message);
+  // A digest goes out whole, in as many messages as it takes: chat.postMessage has no five-message cap.
+  const parts = renderSlack(message, { parts: LIMITS.scheduledParts });
   const render = parts.length > 1 ? fingerprint(parts) : '';
   return { render, total: parts.length, from: 0, pending: parts, resumed: false };
 }
@@ -166,6 +169,9 @@ function planOf(message: Reply, receipt: Record<string, unknown> | undefined): P
 function skipTo(plan: Plan, there: number): Plan {
   return there > plan.from ? { ...plan, from: there, pending: plan.pending.slice(there - plan.from) } : plan;
 }
+
+/** Re-splits, then one shortening, then one more try of the shortened message. */
+const MAX_SHRINKS = 3;
 
 /** `client` must carry the bot token; app.ts passes the Bolt app's client. */
 export function slackChat(client: webApi.WebClient, logger: Logger): Chat {
@@ -200,12 +206,19 @@ export function slackChat(client: webApi.WebClient, logger: Logger): Chat {
           if (!plan.resumed) return { ok: false, error: `could not check which parts already arrived: ${reason}` };
         }
       }
-      const { render, total, from, pending } = plan;
+      const { from } = plan;
+      let { render, total } = plan;
+      const pending = [...plan.pending];
       if (!pending.length) return { ok: true, receipt: { recovered: true, parts: total, render } };
+      // How many times Slack has refused each pending part for what it is (too long, a block it will not take).
+      const refusals = pending.map(() => 0);
+      const more = `${SLASH_COMMAND} ${message.more ?? REPLY_POINTER.replace(`${SLASH_COMMAND} `, '')}`;
       let posted = from;
       let receipt: Record<string, unknown> = {};
-      try {
-        for (const part of pending) {
+      while (posted - from < pending.length) {
+        const i = posted - from;
+        const part = pending[i]!;
+        try {
           const reply = await client.chat.postMessage({
             channel: to.channel,
             text: part.text,
@@ -217,16 +230,29 @@ export function slackChat(client: webApi.WebClient, logger: Logger): Chat {
           posted += 1;
           receipt = { ts: reply.ts, channel: reply.channel, parts: total };
           if (total > 1) Object.assign(receipt, { posted, render }, from ? { resumedAt: from + 1 } : {});
+        } catch (error) {
+          const refused = messageRefusal(error);
+          // Bounded: past a shortened message Slack still refuses, the failure is recorded like any other.
+          if (refused && refusals[i]! <= MAX_SHRINKS) {
+            // Sent again unchanged it would be refused again, on every tick: smaller, or shortened with a pointer.
+            const { how, parts, level } = smaller(part, refusals[i]!, more);
+            logger.warn(`slack refused a message as it was (${refused}); ${how === 're-split' ? `re-split into ${parts.length}` : `shortened, pointing at ${more}`}`, { channel: to.channel, key: meta.key, error: refused, part: posted + 1, parts: total, how });
+            pending.splice(i, 1, ...parts);
+            refusals.splice(i, 1, ...parts.map(() => level + 1));
+            total += parts.length - 1;
+            // A message now in parts marks each part with a fingerprint of the parts still to go.
+            if (!render) render = fingerprint(pending);
+            continue;
+          }
+          const outcome = outcomeOf(error);
+          const where = total > 1 ? { part: posted + 1, parts: total } : {};
+          logger.warn('slack send failed', { channel: to.channel, key: meta.key, error: outcome.error, permanent: outcome.permanent === true, ...where });
+          if (total === 1) return outcome;
+          // The parts still to post, as rendered: every later attempt sends this same message.
+          return { ...outcome, receipt: { render, parts: total, posted, rest: pending.slice(posted - from) } };
         }
-        return { ok: true, receipt };
-      } catch (error) {
-        const outcome = outcomeOf(error);
-        const where = total > 1 ? { part: posted + 1, parts: total } : {};
-        logger.warn('slack send failed', { channel: to.channel, key: meta.key, error: outcome.error, permanent: outcome.permanent === true, ...where });
-        if (total === 1) return outcome;
-        // The parts still to post, as first rendered: every later attempt sends this same message.
-        return { ...outcome, receipt: { render, parts: total, posted, rest: pending.slice(posted - from) } };
       }
+      return { ok: true, receipt };
     },
     /** chat.postMessage to a user id opens the direct message with them, so a Slack owner needs no stored data. */
     directDestination(identity: string): Destination | undefined {

@@ -14,6 +14,7 @@ import { escapeMrkdwn, slackToCore } from './mentions.js';
 import { truncate } from './mrkdwn.js';
 import { LIMITS, renderSlack, type SlackMessage } from './render.js';
 import { realSleep, responder, withRetries, type Sleep } from './retry.js';
+import { postInParts } from './resplit.js';
 
 type Block = types.KnownBlock;
 
@@ -41,8 +42,9 @@ function replier(responseUrl: string | undefined, respond: RespondFn): Respond {
   return responseUrl ? responder(responseUrl) : (message) => respond(message);
 }
 
-async function respondAll(respond: Respond, parts: SlackMessage[], extra: Record<string, unknown>, sleep: Sleep): Promise<void> {
-  for (const part of parts) await withRetries(() => respond({ ...extra, ...part }), sleep);
+/** Posts the parts in order, each retried on passing troubles, re-split if Slack refuses it as it is. */
+async function respondAll(respond: Respond, parts: SlackMessage[], extra: Record<string, unknown>, sleep: Sleep, logger: Logger): Promise<void> {
+  await postInParts(parts, (part) => withRetries(() => respond({ ...extra, ...part }), sleep), (m, c) => logger.warn(m, c));
 }
 
 /**
@@ -101,9 +103,12 @@ async function withNames(text: string, nameOf: (userId: string) => Promise<strin
   return out;
 }
 
-/** The message a button sat on, its buttons removed, with a line saying who did what. */
+/**
+ * The message a button sat on, with a line saying who did what. Its buttons go, and so do its footnotes: on a
+ * reminder they say what to do next ("Next: /reform done …"), which the click has just done.
+ */
 function outcomeBlocks(original: Block[], reply: Reply, userId: string): Block[] {
-  const kept = original.filter((b) => b.type !== 'actions').slice(0, LIMITS.blocksPerMessage - 1);
+  const kept = original.filter((b) => b.type !== 'actions' && b.type !== 'context').slice(0, LIMITS.blocksPerMessage - 1);
   const line = truncate(`:white_check_mark: <@${userId}>: ${escapeMrkdwn(reply.heading)}`, LIMITS.contextChars);
   return [...kept, { type: 'context', elements: [{ type: 'mrkdwn', text: line }] }];
 }
@@ -188,7 +193,7 @@ export function registerHandlers(app: App, bot: Bot, logger: Logger, opts: Handl
       const inTime = performance.now() - started < LATE_ACK_MS;
       if (parts.length === 1 && inTime && (await ackOnce({ ...extra, ...parts[0]! }))) return;
       await ackOnce();
-      await respondAll(replier(command.response_url, respond), parts, extra, sleep);
+      await respondAll(replier(command.response_url, respond), parts, extra, sleep, logger);
     } finally {
       // Whatever failed, Slack still gets its ack in time; app.error then sends the apology.
       await ackOnce();
@@ -206,13 +211,15 @@ export function registerHandlers(app: App, bot: Bot, logger: Logger, opts: Handl
     const reply = await bot.handle(incoming(text, user, name, event.channel));
     const thread_ts = event.thread_ts ?? event.ts;
     const parts = renderSlack(reply.tone === 'change' ? reply : quietOwners(reply));
-    for (const part of parts) {
-      if (reply.tone === 'problem' || reply.tone === 'help') {
-        await withRetries(() => client.chat.postEphemeral({ channel: event.channel, user, thread_ts, ...part }), sleep);
-      } else {
-        await withRetries(() => say({ ...part, unfurl_links: false, unfurl_media: false, thread_ts }), sleep);
-      }
-    }
+    const privately = reply.tone === 'problem' || reply.tone === 'help';
+    await postInParts(
+      parts,
+      (part) =>
+        privately
+          ? withRetries(() => client.chat.postEphemeral({ channel: event.channel, user, thread_ts, ...part }), sleep)
+          : withRetries(() => say({ ...part, unfurl_links: false, unfurl_media: false, thread_ts }), sleep),
+      (m, c) => logger.warn(m, c),
+    );
   });
 
   app.action<BlockAction>(/^reform_cmd_/, async ({ ack, body, action, respond: boltRespond, client }) => {
@@ -232,10 +239,10 @@ export function registerHandlers(app: App, bot: Bot, logger: Logger, opts: Handl
     if (reply.tone === 'change' && original?.length) {
       await withRetries(() => respond({ replace_original: true, text: parts[0]!.text, blocks: outcomeBlocks(original, reply, user.id) }), sleep);
     } else if (reply.tone === 'change') {
-      await respondAll(respond, parts, { replace_original: true }, sleep);
+      await respondAll(respond, parts, { replace_original: true }, sleep, logger);
     } else {
       // Refusals and "already done" go to the clicker only; the message stays as it was for everyone else.
-      await respondAll(respond, parts, { response_type: 'ephemeral', replace_original: false }, sleep);
+      await respondAll(respond, parts, { response_type: 'ephemeral', replace_original: false }, sleep, logger);
     }
   });
 

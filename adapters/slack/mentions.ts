@@ -37,9 +37,20 @@ export function slackToCore(text: string): string {
       out += name ? `<@slack:${target}|${name}>` : `<@slack:${target}>`;
     } else if (sigil === '#') out += `#${plainPart(label ?? target)}`;
     else if (sigil === '!') out += plainPart(label ?? `@${target.split('^')[0]}`);
-    else out += plainPart(label ?? target);
+    else out += plainPart(linkText(target, label));
   }
   return out + plainPart(text.slice(last));
+}
+
+/**
+ * A link as text that shows where it goes: `<https://example.org/x|click me>` -> `click me (https://example.org/x)`.
+ * Replies show notes as text, so a label alone would lose the address and a link would hide it.
+ */
+function linkText(target: string, label: string | undefined): string {
+  const name = label?.trim();
+  if (!name) return target;
+  const bare = target.replace(/^mailto:/i, '').replace(/^https?:\/\//i, '').replace(/\/$/, '');
+  return name === target || name === bare || name.replace(/\/$/, '') === bare ? name : `${name} (${target})`;
 }
 
 function plainPart(text: string): string {

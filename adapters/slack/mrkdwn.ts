@@ -1,5 +1,12 @@
 // The neutral reply model's pieces as Slack mrkdwn, and packing of mrkdwn lines into section texts that
-// respect Slack's per-section limit without cutting an escape (`&amp;`) or a mention (`<@U123>`) in half.
+// respect Slack's per-section limit, cut between words, never inside an escape (`&amp;`), a mention (`<@U123>`)
+// or the bot's own formatting (`*bold*`, `_italic_`, a code span).
+//
+// User text inside the bot's formatting: mrkdwn has no escape for `*`, `_`, `~` or a backtick, so in text the
+// bot did not write those characters, where they could open or close formatting (at a word's edge), become
+// look-alikes (∗ ˍ ∼ ˋ). Chosen over plain_text or rich_text blocks because then every marker left in a
+// rendered string is the bot's own: the splitter can see where formatting starts and ends, the text fallback is
+// the blocks' own text, and a title shows the same in a heading, a list and a notification.
 import { STATUS_LABEL, type Status } from '../../src/programme/status.js';
 import type { Inline, ReplyItem, Rich } from '../../src/replies/model.js';
 import type { Rag } from '../../src/tracking/state.js';
@@ -27,12 +34,25 @@ export function codeMrkdwn(text: string): string {
   return text ? '`' + escapeMrkdwn(text.replace(/`/g, "'")) + '`' : '';
 }
 
+const LOOK_ALIKE: Record<string, string> = { '*': '\u2217', _: '\u02CD', '~': '\u223C', '`': '\u02CB' };
+/** A formatting character where mrkdwn could read it as one: at a word's edge (a backtick anywhere). */
+const ACTIVE_MARKER = /`|[*_~](?![\p{L}\p{N}])|(?<![\p{L}\p{N}])[*_~]/gu;
+
+/**
+ * Text the bot did not write -> mrkdwn that shows it and cannot start or end formatting: escaped (escapeMrkdwn),
+ * and its formatting characters at a word's edge replaced by look-alikes. `snake_case` stays as typed.
+ */
+export function plainMrkdwn(text: string): string {
+  const escaped = escapeMrkdwn(text);
+  return /[*_~`]/.test(escaped) ? escaped.replace(ACTIVE_MARKER, (m) => LOOK_ALIKE[m]!) : escaped;
+}
+
 export function inlineMrkdwn(piece: Inline): string {
-  if (typeof piece === 'string') return escapeMrkdwn(piece);
+  if (typeof piece === 'string') return plainMrkdwn(piece);
   // In Slack a command is typed after the slash command; typed alone, it would be a message nobody reads.
   if ('code' in piece) return codeMrkdwn(piece.command ? `${SLASH_COMMAND} ${piece.code}` : piece.code);
-  if ('owner' in piece) return piece.quiet ? escapeMrkdwn(ownerName(piece.owner)) : ownerMrkdwn(piece.owner);
-  return piece.strong ? `*${escapeMrkdwn(piece.strong)}*` : '';
+  if ('owner' in piece) return piece.quiet ? plainMrkdwn(ownerName(piece.owner)) : ownerMrkdwn(piece.owner);
+  return piece.strong ? `*${plainMrkdwn(piece.strong)}*` : '';
 }
 
 export function richMrkdwn(rich: Rich): string {
@@ -46,14 +66,14 @@ function itemHead(item: ReplyItem): string {
   const emoji = item.status ? `${STATUS_EMOJI[item.status]} ` : '';
   const status = item.status ? ` · _${STATUS_LABEL[item.status]}_` : '';
   const rag = item.rag ? ` ${RAG_EMOJI[item.rag]}` : '';
-  return `${emoji}${codeMrkdwn(item.id)} *${escapeMrkdwn(item.title)}*${status}${rag}`;
+  return `${emoji}${codeMrkdwn(item.id)} *${plainMrkdwn(item.title)}*${status}${rag}`;
 }
 
 /** One item (not its children) as mrkdwn lines: its head, then its fields, indented by depth. */
 export function itemLines(item: ReplyItem, depth = 0): string[] {
   const pad = '\u2003'.repeat(depth);
   const lines = [`${pad}${depth ? '↳ ' : ''}${itemHead(item)}`];
-  for (const field of item.fields) lines.push(`${pad}\u2003*${escapeMrkdwn(field.label)}:* ${richMrkdwn(field.value)}`);
+  for (const field of item.fields) lines.push(`${pad}\u2003*${plainMrkdwn(field.label)}:* ${richMrkdwn(field.value)}`);
   return lines;
 }
 
@@ -73,10 +93,34 @@ export function safeCut(text: string, max: number): number {
   return cut > 0 ? cut : max;
 }
 
+const isWordChar = (c: string | undefined): boolean => c !== undefined && /[\p{L}\p{N}]/u.test(c);
+
+/**
+ * Where to cut `text` to at most `max` characters: after the last space that is outside the bot's formatting
+ * (`*…*`, `_…_`, `~…~`, a code span), so no section ends in `_` with the next beginning `again_`; a space
+ * cannot be inside an entity or a mention. Only a space in the last half counts (a long word is cut at a safe
+ * point instead, see safeCut), so a part is never much shorter than it could be. Markers are read as mrkdwn
+ * reads them, at a word's edge; plainMrkdwn has made every such marker the bot's own.
+ */
+export function wordCut(text: string, max: number): number {
+  if (text.length <= max) return text.length;
+  let code = false;
+  const open = { '*': false, _: false, '~': false } as Record<string, boolean>;
+  let best = -1;
+  for (let i = 0; i < max; i++) {
+    const c = text[i]!;
+    if (c === '`') code = !code;
+    else if (!code && (c === '*' || c === '_' || c === '~')) {
+      if (open[c] ? !isWordChar(text[i + 1]) : !isWordChar(text[i - 1]) && text[i + 1] !== undefined && !/\s/.test(text[i + 1]!)) open[c] = !open[c];
+    } else if (/\s/.test(c) && !code && !open['*'] && !open._ && !open['~']) best = i + 1;
+  }
+  return best >= max / 2 ? best : safeCut(text, max);
+}
+
 /** Shortens to at most `max` characters at a safe point, marking the cut with an ellipsis. */
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
-  return text.slice(0, safeCut(text, max - 1)) + '…';
+  return text.slice(0, wordCut(text, max - 1)).trimEnd() + '…';
 }
 
 /**
@@ -99,7 +143,7 @@ export function pack(lines: string[], limit: number): string[] {
     }
     let rest = line;
     do {
-      const cut = safeCut(rest, limit);
+      const cut = wordCut(rest, limit);
       const piece = rest.slice(0, cut);
       rest = rest.slice(cut);
       if (current && current.length + 1 + piece.length > limit) {

@@ -1,10 +1,12 @@
 // Block Kit rendering of the neutral reply. Every message has a `text` fallback made from its blocks (notifications,
-// screen readers, old clients). A reply too big for one message is split into parts of at most 50 blocks
-// with sections of at most 3,000 characters; past MAX_PARTS it is summarised, so Slack never rejects it.
+// screen readers, old clients). A reply too big for one message is split into parts of at most 50 blocks, with
+// sections of at most 3,000 characters and at most LIMITS.messageText characters of text in all blocks together
+// (Slack refuses a message whose blocks hold more than about 12,000: msg_blocks_too_long); past the parts
+// allowed it is summarised, so Slack never rejects it.
 import type { types } from '@slack/bolt';
 import type { Reply, ReplyItem, Rich, Section } from '../../src/replies/model.js';
 import { escapeMrkdwn } from './mentions.js';
-import { codeMrkdwn, itemLines, pack, richMrkdwn, safeCut, truncate } from './mrkdwn.js';
+import { codeMrkdwn, itemLines, pack, plainMrkdwn, richMrkdwn, safeCut, truncate } from './mrkdwn.js';
 
 type Block = types.KnownBlock;
 
@@ -19,10 +21,45 @@ export const LIMITS = {
   buttonsPerMessage: 25,
   /** A response_url takes five messages: four parts leave one for an apology if a part cannot be sent. */
   parts: 4,
+  /** A scheduled post (a digest) is posted part by part with chat.postMessage, which has no such cap. */
+  scheduledParts: 24,
   /** Long items (many actions) are cut here and point at `status <id>`. */
   blocksPerItem: 8,
+  /**
+   * The text of all blocks in one message: Slack refuses more than about 12,000 characters (msg_blocks_too_long,
+   * undocumented, counted over every text); this leaves a sixth of it spare.
+   */
+  messageText: 10_000,
+  /** One item's text (its head and fields): cut here, pointing at `status <id>`, so any item fits a part. */
+  itemChars: 5_000,
+  /** The footnotes of a message, all together. */
+  footnoteChars: 1_500,
   fallbackChars: 3000,
 } as const;
+
+/** Options for one rendering: a smaller text budget or fewer parts (a message Slack refused is re-split). */
+export interface SplitOptions {
+  /** Characters of text in all blocks of one message (default LIMITS.messageText). */
+  messageText?: number;
+  /** How many messages at most (default LIMITS.parts); past it, the last says what was left out. */
+  parts?: number;
+}
+
+/** What Slack counts towards msg_blocks_too_long: every text in every block. */
+export function blocksText(blocks: readonly unknown[]): number {
+  let n = 0;
+  const walk = (value: unknown): void => {
+    if (Array.isArray(value)) for (const v of value) walk(v);
+    else if (typeof value === 'object' && value !== null) {
+      for (const [key, v] of Object.entries(value)) {
+        if (key === 'text' && typeof v === 'string') n += v.length;
+        else walk(v);
+      }
+    }
+  };
+  walk(blocks);
+  return n;
+}
 
 export interface SlackMessage {
   text: string;
@@ -31,15 +68,26 @@ export interface SlackMessage {
 
 const mrkdwnSection = (text: string): Block => ({ type: 'section', text: { type: 'mrkdwn', text, verbatim: true } });
 
-/** One item without its children: a section, or a few when its notes are long (cut at blocksPerItem). */
+/**
+ * One item without its children: a section, or a few when its notes are long, cut between words at
+ * LIMITS.itemChars (or blocksPerItem sections) with a pointer to `status <id>`.
+ */
 function itemBlocks(item: ReplyItem, depth: number): Block[] {
   const texts = pack(itemLines(item, depth), LIMITS.sectionChars);
-  if (texts.length > LIMITS.blocksPerItem) {
-    texts.length = LIMITS.blocksPerItem;
-    const more = `\n_…more in_ ${codeMrkdwn(`status ${item.id}`)}`;
-    texts[texts.length - 1] = truncate(texts[texts.length - 1]!, LIMITS.sectionChars - more.length) + more;
+  const total = texts.reduce((n, t) => n + t.length, 0);
+  if (texts.length <= LIMITS.blocksPerItem && total <= LIMITS.itemChars) return texts.map(mrkdwnSection);
+  const more = `\n_…more in_ ${codeMrkdwn(`status ${item.id}`)}`;
+  const kept: string[] = [];
+  let room = LIMITS.itemChars - more.length;
+  for (const text of texts) {
+    if (kept.length === LIMITS.blocksPerItem || room <= 0) break;
+    const last = kept.length === LIMITS.blocksPerItem - 1 || text.length > room;
+    kept.push(last ? truncate(text, Math.min(room, LIMITS.sectionChars - more.length)) : text);
+    room -= text.length;
+    if (last) break;
   }
-  return texts.map(mrkdwnSection);
+  kept[kept.length - 1] += more;
+  return kept.map(mrkdwnSection);
 }
 
 /** An item and, below it, each of its children (a milestone's actions) in sections of their own. */
@@ -48,16 +96,19 @@ function itemTreeBlocks(item: ReplyItem, depth: number, into: Block[]): void {
   for (const child of item.children ?? []) itemTreeBlocks(child, depth + 1, into);
 }
 
+/** A line of a section as mrkdwn, cut between words at LIMITS.itemChars so any line fits a part. */
+const lineMrkdwn = (line: Rich): string => truncate(richMrkdwn(line), LIMITS.itemChars);
+
 function linesBlocks(lines: Rich[]): Block[] {
-  return pack(lines.map(richMrkdwn), LIMITS.sectionChars).map(mrkdwnSection);
+  return pack(lines.map(lineMrkdwn), LIMITS.sectionChars).map(mrkdwnSection);
 }
 
 function titleBlock(title: string): Block {
-  return mrkdwnSection(`*${truncate(escapeMrkdwn(title), LIMITS.sectionChars - 2)}*`);
+  return mrkdwnSection(`*${truncate(plainMrkdwn(title), LIMITS.sectionChars - 2)}*`);
 }
 
 function contextBlock(lines: string[]): Block {
-  const elements = pack(lines, LIMITS.contextChars).slice(0, 10);
+  const elements = pack([truncate(lines.join('\n'), LIMITS.footnoteChars)], LIMITS.contextChars).slice(0, 10);
   return { type: 'context', elements: elements.map((text) => ({ type: 'mrkdwn', text, verbatim: true })) };
 }
 
@@ -116,35 +167,43 @@ interface Unit {
   item?: ReplyItem;
   depth?: number;
   blocks: number;
+  /** The text of its blocks, as Slack counts it. */
+  chars: number;
 }
 
 function itemUnits(section: number, item: ReplyItem, depth: number): Unit[] {
   const node: ReplyItem = { ...item, children: undefined };
+  const blocks = itemBlocks(node, depth);
   return [
-    { section, item: node, depth, blocks: itemBlocks(node, depth).length },
+    { section, item: node, depth, blocks: blocks.length, chars: blocksText(blocks) },
     ...(item.children ?? []).flatMap((c) => itemUnits(section, c, depth + 1)),
   ];
+}
+
+function linesUnit(section: number, lines: Rich[]): Unit {
+  const blocks = linesBlocks(lines);
+  return { section, lines, blocks: blocks.length, chars: blocksText(blocks) };
 }
 
 function unitsOf(reply: Reply): Unit[] {
   const units: Unit[] = [];
   reply.sections.forEach((section, s) => {
-    if (section.title) units.push({ section: s, title: section.title, blocks: 1 });
+    if (section.title) units.push({ section: s, title: section.title, blocks: 1, chars: blocksText([titleBlock(section.title)]) });
     // Lines are grouped the way linesBlocks packs them, so a group re-renders as the blocks counted here.
     let group: Rich[] = [];
     let length = 0;
     for (const line of section.lines ?? []) {
-      const size = richMrkdwn(line).length;
+      const size = lineMrkdwn(line).length;
       // The same test as pack(): the joined text of the group plus a newline and this line.
       if (group.length && length + size > LIMITS.sectionChars) {
-        units.push({ section: s, lines: group, blocks: linesBlocks(group).length });
+        units.push(linesUnit(s, group));
         group = [];
         length = 0;
       }
       group.push(line);
       length += size + 1;
     }
-    if (group.length) units.push({ section: s, lines: group, blocks: linesBlocks(group).length });
+    if (group.length) units.push(linesUnit(s, group));
     for (const item of section.items ?? []) units.push(...itemUnits(s, item, 0));
   });
   return units;
@@ -186,37 +245,46 @@ function countItems(units: Unit[]): number {
 
 /**
  * The reply as one or more messages, each within Slack's limits. Buttons and footnotes go on the last part;
- * when more than LIMITS.parts would be needed, the last part says how many items were left out.
+ * when more than `options.parts` would be needed, the last part says how many items were left out.
  */
-export function renderSlack(reply: Reply): SlackMessage[] {
+export function renderSlack(reply: Reply, options: SplitOptions = {}): SlackMessage[] {
   // Most replies fit one message: rendered once, they are exactly what the splitter would make of them
   // (a property test holds the two equal). The splitter drops empty sections, so they are dropped here too.
   const shown = reply.sections.every(hasContent) ? reply : { ...reply, sections: reply.sections.filter(hasContent) };
   const whole = renderBlocks(shown);
-  if (whole.length <= BUDGET) return [{ text: fallbackText(whole), blocks: whole }];
-  return splitSlack(reply);
+  if (whole.length <= BUDGET && blocksText(whole) <= (options.messageText ?? LIMITS.messageText)) return [{ text: fallbackText(whole), blocks: whole }];
+  return splitSlack(reply, options);
 }
 
 const hasContent = (s: Section): boolean => Boolean(s.title || s.lines?.length || s.items?.length);
 
 /** Blocks for a part's content: a message less its header and footer (footnotes, buttons, "not shown" note). */
 const BUDGET = LIMITS.blocksPerMessage - 1 - 3;
+/** Room kept in the last part for the "…and 12 more not shown here" note. */
+const NOT_SHOWN_CHARS = 120;
 
 /** The reply split into parts at item boundaries, each within the limits; renderSlack's general case. */
-export function splitSlack(reply: Reply): SlackMessage[] {
+export function splitSlack(reply: Reply, options: SplitOptions = {}): SlackMessage[] {
   const budget = BUDGET;
+  const maxParts = options.parts ?? LIMITS.parts;
+  // Text left for the content of a part: the budget less the longest header and the last part's footer.
+  const footer = [...buttonsBlock(reply), ...(reply.footnotes.length ? [contextBlock(reply.footnotes.map(richMrkdwn))] : [])];
+  const room = Math.max(LIMITS.itemChars, (options.messageText ?? LIMITS.messageText) - LIMITS.headerChars - blocksText(footer) - NOT_SHOWN_CHARS);
   const parts: Unit[][] = [[]];
   let used = 0;
+  let chars = 0;
   for (const unit of unitsOf(reply)) {
-    if (used + unit.blocks > budget && parts[parts.length - 1]!.length) {
+    if ((used + unit.blocks > budget || chars + unit.chars > room) && parts[parts.length - 1]!.length) {
       parts.push([]);
       used = 0;
+      chars = 0;
     }
     parts[parts.length - 1]!.push(unit);
     used += unit.blocks;
+    chars += unit.chars;
   }
-  const hidden = parts.slice(LIMITS.parts).flat();
-  const shown = parts.slice(0, LIMITS.parts);
+  const hidden = parts.slice(maxParts).flat();
+  const shown = parts.slice(0, maxParts);
   return shown.map((units, i) => {
     const lastPart = i === shown.length - 1;
     const part: Reply = {
@@ -242,10 +310,18 @@ function notShown(hidden: Unit[]): string {
   return items ? `…and ${items} more not shown here: ask about one thing, such as "status <id>".` : '…and more not shown here.';
 }
 
-/** Belt and braces: whatever happened above, never hand Slack more blocks than it accepts. */
+/** Belt and braces: whatever happened above, never hand Slack more blocks or more text than it accepts. */
 function guard(message: SlackMessage): SlackMessage {
-  if (message.blocks.length <= LIMITS.blocksPerMessage) return message;
-  const blocks = message.blocks.slice(0, LIMITS.blocksPerMessage - 1);
-  blocks.push(contextBlock(['_…cut short to fit one Slack message._']));
+  if (message.blocks.length <= LIMITS.blocksPerMessage && blocksText(message.blocks) <= LIMITS.messageText) return message;
+  const cut = contextBlock(['_…cut short to fit one Slack message._']);
+  const blocks: Block[] = [];
+  let chars = blocksText([cut]);
+  for (const block of message.blocks) {
+    const size = blocksText([block]);
+    if (blocks.length === LIMITS.blocksPerMessage - 1 || chars + size > LIMITS.messageText) break;
+    blocks.push(block);
+    chars += size;
+  }
+  blocks.push(cut);
   return { ...message, blocks };
 }

@@ -11,13 +11,18 @@ const TRANSIENT = new Set([...IN_DOUBT_ERRORS, 'ratelimited']);
 export type Sleep = (ms: number) => Promise<void>;
 export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A response_url that did not accept a reply; `retryAfter` is its Retry-After header, if any. */
+/**
+ * A response_url that did not accept a reply; `retryAfter` is its Retry-After header, if any, and `reason` the
+ * start of its answer (Slack says why in plain text: `invalid_blocks`, `expired_url`).
+ */
 export class ResponseUrlError extends Error {
+  override name = 'ResponseUrlError';
   constructor(
     readonly statusCode: number,
     readonly retryAfter: string | null,
+    readonly reason = '',
   ) {
-    super(`the response_url answered HTTP ${statusCode}`);
+    super(`the response_url answered HTTP ${statusCode}${reason ? `: ${reason}` : ''}`);
   }
 }
 
@@ -32,8 +37,8 @@ export function responder(url: string): (message: Record<string, unknown>) => Pr
     const timer = setTimeout(() => abort.abort(), RESPONSE_TIMEOUT_MS);
     try {
       const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(message), signal: abort.signal });
-      await res.arrayBuffer().catch(() => undefined);
-      if (!res.ok) throw new ResponseUrlError(res.status, res.headers.get('retry-after'));
+      const answer = await res.text().catch(() => '');
+      if (!res.ok) throw new ResponseUrlError(res.status, res.headers.get('retry-after'), answer.trim().slice(0, 60));
     } finally {
       clearTimeout(timer);
     }

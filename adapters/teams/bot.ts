@@ -80,6 +80,13 @@ export function createTeamsBot(opts: TeamsBotOptions): TeamsActivityHandler {
     return { text, user: callerOf(a), platform: 'teams', channel: destination.channel, extras: destination.extras };
   }
 
+  /**
+   * What botbuilder adds to a reply before it goes (addressing, the ids), so the size guard measures the activity
+   * as Teams receives it: the card alone once measured 24,000 bytes and the activity sent 24,064.
+   */
+  const envelopeOf = (ctx: TurnContext): Partial<Activity> =>
+    TurnContext.applyConversationReference({ id: ctx.activity.id }, TurnContext.getConversationReference(ctx.activity));
+
   /** Mention entities often lack the AAD id; the roster has it. Failure falls back to the Teams user id. */
   const aadLookup = (ctx: TurnContext) => async (userId: string) => (await TeamsInfo.getMember(ctx, userId)).aadObjectId;
 
@@ -90,15 +97,15 @@ export function createTeamsBot(opts: TeamsBotOptions): TeamsActivityHandler {
     // "already done" is a new message in the conversation (Teams has no private replies to a card's Action.Submit
     // in a channel), and the reminder stays as it was.
     if (outcome.tone !== 'change' || !cardId) {
-      await ctx.sendActivity(replyActivity(outcome));
+      await ctx.sendActivity(replyActivity(outcome, {}, envelopeOf(ctx)));
       return;
     }
     const updated: Reply = { ...outcome, footnotes: [...outcome.footnotes, [`Updated by ${callerOf(ctx.activity).name}.`]] };
     try {
-      await ctx.updateActivity({ ...replyActivity(updated), id: cardId });
+      await ctx.updateActivity({ ...replyActivity(updated, {}, { ...envelopeOf(ctx), id: cardId }), id: cardId });
     } catch (error) {
       logger.warn('could not update a Teams card; replying instead', { error: String(error) });
-      await ctx.sendActivity(replyActivity(updated));
+      await ctx.sendActivity(replyActivity(updated, {}, envelopeOf(ctx)));
     }
   }
 
@@ -112,7 +119,7 @@ export function createTeamsBot(opts: TeamsBotOptions): TeamsActivityHandler {
     else if (isPersonal(activity) || mentionsBot(activity)) {
       // "share" means nothing in Teams (answers are in the conversation already) and is not part of the query.
       const text = splitShare(await inboundText(activity, aadLookup(ctx))).text;
-      await ctx.sendActivity(replyActivity(await bot.handle(incoming(ctx, text))));
+      await ctx.sendActivity(replyActivity(await bot.handle(incoming(ctx, text)), {}, envelopeOf(ctx)));
     }
     await next();
   });
@@ -122,7 +129,7 @@ export function createTeamsBot(opts: TeamsBotOptions): TeamsActivityHandler {
     await recordPersonal(activity);
     // Greet once, when the bot itself is added (Teams also sends installationUpdate, which only records).
     if (activity.membersAdded?.some((m) => m.id === activity.recipient?.id)) {
-      await ctx.sendActivity(replyActivity(await bot.handle(incoming(ctx, 'help'))));
+      await ctx.sendActivity(replyActivity(await bot.handle(incoming(ctx, 'help')), {}, envelopeOf(ctx)));
     }
     await next();
   });

@@ -64,11 +64,10 @@ export function teamsChat(cloud: CloudAdapter, appId: string, timeoutMs: number)
     const connector = ctx.turnState.get(ctx.adapter.ConnectorClientKey) as Connector | undefined;
     if (!connector) return { ok: false, error: 'botbuilder gave no connector for this conversation' };
     withoutSdkRetry(connector);
-    const activity = TurnContext.applyConversationReference(
-      // Reminders and digests exist to reach owners, so they mention them.
-      { ...replyActivity(message, { notify: true }), channelData: { reformKey: key } },
-      TurnContext.getConversationReference(ctx.activity),
-    );
+    // The addressing first, so the size guard measures the activity as it is sent.
+    const envelope = TurnContext.applyConversationReference({ channelData: { reformKey: key } }, TurnContext.getConversationReference(ctx.activity));
+    // Reminders and digests exist to reach owners, so they mention them.
+    const activity: Partial<Activity> = { ...replyActivity(message, { notify: true }, envelope), ...envelope };
     // A new message in the conversation, not a reply to the synthetic continuation activity.
     delete activity.replyToId;
     try {

@@ -18,13 +18,18 @@ export const MAX_CARD_TEXT = 1_500;
 /** The plain text carried in the card for clients that cannot show cards. */
 const MAX_FALLBACK = 4_000;
 
-/** Shortens to at most `max` characters, marking the cut, without splitting a surrogate pair. */
+/**
+ * Shortens to at most `max` characters, marking the cut: after a whole word when one ends in the last third,
+ * never inside a surrogate pair.
+ */
 export function clip(text: string, max: number): string {
   if (text.length <= max) return text;
   let cut = max - 1;
+  const space = text.lastIndexOf(' ', cut);
+  if (space > (max * 2) / 3) cut = space;
   const before = text.charCodeAt(cut - 1);
   if (before >= 0xd800 && before <= 0xdbff) cut -= 1;
-  return `${text.slice(0, cut)}…`;
+  return `${text.slice(0, cut).trimEnd()}…`;
 }
 
 const STATUS_EMOJI: Record<Status, string> = { done: '✅', overdue: '🔴', 'due-soon': '🟠', upcoming: '⚪' };
@@ -101,6 +106,8 @@ function itemElements(item: ReplyItem, t: CardText, depth: number): Element[] {
   const facts: Element[] = [];
   const mentionLines: Element[] = [];
   for (const field of item.fields) {
+    // The RAG rating is in the header line already, in words and colour.
+    if (item.rag && field.label === 'RAG') continue;
     const value = t.rich(field.value);
     if (field.value.some((p) => typeof p === 'object' && 'owner' in p && t.mentionOf(p))) {
       mentionLines.push(textBlock(`${escapeCardText(clip(field.label, MAX_CARD_TEXT))}: ${value}`, { spacing: 'None' }));
@@ -136,7 +143,8 @@ export function renderCard(reply: Reply, o: CardOptions = {}, plain = renderPlai
     for (const item of section.items ?? []) body.push(...itemElements(item, t, 0));
   }
   for (const note of reply.footnotes) body.push(textBlock(t.rich(note), { isSubtle: true, size: 'Small' }));
-  const actions = (reply.buttons ?? []).map((b) => ({ type: 'Action.Submit', title: b.label, data: { reformCommand: b.command } }));
+  // Short labels where the reply has them: three buttons share a phone's width (360 px) in Teams.
+  const actions = (reply.buttons ?? []).map((b) => ({ type: 'Action.Submit', title: b.short ?? b.label, data: { reformCommand: b.command } }));
   return {
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
@@ -154,7 +162,9 @@ export function renderCard(reply: Reply, o: CardOptions = {}, plain = renderPlai
  * A reply too big for one Teams message keeps its first items and says how many more there are, so Teams never
  * refuses it.
  */
-export function replyActivity(reply: Reply, o: CardOptions = {}): Partial<Activity> {
+export function replyActivity(reply: Reply, o: CardOptions = {}, envelope: Partial<Activity> = {}): Partial<Activity> {
+  // Measured as sent: with the addressing botbuilder adds (from, recipient, conversation, serviceUrl, ids).
+  const fits = (activity: Partial<Activity>): boolean => Buffer.byteLength(JSON.stringify({ ...envelope, ...activity })) <= MAX_ACTIVITY_BYTES;
   const whole = activityOf(reply, o);
   if (fits(whole)) return whole;
   // The largest number of item nodes (milestones and their actions, in order) that still fits.
@@ -180,10 +190,6 @@ function activityOf(reply: Reply, o: CardOptions): Partial<Activity> {
   // The summary is a notification preview; the fallbackText is for clients that cannot show cards.
   const summary = clip(plain, MAX_SUMMARY);
   return { type: 'message', summary, attachments: [CardFactory.adaptiveCard(renderCard(reply, o, clip(plain, MAX_FALLBACK)))] };
-}
-
-function fits(activity: Partial<Activity>): boolean {
-  return Buffer.byteLength(JSON.stringify(activity)) <= MAX_ACTIVITY_BYTES;
 }
 
 function countNodes(items: ReplyItem[]): number {

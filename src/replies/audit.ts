@@ -2,11 +2,15 @@
 import { DateTime } from 'luxon';
 import { formatInstant } from '../programme/model.js';
 import type { AuditEntry } from '../tracking/state.js';
+import { STATUS_LABEL, type Status } from '../programme/status.js';
 import type { Inline } from './model.js';
 
-/** "owner: nobody → @alice", "note: text". */
+/** A status as people say it ("due soon"); a completion records the status it ended (`due-soon`). */
+const worded = (value: string): string => (Object.hasOwn(STATUS_LABEL, value) ? STATUS_LABEL[value as Status] : value);
+
+/** "owner: nobody → @alice", "note: text", "done: due soon → done". */
 export function auditChange(e: AuditEntry): string {
-  if (e.from !== undefined) return `${e.change}: ${e.from} → ${e.to ?? ''}`;
+  if (e.from !== undefined) return `${e.change}: ${worded(e.from)} → ${e.to ?? ''}`;
   return `${e.change}${e.to !== undefined ? `: ${e.to}` : ''}`;
 }
 

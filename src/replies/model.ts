@@ -37,6 +37,8 @@ export interface Section {
 export interface ReplyButton {
   label: string;
   command: string;
+  /** A label of a word or two for narrow buttons (Teams on a phone shows three in 360 px); `label` otherwise. */
+  short?: string;
 }
 
 export interface Reply {
@@ -49,6 +51,11 @@ export interface Reply {
   sections: Section[];
   footnotes: Rich[];
   buttons?: ReplyButton[];
+  /**
+   * The command that shows this in full (`digest`, `status <id>`), for a platform that must shorten the message
+   * to deliver it at all.
+   */
+  more?: string;
 }
 
 export function reply(tone: Reply['tone'], heading: string, sections: Section[] = [], footnotes: Rich[] = []): Reply {
@@ -78,6 +85,19 @@ export function echoed(typed: string, max = 60): string {
   if (text.length <= max) return text;
   const cut = text.slice(0, max - 3);
   return `${/[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut}…`;
+}
+
+/**
+ * At most `max` characters, cut after a whole word where there is one in the last third, marked with an
+ * ellipsis, never half an emoji: for a long note repeated in a one-line summary.
+ */
+export function clipWords(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let cut = max - 1;
+  const space = text.lastIndexOf(' ', cut);
+  if (space > (max * 2) / 3) cut = space;
+  if (/[\uD800-\uDBFF]/.test(text[cut - 1] ?? '')) cut -= 1;
+  return `${text.slice(0, cut).trimEnd()}…`;
 }
 
 const quietRich = (rich: Rich): Rich => rich.map((p) => (typeof p === 'object' && 'owner' in p ? { owner: p.owner, quiet: true } : p));

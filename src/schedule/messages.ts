@@ -4,7 +4,7 @@ import { formatDay, formatInstant, type Programme } from '../programme/model.js'
 import { daysLeft } from '../programme/status.js';
 import { auditBy, auditChange, auditWhen } from '../replies/audit.js';
 import { itemToReply, whenText } from '../replies/items.js';
-import { code, command, reply, type Reply, type Rich } from '../replies/model.js';
+import { clipWords, code, command, reply, type Reply, type Rich } from '../replies/model.js';
 import { SNOOZED, SUBSCRIPTION_ITEM } from '../tracking/changes.js';
 import { allActionItems, allMilestoneItems, bySoonest, type Item } from '../tracking/items.js';
 import type { AuditEntry, State } from '../tracking/state.js';
@@ -33,16 +33,21 @@ export function reminderMessage(programme: Programme, item: Item, slot: Slot, no
     // Commands to type: Slack shows them after its slash command (`/reform done …`), Teams and the console as they are.
     [['Next: ', command(`done ${item.id}`), ' when it is done, ', command(`assign ${item.id} @name`), item.owner ? ' to hand it on, ' : ' to name an owner, ', command(`revise ${item.id} <date> because <reason>`), ' if it has moved.']],
   );
+  r.more = `status ${item.id}`;
   r.buttons = [
-    { label: 'Mark done', command: `done ${item.id}` },
-    { label: 'Assign to me', command: `assign ${item.id} me` },
-    { label: 'Snooze a week', command: `snooze ${item.id}` },
+    { label: 'Mark done', short: 'Done', command: `done ${item.id}` },
+    { label: 'Assign to me', short: 'Take it', command: `assign ${item.id} me` },
+    { label: 'Snooze a week', short: 'Snooze', command: `snooze ${item.id}` },
   ];
   return r;
 }
 
+/** A change in the digest is one line: a long note is cut between words, and who and when stay whole after it. */
+const CHANGE_CHARS = 300;
+
 function changeLine(e: AuditEntry, zone: string): Rich {
-  return [code(e.item), ` ${auditChange(e)} (`, auditBy(e), `, ${auditWhen(e, zone)})`];
+  // The change is a piece of its own, so a renderer that shortens long text cuts it, not the "(" after it.
+  return [code(e.item), ' ', clipWords(auditChange(e), CHANGE_CHARS), ' (', auditBy(e), `, ${auditWhen(e, zone)})`];
 }
 
 /**
@@ -103,7 +108,7 @@ export function digestMessage(programme: Programme, state: State, now: DateTime,
     .filter((e) => !e.item.startsWith(SUBSCRIPTION_ITEM) && e.change !== SNOOZED && DateTime.fromISO(e.at, { setZone: true }) > start)
     .reverse();
   const show = (list: Item[]) => list.map((i) => itemToReply(i, now, zone));
-  return reply(
+  const digest = reply(
     'answer',
     `Weekly digest: ${programme.name}, week of ${now.setZone(zone).startOf('week').toFormat('d LLLL yyyy', { locale: 'en-GB' })}`,
     [
@@ -124,4 +129,6 @@ export function digestMessage(programme: Programme, state: State, now: DateTime,
       },
     ],
   );
+  digest.more = 'digest';
+  return digest;
 }

@@ -18,6 +18,8 @@ export interface ConnectorCall {
   conversationId: string;
   activityId?: string;
   body: any;
+  /** The size of the request body as it arrived. */
+  bytes: number;
   authorization?: string;
   /** The HTTP status the fake answered with. */
   status?: number;
@@ -47,15 +49,19 @@ export interface FakeConnector {
 
 const ROUTE = /^\/v3\/conversations\/([^/]+)\/(activities|members)(?:\/([^/?]+))?\/?(?:\?.*)?$/;
 
-async function readBody(req: IncomingMessage): Promise<unknown> {
+/** Teams refuses a message activity over about 28 KB as it arrives (413, MessageSizeTooBig). */
+export const TEAMS_MAX_ACTIVITY_BYTES = 28_000;
+
+async function readBody(req: IncomingMessage): Promise<{ value: unknown; bytes: number }> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
-  if (!text) return undefined;
+  const raw = Buffer.concat(chunks);
+  const text = raw.toString('utf8');
+  if (!text) return { value: undefined, bytes: 0 };
   try {
-    return JSON.parse(text);
+    return { value: JSON.parse(text), bytes: raw.length };
   } catch {
-    return text;
+    return { value: text, bytes: raw.length };
   }
 }
 
@@ -72,7 +78,7 @@ export async function startFakeConnector(): Promise<FakeConnector> {
 
   const server: Server = createServer((req, res) => {
     void (async () => {
-      const body = await readBody(req);
+      const { value: body, bytes } = await readBody(req);
       const m = ROUTE.exec(req.url ?? '');
       const method = req.method ?? 'GET';
       const conversationId = m ? decodeURIComponent(m[1]!) : '';
@@ -86,13 +92,17 @@ export async function startFakeConnector(): Promise<FakeConnector> {
             : activityId
               ? 'reply'
               : 'send';
-      const call: ConnectorCall = { method, kind, path: req.url ?? '', conversationId, activityId, body, authorization: req.headers.authorization };
+      const call: ConnectorCall = { method, kind, path: req.url ?? '', conversationId, activityId, body, bytes, authorization: req.headers.authorization };
       calls.push(call);
       if (kind === 'member') {
         const member = activityId ? members[activityId] : undefined;
         return member ? json(res, 200, member) : json(res, 404, { error: { code: 'MemberNotFound', message: 'no such member' } });
       }
       if (kind === 'other') return json(res, 404, { error: { code: 'NotFound', message: 'unknown route' } });
+      if (bytes > TEAMS_MAX_ACTIVITY_BYTES) {
+        call.status = 413;
+        return json(res, 413, { error: { code: 'MessageSizeTooBig', message: `Message size too big: ${bytes} bytes` } });
+      }
       const failure = failures.shift();
       if (failure?.delayMs) await new Promise((r) => setTimeout(r, failure.delayMs));
       if (res.destroyed) return;

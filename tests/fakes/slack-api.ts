@@ -10,7 +10,9 @@ import { createSlackAdapter, type SlackAdapter } from '../../adapters/slack/app.
 import { startServer, type RunningServer } from '../../adapters/server.js';
 import type { Bot } from '../../src/bot.js';
 import type { Logger } from '../../src/ports.js';
+import type { Programme } from '../../src/programme/model.js';
 import { testBot } from '../helpers.js';
+import { messageRefusal, viewRefusal, type Refusal } from './slack-limits.js';
 
 export interface ApiCall {
   method: string;
@@ -55,6 +57,13 @@ export interface FakeSlackApi {
   failNextResponse(name: string, ...failures: Scripted[]): void;
   /** What apps.connections.open hands out (the Socket Mode WebSocket URL). */
   socketUrl?: string;
+  /**
+   * Slack's cumulative limit (about 12,000 characters of text in a message's blocks) is undocumented: a test
+   * lowers it to see the bot cope when Slack refuses less than the bot's budget.
+   */
+  blocksTextLimit?: number;
+  /** Every message or view refused for Slack's field limits, with the reason: tests expect none unless they say so. */
+  refusals: { method: string; error: string; detail: string }[];
   /** Display names users.info answers with; any other user is `user_not_found`. */
   displayNames: Map<string, string>;
   callsTo(method: string): ApiCall[];
@@ -87,7 +96,19 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
   const failing = new Map<string, Scripted[]>();
   let seq = 0;
 
+  /** What Slack refuses before doing anything: blocks and text past its limits (HTTP 200, ok false). */
+  function refusal(method: string, args: Record<string, any>): Refusal | undefined {
+    if (method === 'views.publish') return viewRefusal(args);
+    if (method === 'chat.postMessage' || method === 'chat.postEphemeral' || method === 'chat.update') return messageRefusal(args, fake.blocksTextLimit);
+    return undefined;
+  }
+
   function answer(method: string, args: Record<string, any>): Record<string, unknown> {
+    const refused = refusal(method, args);
+    if (refused) {
+      fake.refusals.push({ method, ...refused });
+      return { ok: false, error: refused.error, response_metadata: { messages: [`[ERROR] ${refused.detail}`] } };
+    }
     switch (method) {
       case 'auth.test':
         return { ok: true, url: 'https://council.slack.com/', team: 'Council', user: 'reform', team_id: 'T1', user_id: 'UBOT', bot_id: 'BBOT' };
@@ -141,7 +162,15 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
       return;
     }
     if (path.startsWith('/respond/')) {
-      responses.push({ path, body: raw ? JSON.parse(raw) : {} });
+      const body = raw ? JSON.parse(raw) : {};
+      // A response_url refuses what chat.postMessage refuses, with HTTP 400 and the reason as plain text.
+      const refused = messageRefusal(body, fake.blocksTextLimit);
+      if (refused) {
+        fake.refusals.push({ method: path, ...refused });
+        res.writeHead(400, { 'Content-Type': 'text/plain' }).end(refused.error);
+        return;
+      }
+      responses.push({ path, body });
       res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok');
       return;
     }
@@ -167,13 +196,17 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
       scripted.set(method, [...(scripted.get(method) ?? []), reply]);
     },
     displayNames: new Map(),
+    refusals: [],
     failNextResponse: (name, ...failures) => void failing.set(`/respond/${name}`, failures.length ? failures : [{ status: 500 }]),
     callsTo: (method) => calls.filter((c) => c.method === method),
-    close: () =>
-      new Promise<void>((resolve) => {
+    async close() {
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      });
+      // Every test that posts is checked against Slack's limits: one that means to be refused empties the list.
+      if (fake.refusals.length) throw new Error(`Slack would have refused: ${JSON.stringify(fake.refusals.slice(0, 3))}`);
+    },
   };
   return fake;
 }
@@ -218,6 +251,8 @@ export interface Harness {
 
 export interface HarnessOptions {
   editors?: string[];
+  /** The programme the bot tracks (default: milestones/stable-homes.yaml). */
+  programme?: Programme;
   /** Makes every command take this long, to drive the ack-now, answer-later path. */
   handleDelayMs?: number;
   /** Holds every command until this settles. */
@@ -228,7 +263,7 @@ export interface HarnessOptions {
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const api = await startFakeSlackApi();
   const store = memoryStore();
-  const { bot: quick } = testBot(undefined, NOW, { store, editors: opts.editors });
+  const { bot: quick } = testBot(opts.programme, NOW, { store, editors: opts.editors });
   const { handleDelayMs: delay, holdUntil } = opts;
   const slow = async () => {
     if (delay) await new Promise((r) => setTimeout(r, delay));
@@ -293,7 +328,11 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     async command(text, respondTo, user) {
       const res = await harness.post(harness.slash(text, respondTo, user), FORM);
       const raw = await res.text();
-      return { status: res.status, ...(raw ? { ack: JSON.parse(raw) } : {}) };
+      const ack = raw ? JSON.parse(raw) : undefined;
+      // Slack shows the asker an error instead of an ack message it would refuse.
+      const refused = ack && typeof ack === 'object' ? messageRefusal(ack) : undefined;
+      if (refused) api.refusals.push({ method: 'ack', ...refused });
+      return { status: res.status, ...(ack !== undefined ? { ack } : {}) };
     },
     async close() {
       await server.close();

@@ -5,6 +5,7 @@
 // Faults (429 with Retry-After, 500) can be injected; a refused post is never stored, as with Slack.
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { messageRefusal } from './slack-limits.js';
 
 export interface StoredPost {
   seq: number;
@@ -37,6 +38,8 @@ export interface SlowSlackApi {
   /** Counts of calls per method, and of faults injected. */
   counts: Record<string, number>;
   faults: { rateLimited: number; serverError: number; historyRateLimited: number; historyServerError: number };
+  /** The errors of posts refused for Slack's field limits (blocks, text). */
+  refusals: string[];
   /** Called synchronously when a post has been stored, before the (delayed) answer. */
   onAccepted?: (post: StoredPost) => void;
   /** Turn fault injection on or off (e.g. off for the final drain). */
@@ -101,6 +104,12 @@ export async function startSlowSlackApi(options: SlowSlackOptions = {}): Promise
             faults.serverError++;
             return { reply: serverError() };
           }
+        }
+        // Refused for Slack's field limits before anything is stored, as Slack does.
+        const refused = messageRefusal(args);
+        if (refused) {
+          fake.refusals.push(refused.error);
+          return { reply: { status: 200, body: { ok: false, error: refused.error } } };
         }
         const channel = String(args.channel);
         const ts = `${1_700_000_000 + ++seq}.000100`;
@@ -168,6 +177,7 @@ export async function startSlowSlackApi(options: SlowSlackOptions = {}): Promise
     posts,
     counts,
     faults,
+    refusals: [],
     setFaults: (on) => void (faultsOn = on),
     close: () =>
       new Promise<void>((resolve) => {
