@@ -19,7 +19,6 @@ it('lead and subscribe escalations in a channel, the leadership card with its me
   // Only Alice edits: Carol may acknowledge because she leads the theme.
   const tb = testBot(undefined, '2025-09-01T10:00:00Z', { editors: ['teams:aad-alice'] });
   h = await startTeams({ testBot: tb });
-  const harness = h;
   await h.say({ text: '<at>Reform</at> subscribe escalations', entities: [BOT_MENTION] });
   const carol = { type: 'mention', text: '<at>Carol King</at>', mentioned: CAROL };
   await h.say({ text: '<at>Reform</at> lead agency <at>Carol King</at>', entities: [BOT_MENTION, carol] });
