@@ -125,6 +125,15 @@ describe('escalation ladder', () => {
     expect(await h.as('olly', 'history agency-thing')).toContain('acknowledged: overdue since 28 March 2024: new provider starts in May');
   });
 
+  it('done stops the ladder: no step waits or goes after it', async () => {
+    const h = await setUp(programme);
+    await h.days('2024-03-25', '2024-04-05');
+    h.setNow('2024-04-05T12:00:00Z');
+    await h.as('olly', 'done agency-thing');
+    await h.days('2024-04-06', '2024-05-31');
+    expect(h.sent('agency-thing').map((s) => s.split(' ').at(-1))).toEqual(['overdue@2024-03-28', 'escalation-2@2024-03-28']);
+  });
+
   it('an item not overdue, or done, has nothing to acknowledge', async () => {
     const h = await setUp(programme);
     h.setNow('2024-03-20T10:00:00Z');

@@ -43,15 +43,26 @@ export function escalationSteps(programme: Programme, deadlineDay: string, start
   const zone = programme.timezone;
   const policy = programme.reminders;
   const overdue = reminderSlots(deadlineDay, { ...policy, overdue: true }, zone).at(-1)!.at;
-  const base = overdue.toMillis() < startedMs ? nextSendTime(DateTime.fromMillis(startedMs, { zone }), policy, zone) : overdue;
+  const late = overdue.toMillis() < startedMs;
+  // Every tick asks for every overdue item: steps are computed once per day, start, policy and zone.
+  const key = `${zone}|${deadlineDay}|${late ? startedMs : 0}|${policy.at}|${programme.escalation.lead_after}|${programme.escalation.leadership_after}`;
+  const known = stepCache.get(key);
+  if (known) return known;
+  if (stepCache.size >= MAX_CACHED) stepCache.clear();
+  const base = late ? nextSendTime(DateTime.fromMillis(startedMs, { zone }), policy, zone) : overdue;
   const baseDay = base.setZone(zone).toISODate()!;
   const [hour, minute] = policy.at.split(':').map(Number) as [number, number];
   const at = (n: number) => DateTime.fromISO(addWorkingDays(baseDay, n), { zone }).set({ hour, minute, second: 0, millisecond: 0 });
-  return [
+  const steps: EscalationStep[] = [
     { kind: 'escalation-2', name: `escalation-2@${deadlineDay}`, at: at(programme.escalation.lead_after) },
     { kind: 'escalation-3', name: `escalation-3@${deadlineDay}`, at: at(programme.escalation.leadership_after) },
   ];
+  stepCache.set(key, steps);
+  return steps;
 }
+
+const stepCache = new Map<string, EscalationStep[]>();
+const MAX_CACHED = 20_000;
 
 interface StepTarget {
   id: string;
