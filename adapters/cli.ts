@@ -119,7 +119,7 @@ async function tickCommand(args: string[], config: Config): Promise<void> {
   for (const d of report.failing) process.stdout.write(`failing ${formatDelivery(d)}\n`);
   if (report.superseded) {
     const n = report.superseded;
-    process.stdout.write(`superseded ${n} reminder${n === 1 ? '' : 's'} that will not go out: a later one replaced ${n === 1 ? 'it' : 'them'}, or the item was done or snoozed\n`);
+    process.stdout.write(`superseded ${n} reminder${n === 1 ? '' : 's'} that will not go out: a later one replaced ${n === 1 ? 'it' : 'them'}, or the item was done, snoozed or acknowledged\n`);
   }
   if (!report.sent.length && !report.pending.length && !report.failing.length) {
     // Nothing can be due where nothing is subscribed: say so, rather than let "nothing due" pass for a quiet day.

@@ -2,11 +2,13 @@
 import { nearestTerms } from '../programme/search.js';
 import { code, grouped, problem, type Reply } from '../replies/model.js';
 import { readableMentions } from '../tracking/owners.js';
+import { ack } from './ack.js';
 import { action } from './action.js';
 import { assign, unassign } from './assign.js';
 import { done, reopen } from './completion.js';
 import { helpReply, makeHelp } from './help.js';
 import { history } from './history.js';
+import { lead, leads, unlead } from './lead.js';
 import { mine, owned } from './mine.js';
 import { note, rag } from './rating.js';
 import { revise } from './revise.js';
@@ -19,7 +21,7 @@ import { status } from './status.js';
 import { tokenize, tokenizeWithEnds } from './tokenize.js';
 import type { Command, Context } from './types.js';
 
-export const COMMANDS: readonly Command[] = [status, next, overdue, mine, owned, assign, unassign, rag, note, done, reopen, action, revise, history, snooze, unsnooze, digest, subscribe, unsubscribe, subscriptions];
+export const COMMANDS: readonly Command[] = [status, next, overdue, mine, owned, assign, unassign, rag, note, done, reopen, action, revise, history, snooze, unsnooze, ack, lead, unlead, leads, digest, subscribe, unsubscribe, subscriptions];
 const help = makeHelp(() => ALL);
 const ALL: readonly Command[] = [...COMMANDS, help];
 

@@ -10,12 +10,12 @@ import { supersede } from '../schedule/ledger.js';
 import { usageReply } from './help.js';
 import type { Command, Context } from './types.js';
 
-const KINDS = ['reminders', 'digest'] as const;
+const KINDS = ['reminders', 'digest', 'escalations'] as const;
 type Kind = (typeof KINDS)[number];
 
 function kindOf(word: string | undefined): Kind | undefined {
   const w = word?.toLowerCase().replace(/s$/, '');
-  return w === 'reminder' ? 'reminders' : w === 'digest' ? 'digest' : undefined;
+  return w === 'reminder' ? 'reminders' : w === 'digest' ? 'digest' : w === 'escalation' ? 'escalations' : undefined;
 }
 
 function refused(ctx: Context) {
@@ -24,7 +24,7 @@ function refused(ctx: Context) {
     : reply('problem', 'Only the editors can change subscriptions', [{ lines: [['Editors are set in REFORM_EDITORS. Nothing was changed.']] }]);
 }
 
-const named = (kind: Kind): string => (kind === 'digest' ? 'the weekly digest' : 'reminders');
+const named = (kind: Kind): string => (kind === 'digest' ? 'the weekly digest' : kind === 'escalations' ? 'escalations' : 'reminders');
 
 /** "28, 7 and 1", "7". */
 function listed(days: readonly number[]): string {
@@ -34,7 +34,10 @@ function listed(days: readonly number[]): string {
 
 /** When this kind of message comes, as the programme file sets it. */
 function schedule(ctx: Context, kind: Kind): string {
-  const { reminders, digest } = ctx.programme;
+  const { reminders, digest, escalation } = ctx.programme;
+  if (kind === 'escalations') {
+    return `overdue items nobody has acknowledged ${escalation.leadership_after} working days after their overdue nudge (their leads hear at ${escalation.lead_after}), at ${reminders.at} on working days`;
+  }
   if (kind === 'digest') {
     const day = digest.day[0]!.toUpperCase() + digest.day.slice(1);
     return `the weekly digest, ${day}s at ${digest.at} (the next working day when that is a bank holiday)`;
@@ -46,8 +49,8 @@ function schedule(ctx: Context, kind: Kind): string {
 
 export const subscribe: Command = {
   name: 'subscribe',
-  usage: 'subscribe reminders|digest',
-  summary: 'send deadline reminders, or the weekly digest, to this channel',
+  usage: 'subscribe reminders|digest|escalations',
+  summary: 'send deadline reminders, the weekly digest, or escalations of overdue items nobody acknowledged, to this channel',
   changes: true,
   async run(ctx, args) {
     const kind = kindOf(args[0]);
@@ -78,7 +81,7 @@ export const subscribe: Command = {
 
 export const unsubscribe: Command = {
   name: 'unsubscribe',
-  usage: 'unsubscribe reminders|digest',
+  usage: 'unsubscribe reminders|digest|escalations',
   summary: 'stop reminders, or the digest, in this channel',
   changes: true,
   async run(ctx, args) {

@@ -7,6 +7,7 @@ import type { Milestone, Programme, DatedPhrase } from './model.js';
 import { parsePhrase, phraseHint } from './phrases.js';
 import { milestoneSchema, programmeSchema, type MilestoneEntry } from './schema.js';
 import { echoed } from '../replies/model.js';
+import { roleId } from '../tracking/owners.js';
 
 export interface LocatedError {
   file: string;
@@ -226,10 +227,11 @@ export function loadProgramme(text: string, file: string, defaultZone = 'Europe/
   const given = (raw as { timezone?: unknown }).timezone;
   const timezone = (parsed.success ? parsed.data.timezone : typeof given === 'string' ? given.trim() || undefined : undefined) || defaultZone;
   if (!IANAZone.isValidZone(timezone)) report(['timezone'], `${quote(timezone)} is not a time zone (try "Europe/London")`);
+  const themes = [...new Set(milestones.flatMap((m) => m.themes))].sort();
+  const leads = parsed.success ? defaultLeads(parsed.data.leads, themes, report) : {};
   if (!parsed.success || errors.length) return { ok: false, errors: errors.sort((a, b) => a.line - b.line) };
   const data = parsed.data;
 
-  const themes = [...new Set(milestones.flatMap((m) => m.themes))].sort();
   return {
     ok: true,
     warnings,
@@ -240,8 +242,26 @@ export function loadProgramme(text: string, file: string, defaultZone = 'Europe/
       dueSoonDays: data.due_soon_days,
       reminders: data.reminders,
       digest: data.digest,
+      escalation: data.escalation,
+      leads,
       milestones,
       themes,
     },
   };
+}
+
+/** A chat identity written in the file (`slack:U0123ABC`); anything else under `leads:` is a post title. */
+const IDENTITY = /^(slack|teams|console):[^\s|<>]+$/;
+
+/** `leads:` as owners, each under a theme some milestone has (a misspelt theme would lead nothing, silently). */
+function defaultLeads(given: Record<string, string>, themes: readonly string[], report: (path: readonly PathKey[], message: string) => void): Programme['leads'] {
+  const leads: Programme['leads'] = {};
+  for (const [theme, who] of Object.entries(given)) {
+    if (!themes.includes(theme)) {
+      report(['leads', theme], `no milestone has the theme "${echoed(theme)}" (themes: ${themes.join(', ')})`);
+      continue;
+    }
+    leads[theme] = IDENTITY.test(who) ? { id: who, name: who.slice(who.indexOf(':') + 1) } : { id: roleId(who), name: who };
+  }
+  return leads;
 }

@@ -1,7 +1,7 @@
 // The programme as the bot uses it: milestones with their phrases already read into day spans.
 import { DateTime } from 'luxon';
 import { validDay, type DaySpan } from './phrases.js';
-import type { DigestPolicy, ReminderPolicy } from './schema.js';
+import type { DigestPolicy, EscalationPolicy, ReminderPolicy } from './schema.js';
 
 export interface DatedPhrase {
   /** The words as written, kept for display. */
@@ -32,6 +32,9 @@ export interface Programme {
   dueSoonDays: number;
   reminders: ReminderPolicy;
   digest: DigestPolicy;
+  escalation: EscalationPolicy;
+  /** Default lead per theme from the file (`role:` post or a chat identity); the store's `lead` overrides them. */
+  leads: Record<string, { id: string; name: string }>;
   milestones: Milestone[];
   themes: string[];
 }

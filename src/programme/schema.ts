@@ -48,12 +48,25 @@ export const digestSchema = z.strictObject({
   unowned_weeks: z.number().int().min(1).max(104).default(12),
 });
 
+// The escalation ladder (issue 22): after the overdue nudge, counted in working days from it.
+export const escalationSchema = z
+  .strictObject({
+    lead_after: z.number().int().min(1).max(60).default(3).describe("Working days after the overdue nudge when an item nobody acknowledged goes to its lead(s) by direct message"),
+    leadership_after: z.number().int().min(2).max(120).default(10).describe('Working days after the overdue nudge when it goes to the channels subscribed with "subscribe escalations"'),
+  })
+  .refine((e) => e.leadership_after > e.lead_after, { message: 'leadership_after must be more working days than lead_after', path: ['leadership_after'] });
+
+/** A theme's default lead: a post title ("Director of Children's Services") or a chat identity ("slack:U123"). */
+const leadText = text.max(120).describe('A post title, or a chat identity such as slack:U0123ABC');
+
 export const programmeSchema = z.strictObject({
   programme: text.max(200).describe('The programme name shown in replies'),
   timezone: text.optional().describe('IANA time zone; default REFORM_TZ, else Europe/London'),
   due_soon_days: z.number().int().min(1).max(365).default(28),
   reminders: remindersSchema.default(remindersSchema.parse({})),
   digest: digestSchema.default(digestSchema.parse({})),
+  escalation: escalationSchema.default(escalationSchema.parse({})).describe('When an overdue item nobody acknowledged goes to its lead, then to leadership'),
+  leads: z.record(z.string(), leadText).default({}).describe("Default lead per theme (the store's `lead` command overrides it)"),
   milestones: z.array(milestoneSchema).min(1),
 });
 
@@ -61,6 +74,7 @@ export type ProgrammeFile = z.infer<typeof programmeSchema>;
 export type MilestoneEntry = z.infer<typeof milestoneSchema>;
 export type ReminderPolicy = z.infer<typeof remindersSchema>;
 export type DigestPolicy = z.infer<typeof digestSchema>;
+export type EscalationPolicy = z.infer<typeof escalationSchema>;
 
 /** JSON Schema for editors (VS Code's YAML extension reads the `$schema` comment at the top of a file). */
 export function programmeJsonSchema(): unknown {

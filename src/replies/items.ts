@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import { formatDay, formatInstant } from '../programme/model.js';
 import { daysLeft } from '../programme/status.js';
 import type { Item } from '../tracking/items.js';
+import { standingAcknowledgement } from '../tracking/leads.js';
 import { code, command, grouped, type Field, type Inline, type ReplyItem, type Rich } from './model.js';
 
 function plural(n: number, word: string): string {
@@ -57,6 +58,12 @@ export function itemToReply(item: Item, now: DateTime, zone: string, view: ItemV
   const snoozed = item.state.snoozedUntil;
   if (!item.done && snoozed && Date.parse(snoozed) > now.toMillis()) {
     fields.push({ label: 'snoozed', value: [`reminders paused until ${formatInstant(DateTime.fromISO(snoozed), zone)} (`, command(`unsnooze ${item.id}`), ')'] });
+  }
+  // Someone answered for it: the escalation ladder stopped (ack). Named, never pinged: digests repeat this line.
+  const ack = standingAcknowledgement(item, zone);
+  if (ack) {
+    const by: Inline = { owner: { id: ack.by, name: ack.byName ?? ack.by.replace(/^[a-z]+:/, '') }, quiet: true };
+    fields.push({ label: 'escalation', value: ['acknowledged by ', by, ` on ${formatDay(DateTime.fromISO(ack.at), zone)}`, ...(ack.note ? [`: ${ack.note}`] : [])] });
   }
   // Overdue on the programme file's word alone: say so wherever it is listed, so nobody reads it as a known failure.
   if (item.status === 'overdue' && item.milestone?.unverified && !item.revisions.some((r) => r.reason !== undefined)) {

@@ -9,11 +9,13 @@ import { SNOOZED, SUBSCRIPTION_ITEM } from '../tracking/changes.js';
 import { allActionItems, allMilestoneItems, bySoonest, type Item } from '../tracking/items.js';
 import type { AuditEntry, State } from '../tracking/state.js';
 import type { Slot } from './slots.js';
+import { escalatedSection } from './escalated.js';
+import { acknowledgeButton } from './escalation-messages.js';
 
 /** A message more than this late says so. */
 export const LATE_AFTER_MINUTES = 15;
 
-function lateLine(slot: Slot, now: DateTime, zone: string): Rich[] {
+export function lateLine(slot: Slot, now: DateTime, zone: string): Rich[] {
   return now.diff(slot.at, 'minutes').minutes > LATE_AFTER_MINUTES
     ? [[`Sent late: this was due on ${formatDay(slot.at, zone)} at ${slot.at.setZone(zone).toFormat('HH:mm')}.`]]
     : [];
@@ -38,6 +40,8 @@ export function reminderMessage(programme: Programme, item: Item, slot: Slot, no
     { label: 'Mark done', short: 'Done', command: `done ${item.id}` },
     { label: 'Assign to me', short: 'Take it', command: `assign ${item.id} me` },
     { label: 'Snooze a week', short: 'Snooze', command: `snooze ${item.id}` },
+    // Overdue: saying it is in hand stops the escalation ladder (escalation.ts).
+    ...(slot.kind === 'overdue' ? [acknowledgeButton(item.id)] : []),
   ];
   return r;
 }
@@ -108,10 +112,13 @@ export function digestMessage(programme: Programme, state: State, now: DateTime,
     .filter((e) => !e.item.startsWith(SUBSCRIPTION_ITEM) && e.change !== SNOOZED && DateTime.fromISO(e.at, { setZone: true }) > start)
     .reverse();
   const show = (list: Item[]) => list.map((i) => itemToReply(i, now, zone));
+  // It opens with what went up the escalation ladder and still has no answer.
+  const escalated = escalatedSection(programme, state, open, now);
   const digest = reply(
     'answer',
     `Weekly digest: ${programme.name}, week of ${now.setZone(zone).startOf('week').toFormat('d LLLL yyyy', { locale: 'en-GB' })}`,
     [
+      ...(escalated ? [escalated] : []),
       { lines: [[`${overdue.length} overdue · ${dueSoon.length} due in the next ${programme.digest.horizon_weeks} weeks · ${changes.length} change${changes.length === 1 ? '' : 's'} since ${formatInstant(start, zone)}`], ...(late ? lateLine(late, now, zone) : [])] },
       { title: `Overdue (${overdue.length})`, ...(overdue.length ? { items: show(overdue) } : { lines: [['Nothing is overdue.']] }) },
       { title: `Due in the next ${programme.digest.horizon_weeks} weeks (${dueSoon.length})`, ...(dueSoon.length ? { items: show(dueSoon) } : { lines: [['Nothing falls due.']] }) },

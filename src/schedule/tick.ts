@@ -11,6 +11,9 @@ import { allActionItems, allMilestoneItems, findItem, type Item } from '../track
 import type { LedgerEntry, State, Subscription } from '../tracking/state.js';
 import { deliver, mayHaveArrived, type DeliveryJob, type Unchecked } from './deliver.js';
 import { DM_REFUSED, supersede } from './ledger.js';
+import { escalationMessage } from './escalation-messages.js';
+import { isEscalation, planEscalations } from './escalation.js';
+import { standingAcknowledgement } from '../tracking/leads.js';
 import { digestMessage, lastDigestSent, LATE_AFTER_MINUTES, reminderMessage } from './messages.js';
 import { digestSlot, latestDue, nextSendTime, reminderSlots, type Slot } from './slots.js';
 
@@ -143,7 +146,8 @@ function scheduleStarts(state: State): Map<string, number> {
 function remindersByItem(state: State): Map<string, LedgerEntry[]> {
   const byItem = new Map<string, LedgerEntry[]>();
   for (const e of Object.values(state.ledger)) {
-    if (e.kind === 'digest') continue;
+    // Escalations go to leads and leadership, not the owner: an action changing hands does not reroute them.
+    if (e.kind === 'digest' || isEscalation(e.kind)) continue;
     const list = byItem.get(e.item);
     if (list) list.push(e);
     else byItem.set(e.item, [e]);
@@ -221,6 +225,7 @@ function plan(programme: Programme, state: State, chats: readonly Chat[], now: D
       if (snoozed) superseded++;
     }
   }
+  superseded += planEscalations(programme, state, items, chats, now, starts, elsewhere);
   // Last week's digest counts too when bank holidays moved it into this week (Good Friday, then Easter Monday).
   const lastWeek = digestSlot(now.minus({ weeks: 1 }), programme.digest, zone);
   const thisWeek = digestSlot(now, programme.digest, zone);
@@ -284,7 +289,8 @@ function delivery(e: LedgerEntry, target: Target | undefined, now: DateTime, err
  * dropped once its item is done or snoozed past the slot, as plan() would not have made it then.
  */
 function messageFor(programme: Programme, state: State, e: LedgerEntry, now: DateTime): Reply | { skip: string } {
-  const slot: Slot = { name: e.slot, kind: e.kind, daysBefore: 0, at: instant(e.dueAt) };
+  // An escalation step is timed like the overdue nudge it follows.
+  const slot: Slot = { name: e.slot, kind: isEscalation(e.kind) ? 'overdue' : e.kind, daysBefore: 0, at: instant(e.dueAt) };
   if (e.kind === 'digest') {
     return digestMessage(programme, state, now, lastDigestSent(state, e.subscription), slot);
   }
@@ -293,6 +299,11 @@ function messageFor(programme: Programme, state: State, e: LedgerEntry, now: Dat
   if (item.done) return { skip: 'the item was marked done' };
   // Held for a deadline that has moved since: the new deadline has reminders of its own.
   if (!item.deadline || slotDay(e) !== dayIn(item.deadline, programme.timezone)) return { skip: 'the deadline has moved' };
+  if (isEscalation(e.kind)) {
+    // A snooze pauses reminders to the owner; only an answer for the deadline (`ack`) stops the ladder.
+    if (standingAcknowledgement(item, programme.timezone)) return { skip: 'the item was acknowledged' };
+    return escalationMessage(programme, state, item, e.kind, slot, now, scheduleStarts(state).get(item.id) ?? 0);
+  }
   if (item.state.snoozedUntil && slot.at < instant(item.state.snoozedUntil)) return { skip: 'the item was snoozed' };
   return reminderMessage(programme, item, slot, now);
 }

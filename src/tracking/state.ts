@@ -36,6 +36,11 @@ export const itemStateSchema = z.strictObject({
   revisions: z.array(revisionSchema).default([]),
   /** Reminders for this item are skipped until this instant ("Snooze a week"). */
   snoozedUntil: instant.optional(),
+  /**
+   * Someone answered for the overdue item (`ack`, the Acknowledge button): its escalation stops. `deadline` is the
+   * deadline day (ISO) acknowledged, so a revised deadline that passes starts a new ladder.
+   */
+  acknowledged: z.strictObject({ at: instant, by: z.string(), byName: z.string().optional(), note: z.string().optional(), deadline: z.string() }).optional(),
 });
 export type ItemState = z.infer<typeof itemStateSchema>;
 
@@ -62,7 +67,7 @@ export type AuditEntry = z.infer<typeof auditSchema>;
 
 export const subscriptionSchema = z.strictObject({
   id: z.string(),
-  kind: z.enum(['reminders', 'digest']),
+  kind: z.enum(['reminders', 'digest', 'escalations']),
   platform: z.string(),
   channel: z.string(),
   /** Platform data the core never reads (a Teams conversation reference). */
@@ -79,7 +84,8 @@ export const ledgerSchema = z.strictObject({
   subscription: z.string(),
   item: z.string(),
   slot: z.string(),
-  kind: z.enum(['reminder', 'overdue', 'digest']),
+  /** `escalation-2`: to the item's lead(s); `escalation-3`: to the escalations channels (the ladder's steps). */
+  kind: z.enum(['reminder', 'overdue', 'digest', 'escalation-2', 'escalation-3']),
   /** The instant the message was due to go out. */
   dueAt: instant,
   /** A digest: when its contents were built, so the next one lists the changes made from then on. */
@@ -113,12 +119,14 @@ export const stateSchema = z.strictObject({
   /** Personal conversations per identity (Teams), so owners can be nudged directly. */
   directChannels: z.record(z.string(), z.strictObject({ platform: z.string(), channel: z.string(), extras: z.record(z.string(), z.unknown()).optional() })).default({}),
   digests: z.strictObject({ lastBuiltAt: instant.optional() }).default({}),
+  /** Theme leads named with `lead` (they override the programme file's `leads:`), by theme. */
+  leads: z.record(z.string(), ownerSchema).default({}),
 });
 export type State = z.infer<typeof stateSchema>;
 
 /** A new store's state: what stateSchema.parse({ version }) gives (a test keeps the two equal), without zod. */
 export function emptyState(): State {
-  return { version: STATE_VERSION, items: {}, actions: {}, audit: [], subscriptions: [], ledger: {}, directChannels: {}, digests: {} };
+  return { version: STATE_VERSION, items: {}, actions: {}, audit: [], subscriptions: [], ledger: {}, directChannels: {}, digests: {}, leads: {} };
 }
 
 export function itemState(state: State, id: string): ItemState {
