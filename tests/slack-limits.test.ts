@@ -73,6 +73,26 @@ describe('long messages within Slack limits', () => {
     for (let i = 0; i < 30; i++) expect(all).toContain(longNote(i));
   });
 
+  it('a reply Slack refuses at the response_url is re-split or shortened, never lost, within five messages', async () => {
+    h = await startHarness({ programme: bigProgramme(30) });
+    for (let i = 0; i < 30; i++) await as(h, `note m-${i} ${longNote(i)}`);
+    h.api.blocksTextLimit = 4_000;
+    await h.command('owned nobody', 'low');
+    // Every part was refused once (HTTP 400 msg_blocks_too_long) and then taken smaller; the last says where the rest is.
+    // The last part is the one numbered "(n of n)".
+    await waitFor(() => h!.api.responses.find((r) => /\((\d) of \1\)/.test(r.body.blocks?.[0]?.text?.text ?? '')), 'the last part');
+    expect(JSON.stringify(h.api.responses.map((r) => r.body))).toContain('would not take this message in full: see it with_ `/reform status &lt;id&gt;`');
+    expect(h.api.refusals.length).toBeGreaterThan(0);
+    expect(h.api.refusals.every((r) => r.error === 'msg_blocks_too_long')).toBe(true);
+    h.api.refusals.length = 0;
+    expect(h.api.responses.length).toBeLessThanOrEqual(5);
+    const all = h.api.responses.map((r) => textsOf(r.body.blocks).join('\n')).join('\n');
+    expect(all).toContain('`m-0`');
+    expect(h.logs.some((l) => /refused a reply as it was \(msg_blocks_too_long\)/.test(l.message))).toBe(true);
+    // No apology: the answer got through.
+    expect(all).not.toMatch(/sorry/i);
+  });
+
   it('a busy council\'s App Home (many overdue items with long notes) stays within the 100 blocks Slack takes in a view', async () => {
     h = await startHarness({ programme: bigProgramme(60) });
     for (let i = 0; i < 60; i++) await as(h, `note m-${i} ${longNote(i)}`);

@@ -212,7 +212,7 @@ export function slackChat(client: webApi.WebClient, logger: Logger): Chat {
       if (!pending.length) return { ok: true, receipt: { recovered: true, parts: total, render } };
       // How many times Slack has refused each pending part for what it is (too long, a block it will not take).
       const refusals = pending.map(() => 0);
-      const more = `${SLASH_COMMAND} ${message.more ?? REPLY_POINTER.replace(`${SLASH_COMMAND} `, '')}`;
+      const more = message.more ? `${SLASH_COMMAND} ${message.more}` : REPLY_POINTER;
       let posted = from;
       let receipt: Record<string, unknown> = {};
       while (posted - from < pending.length) {
@@ -240,8 +240,9 @@ export function slackChat(client: webApi.WebClient, logger: Logger): Chat {
             pending.splice(i, 1, ...parts);
             refusals.splice(i, 1, ...parts.map(() => level + 1));
             total += parts.length - 1;
-            // A message now in parts marks each part with a fingerprint of the parts still to go.
-            if (!render) render = fingerprint(pending);
+            // A new rendering from here on: after a crash, the history then shows only the parts posted before
+            // this one, and the message goes on from there (re-split again) rather than skip a part never posted.
+            render = fingerprint(pending);
             continue;
           }
           const outcome = outcomeOf(error);

@@ -14,7 +14,7 @@ import { escapeMrkdwn, slackToCore } from './mentions.js';
 import { truncate } from './mrkdwn.js';
 import { LIMITS, renderSlack, type SlackMessage } from './render.js';
 import { realSleep, responder, withRetries, type Sleep } from './retry.js';
-import { postInParts } from './resplit.js';
+import { postInParts, RESPONSE_URL_POSTS } from './resplit.js';
 
 type Block = types.KnownBlock;
 
@@ -44,7 +44,7 @@ function replier(responseUrl: string | undefined, respond: RespondFn): Respond {
 
 /** Posts the parts in order, each retried on passing troubles, re-split if Slack refuses it as it is. */
 async function respondAll(respond: Respond, parts: SlackMessage[], extra: Record<string, unknown>, sleep: Sleep, logger: Logger): Promise<void> {
-  await postInParts(parts, (part) => withRetries(() => respond({ ...extra, ...part }), sleep), (m, c) => logger.warn(m, c));
+  await postInParts(parts, (part) => withRetries(() => respond({ ...extra, ...part }), sleep), (m, c) => logger.warn(m, c), RESPONSE_URL_POSTS);
 }
 
 /**

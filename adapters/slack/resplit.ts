@@ -82,14 +82,18 @@ export function smaller(message: SlackMessage, level: number, more: string): Sma
   return { how: 'shortened', parts: [{ text: fallbackText(blocks), blocks }], level: Math.max(level, SMALLER.length) };
 }
 
+/** How many messages one response_url takes (Slack: five uses in 30 minutes). */
+export const RESPONSE_URL_POSTS = 5;
+
 /** A pointer to the full answer when a reply had to be shortened: one thing at a time is always short enough. */
 export const REPLY_POINTER = '/reform status <id>';
 
 /**
  * Posts a reply's parts in order with `post`; a part Slack refuses for what it is is re-split smaller, then
- * shortened (`more`: where to see it in full), and logged; any other failure is thrown as it was.
+ * shortened (`more`: where to see it in full), and logged; any other failure is thrown as it was. `maxPosts`:
+ * how many messages the destination takes (a response_url, five), past which a part is shortened, not split.
  */
-export async function postInParts(parts: SlackMessage[], post: (part: SlackMessage) => Promise<unknown>, log: (message: string, context: Record<string, unknown>) => void, more = REPLY_POINTER): Promise<void> {
+export async function postInParts(parts: SlackMessage[], post: (part: SlackMessage) => Promise<unknown>, log: (message: string, context: Record<string, unknown>) => void, maxPosts = Infinity, more = REPLY_POINTER): Promise<void> {
   const pending = parts.map((part) => ({ part, refused: 0 }));
   for (let i = 0; i < pending.length; i++) {
     const { part, refused } = pending[i]!;
@@ -98,9 +102,11 @@ export async function postInParts(parts: SlackMessage[], post: (part: SlackMessa
     } catch (error) {
       const reason = messageRefusal(error);
       if (!reason || refused > 3) throw error;
-      const { how, parts: made, level } = smaller(part, refused, more);
-      log(`slack refused a reply as it was (${reason}); ${how === 're-split' ? `re-split into ${made.length}` : `shortened, pointing at ${more}`}`, { error: reason, part: i + 1, how });
-      pending.splice(i, 1, ...made.map((p) => ({ part: p, refused: level + 1 })));
+      let made = smaller(part, refused, more);
+      if (pending.length - 1 + made.parts.length > maxPosts) made = smaller(part, SMALLER.length, more);
+      const { how, parts: pieces, level } = made;
+      log(`slack refused a reply as it was (${reason}); ${how === 're-split' ? `re-split into ${pieces.length}` : `shortened, pointing at ${more}`}`, { error: reason, part: i + 1, how });
+      pending.splice(i, 1, ...pieces.map((p) => ({ part: p, refused: level + 1 })));
       i -= 1;
     }
   }
