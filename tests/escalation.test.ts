@@ -268,3 +268,14 @@ describe('theme leads', () => {
     ]);
   });
 });
+
+describe('an action with no lead', () => {
+  it('goes from its overdue nudge straight to leadership, saying its milestone has no other owner', async () => {
+    const h = await setUp(programmeFrom(FILE));
+    h.setNow('2024-03-02T10:00:00Z');
+    await h.as('clerk', 'action add data-thing "Chase the returns" due 28 March 2024 owner <@console:olly|olly>');
+    await h.days('2024-04-01', '2024-04-16');
+    expect(h.sent('data-thing/1')).toEqual(['Tue 2 Apr 2024 09:00 dm-console:olly overdue@2024-03-28', 'Tue 16 Apr 2024 09:00 board escalation-3@2024-03-28']);
+    expect(h.chat.log.find((s) => s.key.endsWith('|data-thing/1|escalation-3@2024-03-28'))!.text).toContain('No lead: nobody other than its owner owns its milestone data-thing');
+  });
+});

@@ -53,6 +53,9 @@ const EXAMPLES: Record<string, Example> = {
   unsnooze: { text: (id) => `unsnooze ${id}`, setup: (id) => [`snooze ${id} 14`], onAction: true },
   subscribe: { text: () => 'subscribe reminders', editorsOnly: true },
   unsubscribe: { text: () => 'unsubscribe digest', setup: () => ['subscribe digest'], editorsOnly: true },
+  ack: { text: (id) => `ack ${id} in hand`, setup: (id) => [`revise ${id} 2 November 2026 because the ICB is late`], onAction: true },
+  lead: { text: () => 'lead child-protection @zed', editorsOnly: true },
+  unlead: { text: () => 'unlead child-protection', setup: () => ['lead child-protection @zed'], editorsOnly: true },
 };
 
 const CHANGING = COMMANDS.filter((c) => c.changes).map((c) => c.name);
@@ -85,7 +88,7 @@ describe('authorization matrix: every changing verb, with REFORM_EDITORS set', (
     const text = EXAMPLES[verb]!.text(id);
     const answer = await as('mallory', text);
     expect(answer.tone, text).toBe('problem');
-    expect(renderPlain(answer)).toMatch(/You can't change|Only the editors can change/);
+    expect(renderPlain(answer)).toMatch(/You can't change|You can't acknowledge|Only the editors can (change|name leads)/);
     expect(await snapshot()).toBe(before);
   });
 
@@ -95,9 +98,9 @@ describe('authorization matrix: every changing verb, with REFORM_EDITORS set', (
     const text = EXAMPLES[verb]!.text(id);
     const answer = await as('olive', text);
     if (EXAMPLES[verb]!.editorsOnly) {
-      expect(['subscribe', 'unsubscribe']).toContain(verb);
+      expect(['subscribe', 'unsubscribe', 'lead', 'unlead']).toContain(verb);
       expect(answer.tone, text).toBe('problem');
-      expect(renderPlain(answer)).toContain('Only the editors can change subscriptions');
+      expect(renderPlain(answer)).toMatch(/Only the editors can (change subscriptions|name leads)/);
       expect(await snapshot()).toBe(before);
     } else {
       expect(answer.tone, `${text}: ${renderPlain(answer)}`).toBe('change');

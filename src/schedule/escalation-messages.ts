@@ -27,7 +27,8 @@ function ownerLine(item: Item): Rich {
 function leadLine(programme: Programme, state: State, item: Item, now: DateTime): Rich {
   const leads = leadsOf(programme, state, item, now);
   if (leads.length) return [leads.length === 1 ? 'Lead: ' : 'Leads: ', ...joined(leads.map((owner) => ({ owner })))];
-  if (item.kind === 'action') return ['No lead: its milestone ', code(item.milestoneId), ' has no owner, so this did not go to a lead first (', command(`assign ${item.milestoneId} @name`), ').'];
+  // An action's lead is its milestone's owner: none, or the action's own owner, is no one to escalate to.
+  if (item.kind === 'action') return ['No lead: nobody other than its owner owns its milestone ', code(item.milestoneId), ', so this did not go to a lead first (', command(`assign ${item.milestoneId} @name`), ').'];
   const theme = item.milestone?.themes[0] ?? '<theme>';
   return [`No lead is named for ${item.milestone?.themes.join(', ') ?? 'its themes'}, so this did not go to a lead first (`, command(`lead ${theme} @name`), ' names one).'];
 }
