@@ -9,6 +9,7 @@ import type { Incoming } from '../../src/commands/types.js';
 import type { Logger } from '../../src/ports.js';
 import { quietOwners, type Reply } from '../../src/replies/model.js';
 import { renderPlain } from '../../src/replies/plain.js';
+import { visibleText } from '../../src/replies/visible.js';
 import { homeView } from './home.js';
 import { escapeMrkdwn, slackToCore } from './mentions.js';
 import { truncate } from './mrkdwn.js';
@@ -119,7 +120,7 @@ async function withNames(text: string, nameOf: (userId: string) => Promise<strin
 /** The message a button sat on, its buttons removed, with a line saying who did what. */
 function outcomeBlocks(original: Block[], reply: Reply, userId: string): Block[] {
   const kept = original.filter((b) => b.type !== 'actions').slice(0, LIMITS.blocksPerMessage - 1);
-  const line = truncate(`:white_check_mark: <@${userId}>: ${escapeMrkdwn(reply.heading)}`, LIMITS.contextChars);
+  const line = truncate(`:white_check_mark: <@${userId}>: ${escapeMrkdwn(visibleText(reply.heading))}`, LIMITS.contextChars);
   return [...kept, { type: 'context', elements: [{ type: 'mrkdwn', text: line }] }];
 }
 

@@ -8,6 +8,10 @@ import type { Chat, Logger, Store } from '../../src/ports.js';
 import type { Config } from '../config.js';
 import { createTeamsBot, type TeamsDestination } from './bot.js';
 import { teamsChat } from './chat.js';
+import { readBody, refuseBody } from '../http-body.js';
+import { warnOnce } from '../warnings.js';
+
+const sourceOf = (req: IncomingMessage): string => req.socket?.remoteAddress ?? 'unknown';
 
 export type { TeamsDestination } from './bot.js';
 
@@ -77,43 +81,20 @@ function authentication(config: TeamsAdapterOptions['config'], openIdMetadataUrl
   }
 }
 
-type BodyRead = { ok: true; value: unknown } | { ok: false; status: number; message: string };
+type JsonRead = { ok: true; value: unknown } | { ok: false; status: number; message: string };
 
 /**
- * The request body as JSON. Past MAX_BODY_BYTES it answers 413 at once, and drops the rest as it arrives. A client
- * that goes away before the end (the stream errors with "aborted", or just closes) leaves nothing to answer and is
- * not an error of ours: the caller's answer goes nowhere, and nothing is logged or left waiting.
+ * The request body as JSON. Declared or grown past MAX_BODY_BYTES it is refused with 413 (adapters/http-body.ts).
+ * A client that goes away before the end leaves nothing to answer and is not an error of ours.
  */
-function readJson(req: IncomingMessage): Promise<BodyRead> {
-  // Stream events rather than `for await`: the async iterator cost about 25 µs a request under load.
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let settled = false;
-    const settle = (result: BodyRead) => {
-      settled = true;
-      resolve(result);
-    };
-    req.on('data', (chunk: Buffer) => {
-      if (settled) return;
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) settle({ ok: false, status: 413, message: 'activity too large' });
-      else chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (settled) return;
-      try {
-        settle({ ok: true, value: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
-      } catch {
-        settle({ ok: false, status: 400, message: 'body is not JSON' });
-      }
-    });
-    const gone = () => {
-      if (!settled) settle({ ok: false, status: 400, message: 'request closed before its end' });
-    };
-    req.on('error', gone);
-    req.on('close', gone);
-  });
+async function readJson(req: IncomingMessage): Promise<JsonRead> {
+  const read = await readBody(req, MAX_BODY_BYTES);
+  if (!read.ok) return read.status === 413 ? { ...read, message: 'activity too large' } : read;
+  try {
+    return { ok: true, value: JSON.parse(read.body.toString('utf8')) };
+  } catch {
+    return { ok: false, status: 400, message: 'body is not JSON' };
+  }
 }
 
 /**
@@ -222,15 +203,20 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
         let body = req.body;
         if (body === undefined) {
           const read = await readJson(req);
-          if (!read.ok) {
-            res.writeHead(read.status, { 'content-type': 'text/plain' }).end(read.message);
-            return;
-          }
+          if (!read.ok) return refuseBody(req, res, read.status, read.message);
           body = read.value;
         }
         // botbuilder throws (a 500) on a body without a type; that is the caller's mistake, so say 400.
         if (typeof body !== 'object' || body === null || typeof (body as { type?: unknown }).type !== 'string') {
           res.writeHead(400, { 'content-type': 'text/plain' }).end('not an activity');
+          return;
+        }
+        // Every activity Teams sends says who it is from; without it the handlers cannot name the caller (in dev mode,
+        // with no token to check first, it reached them and failed with a TypeError).
+        const from = (body as { from?: { id?: unknown } }).from;
+        if (typeof from !== 'object' || from === null || typeof from.id !== 'string' || !from.id) {
+          warnOnce(logger, 'Teams request refused: the activity says nobody sent it (no from.id)', sourceOf(req), { type: (body as { type: string }).type.slice(0, 40) });
+          res.writeHead(400, { 'content-type': 'text/plain' }).end('activity without from');
           return;
         }
         let invoke: InvokeResponse | undefined;
@@ -241,7 +227,7 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
         } catch (error) {
           if (!refusedToken(error)) throw error;
           const reason = String((error as Error).message ?? error).slice(0, 200);
-          logger.warn('Teams request refused: no valid Bot Framework token', { status: 401, error: reason });
+          warnOnce(logger, 'Teams request refused: no valid Bot Framework token', sourceOf(req), { status: 401, error: reason });
           res.writeHead(401, { 'content-type': 'text/plain' }).end('unauthorized');
           return;
         }
