@@ -1,6 +1,8 @@
 // The Teams adapter's startup wiring: credentials -> CloudAdapter, one catch-all onTurnError, the
 // `POST /api/messages` handler for the shared node:http server, and the Chat the scheduler posts through.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ConfidentialClientApplication } from '@azure/msal-node';
+import { MsalServiceClientCredentialsFactory } from 'botframework-connector';
 import { CallerIdConstants, CloudAdapter, ConfigurationBotFrameworkAuthentication, type Activity, type InvokeResponse, type TurnContext } from 'botbuilder';
 import type { Bot } from '../../src/bot.js';
 import { APOLOGY } from '../../src/bot.js';
@@ -47,35 +49,53 @@ const MAX_BODY_BYTES = 1024 * 1024;
 export class TeamsConfigError extends Error {}
 
 /**
- * The public cloud's settings (botframework-connector's AuthenticationConstants), with the signing keys read from
- * elsewhere. Given any one of these settings, botbuilder takes all of them from the configuration, so every one is
- * named here.
+ * The public cloud's settings (botframework-connector's AuthenticationConstants). Given any one authentication
+ * setting, botbuilder takes all of them from the configuration, so each one not given is filled in from these.
  */
-function publicCloudWithKeysAt(openIdMetadataUrl: string): Record<string, string | boolean> {
-  return {
-    ToBotFromChannelOpenIdMetadataUrl: openIdMetadataUrl,
-    ToBotFromChannelTokenIssuer: 'https://api.botframework.com',
-    ToChannelFromBotLoginUrl: 'https://login.microsoftonline.com/botframework.com',
-    ToChannelFromBotOAuthScope: 'https://api.botframework.com',
-    OAuthUrl: 'https://api.botframework.com',
-    ToBotFromEmulatorOpenIdMetadataUrl: 'https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration',
-    CallerId: CallerIdConstants.PublicAzureChannel,
-    ValidateAuthority: true,
-  };
+const PUBLIC_CLOUD: Record<string, string | boolean> = {
+  ToBotFromChannelOpenIdMetadataUrl: 'https://login.botframework.com/v1/.well-known/openidconfiguration',
+  ToBotFromChannelTokenIssuer: 'https://api.botframework.com',
+  ToChannelFromBotLoginUrl: 'https://login.microsoftonline.com/botframework.com',
+  ToChannelFromBotOAuthScope: 'https://api.botframework.com',
+  OAuthUrl: 'https://api.botframework.com',
+  ToBotFromEmulatorOpenIdMetadataUrl: 'https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration',
+  CallerId: CallerIdConstants.PublicAzureChannel,
+  ValidateAuthority: true,
+};
+
+/**
+ * With ValidateAuthority=false (a private cloud's, or a test's, token service), botbuilder still has MSAL check the
+ * login authority with Microsoft's instance discovery, which such a service is not known to. MSAL is told the
+ * authority is known instead, as the setting means.
+ */
+function unvalidatedAuthority(appId: string, password: string, loginUrl: string): MsalServiceClientCredentialsFactory {
+  const authority = new URL(loginUrl);
+  const client = new ConfidentialClientApplication({ auth: { clientId: appId, clientSecret: password, authority: loginUrl, knownAuthorities: [authority.host] } });
+  // botframework-connector's types name msal-node's CommonJS build, this import its ES module build: the same class.
+  return new MsalServiceClientCredentialsFactory(appId, client as unknown as ConstructorParameters<typeof MsalServiceClientCredentialsFactory>[1]);
 }
 
 function authentication(config: TeamsAdapterOptions['config'], openIdMetadataUrl?: string): ConfigurationBotFrameworkAuthentication {
   if (config.appId && config.appType !== 'UserAssignedMSI' && !config.appPassword) {
     throw new TeamsConfigError('Teams: MicrosoftAppPassword is required with MicrosoftAppId (unless MicrosoftAppType=UserAssignedMSI)');
   }
+  const given = { ...config.auth, ...(openIdMetadataUrl ? { ToBotFromChannelOpenIdMetadataUrl: openIdMetadataUrl } : {}) };
+  const settings = Object.keys(given).length ? { ...PUBLIC_CLOUD, ...given } : {};
+  const credentials =
+    config.appId && config.appPassword && given.ValidateAuthority === false
+      ? unvalidatedAuthority(config.appId, config.appPassword, String(settings.ToChannelFromBotLoginUrl))
+      : undefined;
   try {
-    return new ConfigurationBotFrameworkAuthentication({
-      MicrosoftAppId: config.appId,
-      MicrosoftAppPassword: config.appPassword,
-      MicrosoftAppType: config.appType,
-      MicrosoftAppTenantId: config.tenantId,
-      ...(openIdMetadataUrl ? publicCloudWithKeysAt(openIdMetadataUrl) : {}),
-    });
+    return new ConfigurationBotFrameworkAuthentication(
+      {
+        MicrosoftAppId: config.appId,
+        MicrosoftAppPassword: config.appPassword,
+        MicrosoftAppType: config.appType,
+        MicrosoftAppTenantId: config.tenantId,
+        ...settings,
+      },
+      credentials,
+    );
   } catch (error) {
     throw new TeamsConfigError(`Teams: the Microsoft app settings were refused: ${error instanceof Error ? error.message : String(error)}`);
   }
