@@ -40,5 +40,5 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<BodyRe
 export function refuseBody(req: IncomingMessage, res: ServerResponse, status: number, message: string): void {
   if (!res.headersSent) res.writeHead(status, { 'content-type': 'text/plain', connection: 'close' });
   res.end(message);
-  if (status === 413) res.once('finish', () => req.destroy());
+  if (status === 413 || status === 401) res.once('finish', () => req.destroy());
 }

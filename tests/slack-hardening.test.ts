@@ -146,14 +146,21 @@ describe('hostile requests', () => {
     expect((await h.command('status kinship', 'after')).ack!.text).toMatch(/^Theme "kinship"/);
   });
 
-  it('refuses an unsigned body over the cap with 413 before reading it, declared or not', async () => {
+  it('refuses a body over the cap with 413 before reading it, declared or not; an unsigned one past a few KB with 401', async () => {
     h = await startHarness();
     const big = 'x'.repeat(MAX_SLACK_BODY_BYTES + 1);
-    const declared = await fetch(`${h.base}/slack/events`, { method: 'POST', headers: { 'content-type': JSON_TYPE }, body: big });
+    // Signed as far as can be told before reading (a fresh timestamp and a v0 signature): the cap applies.
+    const looksSigned = { 'x-slack-request-timestamp': String(Math.floor(Date.now() / 1000)), 'x-slack-signature': 'v0=' + 'a'.repeat(64) };
+    const declared = await fetch(`${h.base}/slack/events`, { method: 'POST', headers: { 'content-type': JSON_TYPE, ...looksSigned }, body: big });
     expect(declared.status).toBe(413);
+    // No signature at all: only an ssl_check (a short form) could be taken, so 8 KB is already too much to read.
+    const unsigned = await fetch(`${h.base}/slack/events`, { method: 'POST', headers: { 'content-type': JSON_TYPE }, body: 'y'.repeat(8 * 1024) });
+    expect(unsigned.status).toBe(401);
+    // Slack's unsigned ssl_check is still answered.
+    expect((await fetch(`${h.base}/slack/events`, { method: 'POST', headers: { 'content-type': FORM }, body: 'ssl_check=1&token=x' })).status).toBe(200);
     // Chunked, with no length declared: refused once the cap is passed.
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request(`${h!.base}/slack/events`, { method: 'POST', headers: { 'content-type': JSON_TYPE, 'transfer-encoding': 'chunked' } }, (res) => {
+      const req = request(`${h!.base}/slack/events`, { method: 'POST', headers: { 'content-type': JSON_TYPE, 'transfer-encoding': 'chunked', ...looksSigned } }, (res) => {
         res.resume();
         resolve(res.statusCode ?? 0);
       });

@@ -17,6 +17,17 @@ import { warnOnce } from '../warnings.js';
 export const MAX_SLACK_BODY_BYTES = 1024 * 1024;
 
 const FORM = 'application/x-www-form-urlencoded';
+/** Slack's ssl_check, the one request it sends unsigned, is a short form; an unsigned body is read no further. */
+const UNSIGNED_MAX_BYTES = 4 * 1024;
+/** Bolt refuses a request signed more than five minutes from now; so does this, before reading its body. */
+const MAX_SKEW_SECONDS = 5 * 60;
+
+/** Whether the request carries a signature and a timestamp Bolt could accept; only then is a full body read. */
+function signedRecently(req: IncomingMessage, nowSeconds: number): boolean {
+  const signature = req.headers['x-slack-signature'];
+  const timestamp = Number(req.headers['x-slack-request-timestamp']);
+  return typeof signature === 'string' && signature.startsWith('v0=') && Number.isFinite(timestamp) && Math.abs(nowSeconds - timestamp) <= MAX_SKEW_SECONDS;
+}
 
 const sourceOf = (req: IncomingMessage): string => req.socket.remoteAddress ?? 'unknown';
 
@@ -37,7 +48,13 @@ function parsedObject(text: string, contentType: string | undefined): object | u
 export function guardedSlackListener(bolt: RequestListener, signingSecret: string, logger: Logger, maxBytes = MAX_SLACK_BODY_BYTES): RequestListener {
   return (req, res) => {
     void (async () => {
-      const read = await readBody(req, maxBytes);
+      // An unsigned or stale request costs at most a few KB: only an ssl_check could be one Bolt accepts.
+      const signed = signedRecently(req, Date.now() / 1000);
+      const read = await readBody(req, signed ? maxBytes : UNSIGNED_MAX_BYTES);
+      if (!read.ok && read.status === 413 && !signed) {
+        warnOnce(logger, 'slack request refused: bad or stale signature', sourceOf(req), { reason: 'no signature or timestamp within five minutes' });
+        return refuseBody(req, res, 401, 'unauthorized');
+      }
       if (!read.ok) {
         if (read.status === 413) warnOnce(logger, 'slack request refused: body too large', sourceOf(req), { limit: maxBytes });
         return refuseBody(req, res, read.status, read.message);

@@ -220,6 +220,11 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
           res.writeHead(405, { allow: 'POST' }).end();
           return;
         }
+        // With authentication on, a request without a token is refused before its body is read: anyone can send one.
+        if (config.appId && !/^Bearer \S/i.test(req.headers.authorization ?? '')) {
+          warnOnce(logger, 'Teams request refused: no valid Bot Framework token', sourceOf(req), { status: 401, error: 'no bearer token' });
+          return refuseBody(req, res, 401, 'unauthorized');
+        }
         let body = req.body;
         if (body === undefined) {
           const read = await readJson(req);
