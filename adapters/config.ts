@@ -13,6 +13,7 @@ const DEFAULT_MILESTONES = join(PROJECT_ROOT, 'milestones', 'stable-homes.yaml')
 const DEFAULT_DB = join(PROJECT_ROOT, 'data', 'reform.json');
 
 const optionalText = z.string().trim().min(1).optional();
+const authUrl = z.url({ error: (issue) => `${quoted(issue.input)} is not a URL (a botbuilder authentication setting)` }).optional();
 
 /** A value as a settings error quotes it: short, and only if it is text. */
 function quoted(value: unknown): string {
@@ -80,9 +81,27 @@ const envSchema = z.object({
   MicrosoftAppType: oneOf(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], 'an app type').optional(),
   MicrosoftAppTenantId: optionalText,
   TEAMS_DEV_NO_AUTH: oneOf(['0', '1'], 'a switch').optional(),
+  // botbuilder's own settings for where Teams' signing keys and the bot's tokens come from (government and
+  // private clouds set them; tests point them at loopback). Unset: the public cloud's.
+  ToBotFromChannelOpenIdMetadataUrl: authUrl,
+  ToBotFromChannelTokenIssuer: optionalText,
+  ToChannelFromBotLoginUrl: authUrl,
+  ToChannelFromBotOAuthScope: optionalText,
+  ValidateAuthority: oneOf(['true', 'false'], 'true or false').optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+/** botbuilder's authentication settings, passed through as named (see adapters/teams/adapter.ts). */
+export interface TeamsAuthSettings {
+  ToBotFromChannelOpenIdMetadataUrl?: string;
+  ToBotFromChannelTokenIssuer?: string;
+  ToChannelFromBotLoginUrl?: string;
+  ToChannelFromBotOAuthScope?: string;
+  ValidateAuthority?: boolean;
+}
+
+const AUTH_SETTINGS = ['ToBotFromChannelOpenIdMetadataUrl', 'ToBotFromChannelTokenIssuer', 'ToChannelFromBotLoginUrl', 'ToChannelFromBotOAuthScope'] as const;
 
 export interface Config {
   milestonesFile: string;
@@ -97,7 +116,7 @@ export interface Config {
   consoleUser: string;
   logLevel: Env['REFORM_LOG_LEVEL'];
   slack?: { botToken: string; signingSecret: string; appToken?: string; apiUrl?: string };
-  teams?: { appId?: string; appPassword?: string; appType?: string; tenantId?: string; devNoAuth: boolean };
+  teams?: { appId?: string; appPassword?: string; appType?: string; tenantId?: string; devNoAuth: boolean; auth?: TeamsAuthSettings };
   /** Secrets, so the logger can make sure none is ever written. */
   secrets: string[];
   /** The settings file read into the environment at start-up (`.env`), if any. */
@@ -108,6 +127,13 @@ export class ConfigError extends Error {}
 
 /** Addresses only this machine can reach. */
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+function teamsAuth(e: Env): { auth?: TeamsAuthSettings } {
+  const auth: TeamsAuthSettings = {};
+  for (const key of AUTH_SETTINGS) if (e[key] !== undefined) auth[key] = e[key];
+  if (e.ValidateAuthority !== undefined) auth.ValidateAuthority = e.ValidateAuthority === 'true';
+  return Object.keys(auth).length ? { auth } : {};
+}
 
 /** Reads configuration from an environment (default process.env). Throws ConfigError naming the variable. */
 export function readConfig(env: NodeJS.ProcessEnv = process.env, defaultUser = 'console'): Config {
@@ -157,7 +183,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, defaultUser = '
       ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL }
       : undefined,
     teams: teamsOn
-      ? { appId: e.MicrosoftAppId, appPassword: e.MicrosoftAppPassword, appType: e.MicrosoftAppType, tenantId: e.MicrosoftAppTenantId, devNoAuth: e.TEAMS_DEV_NO_AUTH === '1' }
+      ? { appId: e.MicrosoftAppId, appPassword: e.MicrosoftAppPassword, appType: e.MicrosoftAppType, tenantId: e.MicrosoftAppTenantId, devNoAuth: e.TEAMS_DEV_NO_AUTH === '1', ...teamsAuth(e) }
       : undefined,
     secrets: [e.SLACK_BOT_TOKEN, e.SLACK_SIGNING_SECRET, e.SLACK_APP_TOKEN, e.MicrosoftAppPassword].filter((s): s is string => !!s),
   };

@@ -23,7 +23,7 @@ export async function start(config: Config): Promise<void> {
   const clock = config.now ? frozenClock(config.now) : systemClock();
   const bot = createBot({ programme, store, clock, logger, editors: config.editors });
 
-  const slack = config.slack ? createSlackAdapter({ bot, config: config.slack, logger }) : undefined;
+  const slack = config.slack ? createSlackAdapter({ bot, store, config: config.slack, logger }) : undefined;
   const teams = config.teams ? createTeamsAdapter({ bot, store, config: config.teams, logger }) : undefined;
   if (teams) {
     const moved = await store.update(channelSubscriptions);

@@ -1,5 +1,6 @@
-// The one HTTP server of the process, on PORT: Slack's HTTP mode (POST /slack/events, verified by Bolt's own
-// receiver), Teams (POST /api/messages, a handler the Teams adapter supplies) and GET /healthz for probes.
+// The one HTTP server of the process, on PORT: Slack's HTTP mode (POST /slack/events, its body capped and its
+// signature checked by adapters/slack/guard.ts before Bolt's receiver sees it), Teams (POST /api/messages, a handler
+// the Teams adapter supplies) and GET or HEAD /healthz for probes.
 // Started once by the composition root after the chat adapters have started.
 import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -64,7 +65,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const path = pathOf(req.url ?? '/');
     // A request line no URL parser accepts gets a 400, not an exception that would stop the process.
     if (path === undefined) return send(res, 400, { ok: false, error: 'bad request target' });
-    if (req.method === 'GET' && path === '/healthz') {
+    // HEAD as GET (load balancers probe with it); Node sends the headers and leaves the body out.
+    if ((req.method === 'GET' || req.method === 'HEAD') && path === '/healthz') {
       // Socket Mode with its link to Slack down (it is reconnecting): 503, so a probe can tell.
       if (slack?.connected && !slack.connected()) return send(res, 503, { ...health, ok: false, slack: 'socket (disconnected)' });
       return send(res, 200, health);

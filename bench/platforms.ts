@@ -165,12 +165,12 @@ export interface StatusBench {
 
 export async function benchSlack({ total = 400, tracked = true }: StatusBench = {}): Promise<{ reform: Latency; bare: Latency }> {
   const sink = await replySink((path) => (path.endsWith('auth.test') ? { ok: true, user_id: 'UBOT', team_id: 'T1', bot_id: 'B1' } : undefined));
-  const { bot } = benchBot();
+  const { bot, store } = benchBot();
   if (tracked) await seed(bot);
   // The bare app only acks, with the very message ours answers with (blocks and text): only the work differs.
   const sameSize = renderSlack(await bot.handle({ text: 'status kinship', user: { id: 'slack:U1', name: 'alice' }, platform: 'slack', channel: 'C1' }))[0]!;
 
-  const slack = createSlackAdapter({ bot, config: { botToken: 'xoxb-bench', signingSecret: SECRET, apiUrl: `${sink.base}/api/` }, logger: silentLogger });
+  const slack = createSlackAdapter({ bot, store, config: { botToken: 'xoxb-bench', signingSecret: SECRET, apiUrl: `${sink.base}/api/` }, logger: silentLogger });
   await slack.start();
   const server = await startServer({ port: 0, host: '127.0.0.1', slack, logger: silentLogger });
 

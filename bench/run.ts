@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DateTime } from 'luxon';
 import { fileStore } from '../adapters/store/file-store.js';
+import { benchUnsignedBurst } from './burst.js';
 import { benchSlack, benchStartup, benchTeams } from './platforms.js';
 import { loadProgramme } from '../src/programme/load.js';
 import type { Programme } from '../src/programme/model.js';
@@ -138,7 +139,20 @@ async function benchPlatforms(): Promise<void> {
   results.startup = starts;
 }
 
+async function benchBurst(): Promise<void> {
+  const figures = await benchUnsignedBurst(50);
+  for (const f of figures) {
+    const answered = Object.entries(f.statuses).map(([status, n]) => `${n}× ${status}`).join(', ');
+    rows.push({
+      measure: `npm start, ${f.endpoint}: burst of ${f.requests} × ${f.bodyMiB} MiB ${f.credentials === 'none' ? 'unsigned' : 'forged'} requests, peak resident memory above before`,
+      value: `${f.costMiB.toFixed(1)} MiB (${answered})`,
+    });
+  }
+  results.unsignedBurst = figures;
+}
+
 const started = performance.now();
+await benchBurst();
 await benchPlatforms();
 await benchTick();
 await benchStore();

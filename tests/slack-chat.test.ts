@@ -311,7 +311,7 @@ describe('Slack Chat for nudges and digests', () => {
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
     try {
       const apiUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/api/`;
-      const slack = createSlackAdapter({ bot: testBot().bot, config: { botToken: 'xoxb-t', signingSecret: 's', apiUrl }, logger: silentLogger, timeoutMs: 300 });
+      const slack = createSlackAdapter({ ...testBot(), config: { botToken: 'xoxb-t', signingSecret: 's', apiUrl }, logger: silentLogger, timeoutMs: 300 });
       const started = Date.now();
       const outcome = await slack.chat.send({ platform: 'slack', channel: 'C9' }, nudge, { key: 'k' });
       expect(outcome).toMatchObject({ ok: false, error: expect.stringMatching(/^unreachable: timed out/) });
@@ -326,7 +326,7 @@ describe('Slack Chat for nudges and digests', () => {
 
 describe('start-up check', () => {
   const adapter = (apiUrl: string, appToken?: string) =>
-    createSlackAdapter({ bot: testBot().bot, config: { botToken: 'xoxb-bad', signingSecret: 'test-secret', apiUrl, appToken }, logger: silentLogger, timeoutMs: 2000 });
+    createSlackAdapter({ ...testBot(), config: { botToken: 'xoxb-bad', signingSecret: 'test-secret', apiUrl, appToken }, logger: silentLogger, timeoutMs: 2000 });
 
   it('calls auth.test once and starts', async () => {
     h = await startHarness();

@@ -5,6 +5,7 @@ import { afterEach, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createSlackAdapter, type SlackAdapter } from '../adapters/slack/app.js';
 import { startServer, type RunningServer } from '../adapters/server.js';
+import { memoryStore } from '../adapters/store/memory.js';
 import { silentLogger } from '../src/ports.js';
 import { startFakeSlackApi, waitFor, type FakeSlackApi } from './fakes/slack-api.js';
 import type { Bot } from '../src/bot.js';
@@ -43,6 +44,7 @@ async function connect(bot: Bot, opts: { answerInAckMs?: number } = {}) {
   });
   slack = createSlackAdapter({
     bot,
+    store: memoryStore(),
     config: { botToken: 'xoxb-test-token', signingSecret: 'test-secret', appToken: 'xapp-test-token', apiUrl: api.apiUrl },
     logger: silentLogger,
     answerInAckMs: opts.answerInAckMs,

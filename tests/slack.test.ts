@@ -269,7 +269,9 @@ describe('buttons, mentions and the Home tab', () => {
     h = await startHarness();
     h.api.displayNames.set('U0ALICE', 'Alice Smith');
     h.api.displayNames.set('U0ANN', 'Ann Lee');
-    const mention = (id: string, text: string) => ({ team_id: 'T1', api_app_id: 'A1', type: 'event_callback', event_id: id, event_time: 1, authorizations: [{ team_id: 'T1', user_id: 'UBOT', is_bot: true }], event: { type: 'app_mention', user: 'U0ALICE', text, ts: `${id}.5`, channel: 'C1', event_ts: `${id}.5` } });
+    // The caller's profile rides along, so the only lookups are of the people mentioned (made together with the
+    // caller's otherwise, and the scripted failure below would meet whichever came first).
+    const mention = (id: string, text: string) => ({ team_id: 'T1', api_app_id: 'A1', type: 'event_callback', event_id: id, event_time: 1, authorizations: [{ team_id: 'T1', user_id: 'UBOT', is_bot: true }], event: { type: 'app_mention', user: 'U0ALICE', user_profile: { display_name: 'Alice Smith' }, text, ts: `${id}.5`, channel: 'C1', event_ts: `${id}.5` } });
     // The first lookup of Ann fails (a passing 500): the id stands in, and is not kept.
     h.api.script('users.info', { status: 500, body: {} });
     await h.post(JSON.stringify(mention('20', '<@UBOT> note kinship-strategy ask <@U0ANN> first')), JSON_TYPE);

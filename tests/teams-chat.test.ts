@@ -147,7 +147,8 @@ describe('Teams: authentication', () => {
       // Signed with the published key, but expired an hour ago.
       const expired = keys.token({ ...claims, nbf: now - 7200, exp: now - 3600 });
       expect(await h.post(activity, { authorization: `Bearer ${expired}` })).toBe(401);
-      expect(h.logs.filter((l) => l.startsWith('Teams request refused: no valid Bot Framework token'))).toHaveLength(2);
+      // Two refusals from one source in a minute: one line (the rest are counted, adapters/warnings.ts).
+      expect(h.logs.filter((l) => l.startsWith('Teams request refused: no valid Bot Framework token'))).toHaveLength(1);
       expect(h.logs.filter((l) => l.startsWith('Teams request failed'))).toEqual([]);
       expect(h.incoming).toEqual([]);
       expect(await h.store.read()).toMatchObject({ items: {} });
@@ -164,7 +165,7 @@ describe('Teams: authentication', () => {
       expect(await h.post(teamsActivity(h.connector.url, { text: 'status', conversation: PERSONAL }), { authorization: 'Bearer not-a-jwt' })).toBe(401);
       expect(printed).not.toHaveBeenCalled();
       const refused = h.logs.filter((l) => l.startsWith('Teams request refused: no valid Bot Framework token'));
-      expect(refused).toHaveLength(2);
+      expect(refused).toHaveLength(1);
       expect(refused.every((l) => l.includes('"status":401') && !l.includes('\n    at '))).toBe(true);
     } finally {
       printed.mockRestore();

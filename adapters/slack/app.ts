@@ -4,15 +4,19 @@
 import type { RequestListener } from 'node:http';
 import { App, HTTPReceiver, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { Bot } from '../../src/bot.js';
-import type { Chat, Logger } from '../../src/ports.js';
+import type { Chat, Logger, Store } from '../../src/ports.js';
 import type { Config } from '../config.js';
 import { boltLogger } from './bolt-logger.js';
 import { slackChat } from './chat.js';
+import { dedupeEvents } from './dedupe.js';
+import { guardedSlackListener } from './guard.js';
 import { registerHandlers } from './handlers.js';
 import type { Sleep } from './retry.js';
 
 export interface SlackAdapterOptions {
   bot: Bot;
+  /** Where event ids already run are kept, so a retried event is not run twice (by any process). */
+  store: Store;
   config: NonNullable<Config['slack']>;
   logger: Logger;
   /** Web API request timeout. Short, because the scheduler retries and a slash command must answer soon. */
@@ -117,6 +121,8 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     // No handler keeps per-conversation state in Bolt; the store is ours. One middleware less per request.
     convoStore: false,
   });
+  // Before every handler: a retried event already run is acknowledged and dropped.
+  dedupeEvents(app, opts.store, logger);
   registerHandlers(app, bot, logger, { sleep: opts.sleep, answerInAckMs: opts.answerInAckMs });
   // The socket client says when Slack has said hello, and when the link drops (it then reconnects by itself).
   let linked = false;
@@ -125,7 +131,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
 
   return {
     mode: socket ? 'socket' : 'http',
-    ...(http ? { requestListener: http.requestListener } : { connected: () => linked }),
+    ...(http ? { requestListener: guardedSlackListener(http.requestListener, config.signingSecret, logger) } : { connected: () => linked }),
     chat: slackChat(app.client, logger),
     async start() {
       try {

@@ -4,11 +4,12 @@
 import { performance } from 'node:perf_hooks';
 import type { AckFn, App, BlockAction, CodedError, RespondArguments, RespondFn, types } from '@slack/bolt';
 import { APOLOGY, type Bot } from '../../src/bot.js';
-import { splitShare } from '../../src/commands/index.js';
+import { splitShare, tooLong } from '../../src/commands/index.js';
 import type { Incoming } from '../../src/commands/types.js';
 import type { Logger } from '../../src/ports.js';
 import { quietOwners, type Reply } from '../../src/replies/model.js';
 import { renderPlain } from '../../src/replies/plain.js';
+import { visibleText } from '../../src/replies/visible.js';
 import { homeView } from './home.js';
 import { escapeMrkdwn, slackToCore } from './mentions.js';
 import { truncate } from './mrkdwn.js';
@@ -53,10 +54,15 @@ async function respondAll(respond: Respond, parts: SlackMessage[], extra: Record
  */
 export function stripBotMention(text: string, botUserId: string | undefined): string {
   const bot = botUserId ? botUserId.replace(/[^A-Z0-9]/gi, '') : '[UW][A-Z0-9]+';
-  const mention = new RegExp(`<@${bot}(\\|[^>]*)?>[\\s:,]*`).exec(text);
+  // Linear in the text, as everything before the length check must be: a label stops at the next `<`, and the
+  // separators before the name are walked back over, where a `[\s,:]+$` pattern would retry at every one of them.
+  const mention = new RegExp(`<@${bot}(\\|[^<>]*)?>[\\s:,]*`).exec(text);
   if (!mention) return text.trim();
   const after = text.slice(mention.index + mention[0].length).trim();
-  return after || text.slice(0, mention.index).replace(/[\s,:]+$/, '').trim();
+  if (after) return after;
+  let end = mention.index;
+  while (end > 0 && /[\s,:]/.test(text[end - 1]!)) end--;
+  return text.slice(0, end).trim();
 }
 
 /** How long a looked-up display name is trusted before it is asked for again (people rename themselves). */
@@ -92,14 +98,24 @@ function nameLookup(client: App['client'], logger: Logger): (userId: string) => 
 }
 
 const UNNAMED = /<@slack:([UW][A-Z0-9]+)>/g;
+/**
+ * The most people whose names are looked up for one command (a command names one or two). The rest are shown by
+ * id: a text naming hundreds of people must not become hundreds of Web API calls.
+ */
+export const MAX_NAME_LOOKUPS = 10;
 
-/** `<@slack:U123>` as a mention event writes it (no name) -> `<@slack:U123|Ann Lee>`, so owners and notes read by name. */
+/**
+ * `<@slack:U123>` as a mention event writes it (no name) -> `<@slack:U123|Ann Lee>`, so owners and notes read by
+ * name. The names are looked up together, so a slow Web API costs one wait, not one per person.
+ */
 async function withNames(text: string, nameOf: (userId: string) => Promise<string>): Promise<string> {
+  const ids = [...new Set([...text.matchAll(UNNAMED)].map((m) => m[1]!))].slice(0, MAX_NAME_LOOKUPS);
+  const names = await Promise.all(ids.map(nameOf));
   let out = text;
-  for (const id of new Set([...text.matchAll(UNNAMED)].map((m) => m[1]!))) {
-    const name = (await nameOf(id)).replace(/[|<>]/g, '').trim();
+  ids.forEach((id, i) => {
+    const name = names[i]!.replace(/[|<>]/g, '').trim();
     if (name && name !== id) out = out.split(`<@slack:${id}>`).join(`<@slack:${id}|${name}>`);
-  }
+  });
   return out;
 }
 
@@ -109,9 +125,12 @@ async function withNames(text: string, nameOf: (userId: string) => Promise<strin
  */
 function outcomeBlocks(original: Block[], reply: Reply, userId: string): Block[] {
   const kept = original.filter((b) => b.type !== 'actions' && b.type !== 'context').slice(0, LIMITS.blocksPerMessage - 1);
-  const line = truncate(`:white_check_mark: <@${userId}>: ${escapeMrkdwn(reply.heading)}`, LIMITS.contextChars);
+  const line = truncate(`:white_check_mark: <@${userId}>: ${escapeMrkdwn(visibleText(reply.heading))}`, LIMITS.contextChars);
   return [...kept, { type: 'context', elements: [{ type: 'mrkdwn', text: line }] }];
 }
+
+/** Past this many characters a command is refused without being read (8 times the core's limit). */
+const MAX_UNREAD_CHARS = 16_000;
 
 /** How long a slash command may work before its ack. Slack waits 3 seconds for the ack, network included. */
 export const ANSWER_IN_ACK_MS = 1_500;
@@ -164,26 +183,42 @@ export interface HandlerOptions {
 export function registerHandlers(app: App, bot: Bot, logger: Logger, opts: HandlerOptions = {}): void {
   const { sleep = realSleep, answerInAckMs = ANSWER_IN_ACK_MS } = opts;
   const nameOf = nameLookup(app.client, logger);
-  /** Slack's text as the core reads it, with a name for every person mentioned. */
-  const coreText = (text: string): string | Promise<string> => {
+  /**
+   * Slack's text as the core reads it, with a name for every person mentioned; or, for a text over the core's
+   * limit, the core's refusal, made before any name is looked up. A text far over the limit is not read at all.
+   */
+  const coreText = (text: string): string | Reply | Promise<string> => {
+    const unread = text.length > MAX_UNREAD_CHARS ? tooLong(text) : undefined;
+    if (unread) return unread;
     const core = slackToCore(text);
+    const refusal = tooLong(core);
+    if (refusal) return refusal;
     return core.includes('<@slack:') ? withNames(core, nameOf) : core;
+  };
+  /** A command's reply, and whether it asked to be shared; the names it mentions are looked up as part of the work. */
+  const run = async (text: string, userId: string, userName: string | Promise<string | undefined> | undefined, channel: string): Promise<{ reply: Reply; plan: { share: boolean } }> => {
+    const prepared = coreText(text);
+    const [core, name] = await Promise.all([prepared, userName]);
+    if (typeof core !== 'string') return { reply: core, plan: { share: false } };
+    const plan = visibility(core.trim());
+    return { reply: await bot.handle(incoming(plan.text, userId, name, channel)), plan };
   };
   app.command('/reform', async ({ command, ack, respond }) => {
     const started = performance.now();
     const ackOnce = acksOnce(ack, logger);
     try {
-      const raw = coreText(command.text ?? '');
-      const plan = visibility((typeof raw === 'string' ? raw : await raw).trim());
-      const work = bot.handle(incoming(plan.text, command.user_id, command.user_name, command.channel_id));
+      // The names a command mentions are looked up inside the timed work: a slow Web API delays the answer, never
+      // the ack.
+      const work = run(command.text ?? '', command.user_id, command.user_name, command.channel_id);
       // An answer ready in time, in one message, rides in the ack itself: one round trip, and nothing left to
       // deliver or retry. Slow work, a reply split into parts (kept in order) and a failed ack go to the
       // response_url, so an answer, perhaps to a change already made, is not lost.
-      let reply = await settledWithin(work, answerInAckMs);
-      if (reply === undefined) {
+      let done = await settledWithin(work, answerInAckMs);
+      if (done === undefined) {
         await ackOnce();
-        reply = await work;
+        done = await work;
       }
+      const { reply, plan } = done;
       const extra = { response_type: responseType(reply, plan) };
       // Shown to the whole channel, an answer names owners without pinging everyone it lists; a change still
       // mentions its owner, and a private answer can show mentions as names (it notifies nobody).
@@ -206,9 +241,9 @@ export function registerHandlers(app: App, bot: Bot, logger: Logger, opts: Handl
   app.event('app_mention', async ({ event, context, say, client }) => {
     if (!event.user) return;
     const user = event.user;
-    const text = splitShare(await coreText(stripBotMention(event.text, context.botUserId))).text;
-    const name = event.user_profile?.display_name || event.user_profile?.name || (await nameOf(user));
-    const reply = await bot.handle(incoming(text, user, name, event.channel));
+    const name = event.user_profile?.display_name || event.user_profile?.name || nameOf(user);
+    // "share" is dropped as run() drops it from a query; the answer is in the channel's thread anyway.
+    const { reply } = await run(stripBotMention(event.text, context.botUserId), user, name, event.channel);
     const thread_ts = event.thread_ts ?? event.ts;
     const parts = renderSlack(reply.tone === 'change' ? reply : quietOwners(reply));
     const privately = reply.tone === 'problem' || reply.tone === 'help';

@@ -7,6 +7,7 @@ import type { types } from '@slack/bolt';
 import type { Reply, ReplyItem, Rich, Section } from '../../src/replies/model.js';
 import { escapeMrkdwn } from './mentions.js';
 import { codeMrkdwn, itemLines, pack, plainMrkdwn, richMrkdwn, safeCut, truncate } from './mrkdwn.js';
+import { visibleReply } from '../../src/replies/visible.js';
 
 type Block = types.KnownBlock;
 
@@ -127,7 +128,9 @@ function buttonsBlock(reply: Reply): Block[] {
 }
 
 /** The blocks of one reply, unsplit. Callers that post messages use renderSlack, which keeps to the limits. */
-export function renderBlocks(reply: Reply): Block[] {
+export function renderBlocks(given: Reply): Block[] {
+  // Control characters neutralised, line breaks in a line shown as such (src/replies/visible.ts).
+  const reply = visibleReply(given);
   // A header's plain_text is shown literally (no mentions, no links), so it needs no escaping.
   const heading = truncate(reply.heading.trim() || 'Reform Bot', LIMITS.headerChars);
   const blocks: Block[] = [{ type: 'header', text: { type: 'plain_text', text: heading, emoji: true } }];

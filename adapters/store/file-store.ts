@@ -54,6 +54,12 @@ class DurableJsonFile implements Adapter<State> {
   private generation = 0;
   /** Set by the store just before write(), so the text is not serialised twice. */
   nextText: string | undefined;
+  /**
+   * When this process last found the file there (read or written). A file seen and then gone was deleted under the
+   * running bot: that is reported, never taken for a new install (which would start empty) and never written back
+   * from memory (which would resurrect what someone removed).
+   */
+  private seenAt: string | undefined;
 
   constructor(
     private readonly path: string,
@@ -95,13 +101,16 @@ class DurableJsonFile implements Adapter<State> {
     const unchanged = generation === this.generation;
     if (version === undefined) {
       if (unchanged) this.cached = undefined;
+      if (this.seenAt !== undefined) throw this.disappeared();
       return null;
     }
+    this.seenAt = new Date().toISOString();
     if (this.cached?.version === version) {
       if (unchanged) this.confirmedAt = checking;
       return this.cached.state;
     }
     const state = await this.readFresh();
+    if (!state && this.seenAt !== undefined) throw this.disappeared();
     if (!state || generation !== this.generation) return state;
     this.cached = { version, state, text: JSON.stringify(state, null, 1) };
     this.confirmedAt = checking;
@@ -138,6 +147,12 @@ class DurableJsonFile implements Adapter<State> {
       );
     }
     return parsed.data;
+  }
+
+  private disappeared(): StoreUnavailable {
+    return new StoreUnavailable(
+      `The store ${this.path} has disappeared (it was there at ${this.seenAt}). Nothing was changed, and it will not be recreated from memory: restore it from a backup, or restart the bot to begin a new, empty store.`,
+    );
   }
 
   /** True when the file is not the one last read or written here: another process wrote it meanwhile. */
@@ -187,6 +202,7 @@ class DurableJsonFile implements Adapter<State> {
       const checking = performance.now();
       const version = await this.version();
       this.generation++;
+      this.seenAt = new Date().toISOString();
       if (version) {
         this.cached = { version, state: data, text };
         this.confirmedAt = checking;
@@ -212,7 +228,7 @@ export interface FileStoreOptions {
 }
 
 /** A store path that is a symbolic link is written through to its target, not replaced by a file of its own. */
-function followLink(path: string): string {
+export function followLink(path: string): string {
   try {
     return realpathSync(path);
   } catch {

@@ -1,6 +1,8 @@
 // The Teams adapter's startup wiring: credentials -> CloudAdapter, one catch-all onTurnError, the
 // `POST /api/messages` handler for the shared node:http server, and the Chat the scheduler posts through.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ConfidentialClientApplication } from '@azure/msal-node';
+import { MsalServiceClientCredentialsFactory } from 'botframework-connector';
 import { CallerIdConstants, CloudAdapter, ConfigurationBotFrameworkAuthentication, type Activity, type InvokeResponse, type TurnContext } from 'botbuilder';
 import type { Bot } from '../../src/bot.js';
 import { APOLOGY } from '../../src/bot.js';
@@ -8,6 +10,10 @@ import type { Chat, Logger, Store } from '../../src/ports.js';
 import type { Config } from '../config.js';
 import { createTeamsBot, type TeamsDestination } from './bot.js';
 import { teamsChat } from './chat.js';
+import { readBody, refuseBody } from '../http-body.js';
+import { warnOnce } from '../warnings.js';
+
+const sourceOf = (req: IncomingMessage): string => req.socket?.remoteAddress ?? 'unknown';
 
 export type { TeamsDestination } from './bot.js';
 
@@ -43,77 +49,72 @@ const MAX_BODY_BYTES = 1024 * 1024;
 export class TeamsConfigError extends Error {}
 
 /**
- * The public cloud's settings (botframework-connector's AuthenticationConstants), with the signing keys read from
- * elsewhere. Given any one of these settings, botbuilder takes all of them from the configuration, so every one is
- * named here.
+ * The public cloud's settings (botframework-connector's AuthenticationConstants). Given any one authentication
+ * setting, botbuilder takes all of them from the configuration, so each one not given is filled in from these.
  */
-function publicCloudWithKeysAt(openIdMetadataUrl: string): Record<string, string | boolean> {
-  return {
-    ToBotFromChannelOpenIdMetadataUrl: openIdMetadataUrl,
-    ToBotFromChannelTokenIssuer: 'https://api.botframework.com',
-    ToChannelFromBotLoginUrl: 'https://login.microsoftonline.com/botframework.com',
-    ToChannelFromBotOAuthScope: 'https://api.botframework.com',
-    OAuthUrl: 'https://api.botframework.com',
-    ToBotFromEmulatorOpenIdMetadataUrl: 'https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration',
-    CallerId: CallerIdConstants.PublicAzureChannel,
-    ValidateAuthority: true,
-  };
+const PUBLIC_CLOUD: Record<string, string | boolean> = {
+  ToBotFromChannelOpenIdMetadataUrl: 'https://login.botframework.com/v1/.well-known/openidconfiguration',
+  ToBotFromChannelTokenIssuer: 'https://api.botframework.com',
+  ToChannelFromBotLoginUrl: 'https://login.microsoftonline.com/botframework.com',
+  ToChannelFromBotOAuthScope: 'https://api.botframework.com',
+  OAuthUrl: 'https://api.botframework.com',
+  ToBotFromEmulatorOpenIdMetadataUrl: 'https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration',
+  CallerId: CallerIdConstants.PublicAzureChannel,
+  ValidateAuthority: true,
+};
+
+/**
+ * With ValidateAuthority=false (a private cloud's, or a test's, token service), botbuilder still has MSAL check the
+ * login authority with Microsoft's instance discovery, which such a service is not known to. MSAL is told the
+ * authority is known instead, as the setting means.
+ */
+function unvalidatedAuthority(appId: string, password: string, loginUrl: string): MsalServiceClientCredentialsFactory {
+  const authority = new URL(loginUrl);
+  const client = new ConfidentialClientApplication({ auth: { clientId: appId, clientSecret: password, authority: loginUrl, knownAuthorities: [authority.host] } });
+  // botframework-connector's types name msal-node's CommonJS build, this import its ES module build: the same class.
+  return new MsalServiceClientCredentialsFactory(appId, client as unknown as ConstructorParameters<typeof MsalServiceClientCredentialsFactory>[1]);
 }
 
 function authentication(config: TeamsAdapterOptions['config'], openIdMetadataUrl?: string): ConfigurationBotFrameworkAuthentication {
   if (config.appId && config.appType !== 'UserAssignedMSI' && !config.appPassword) {
     throw new TeamsConfigError('Teams: MicrosoftAppPassword is required with MicrosoftAppId (unless MicrosoftAppType=UserAssignedMSI)');
   }
+  const given = { ...config.auth, ...(openIdMetadataUrl ? { ToBotFromChannelOpenIdMetadataUrl: openIdMetadataUrl } : {}) };
+  const settings = Object.keys(given).length ? { ...PUBLIC_CLOUD, ...given } : {};
+  const credentials =
+    config.appId && config.appPassword && given.ValidateAuthority === false
+      ? unvalidatedAuthority(config.appId, config.appPassword, String(settings.ToChannelFromBotLoginUrl))
+      : undefined;
   try {
-    return new ConfigurationBotFrameworkAuthentication({
-      MicrosoftAppId: config.appId,
-      MicrosoftAppPassword: config.appPassword,
-      MicrosoftAppType: config.appType,
-      MicrosoftAppTenantId: config.tenantId,
-      ...(openIdMetadataUrl ? publicCloudWithKeysAt(openIdMetadataUrl) : {}),
-    });
+    return new ConfigurationBotFrameworkAuthentication(
+      {
+        MicrosoftAppId: config.appId,
+        MicrosoftAppPassword: config.appPassword,
+        MicrosoftAppType: config.appType,
+        MicrosoftAppTenantId: config.tenantId,
+        ...settings,
+      },
+      credentials,
+    );
   } catch (error) {
     throw new TeamsConfigError(`Teams: the Microsoft app settings were refused: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
-type BodyRead = { ok: true; value: unknown } | { ok: false; status: number; message: string };
+type JsonRead = { ok: true; value: unknown } | { ok: false; status: number; message: string };
 
 /**
- * The request body as JSON. Past MAX_BODY_BYTES it answers 413 at once, and drops the rest as it arrives. A client
- * that goes away before the end (the stream errors with "aborted", or just closes) leaves nothing to answer and is
- * not an error of ours: the caller's answer goes nowhere, and nothing is logged or left waiting.
+ * The request body as JSON. Declared or grown past MAX_BODY_BYTES it is refused with 413 (adapters/http-body.ts).
+ * A client that goes away before the end leaves nothing to answer and is not an error of ours.
  */
-function readJson(req: IncomingMessage): Promise<BodyRead> {
-  // Stream events rather than `for await`: the async iterator cost about 25 µs a request under load.
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let settled = false;
-    const settle = (result: BodyRead) => {
-      settled = true;
-      resolve(result);
-    };
-    req.on('data', (chunk: Buffer) => {
-      if (settled) return;
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) settle({ ok: false, status: 413, message: 'activity too large' });
-      else chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (settled) return;
-      try {
-        settle({ ok: true, value: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
-      } catch {
-        settle({ ok: false, status: 400, message: 'body is not JSON' });
-      }
-    });
-    const gone = () => {
-      if (!settled) settle({ ok: false, status: 400, message: 'request closed before its end' });
-    };
-    req.on('error', gone);
-    req.on('close', gone);
-  });
+async function readJson(req: IncomingMessage): Promise<JsonRead> {
+  const read = await readBody(req, MAX_BODY_BYTES);
+  if (!read.ok) return read.status === 413 ? { ...read, message: 'activity too large' } : read;
+  try {
+    return { ok: true, value: JSON.parse(read.body.toString('utf8')) };
+  } catch {
+    return { ok: false, status: 400, message: 'body is not JSON' };
+  }
 }
 
 /**
@@ -219,18 +220,28 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
           res.writeHead(405, { allow: 'POST' }).end();
           return;
         }
+        // With authentication on, a request without a token is refused before its body is read: anyone can send one.
+        if (config.appId && !/^Bearer \S/i.test(req.headers.authorization ?? '')) {
+          warnOnce(logger, 'Teams request refused: no valid Bot Framework token', sourceOf(req), { status: 401, error: 'no bearer token' });
+          return refuseBody(req, res, 401, 'unauthorized');
+        }
         let body = req.body;
         if (body === undefined) {
           const read = await readJson(req);
-          if (!read.ok) {
-            res.writeHead(read.status, { 'content-type': 'text/plain' }).end(read.message);
-            return;
-          }
+          if (!read.ok) return refuseBody(req, res, read.status, read.message);
           body = read.value;
         }
         // botbuilder throws (a 500) on a body without a type; that is the caller's mistake, so say 400.
         if (typeof body !== 'object' || body === null || typeof (body as { type?: unknown }).type !== 'string') {
           res.writeHead(400, { 'content-type': 'text/plain' }).end('not an activity');
+          return;
+        }
+        // Every activity Teams sends says who it is from; without it the handlers cannot name the caller (in dev mode,
+        // with no token to check first, it reached them and failed with a TypeError).
+        const from = (body as { from?: { id?: unknown } }).from;
+        if (typeof from !== 'object' || from === null || typeof from.id !== 'string' || !from.id) {
+          warnOnce(logger, 'Teams request refused: the activity says nobody sent it (no from.id)', sourceOf(req), { type: (body as { type: string }).type.slice(0, 40) });
+          res.writeHead(400, { 'content-type': 'text/plain' }).end('activity without from');
           return;
         }
         let invoke: InvokeResponse | undefined;
@@ -241,7 +252,7 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
         } catch (error) {
           if (!refusedToken(error)) throw error;
           const reason = String((error as Error).message ?? error).slice(0, 200);
-          logger.warn('Teams request refused: no valid Bot Framework token', { status: 401, error: reason });
+          warnOnce(logger, 'Teams request refused: no valid Bot Framework token', sourceOf(req), { status: 401, error: reason });
           res.writeHead(401, { 'content-type': 'text/plain' }).end('unauthorized');
           return;
         }

@@ -8,6 +8,7 @@ import type { Inline, Reply, ReplyItem, Rich } from '../../src/replies/model.js'
 import { ownerName, renderPlain } from '../../src/replies/plain.js';
 import type { Owner } from '../../src/tracking/state.js';
 import { ownerMention, type MentionEntity } from './mentions.js';
+import { visibleReply } from '../../src/replies/visible.js';
 
 export const CARD_VERSION = '1.4';
 const MAX_SUMMARY = 1_000;
@@ -132,7 +133,9 @@ export interface CardOptions {
 const notifies = (reply: Reply, o: CardOptions): boolean => o.notify ?? reply.tone === 'change';
 
 /** The Adaptive Card for a reply, including `msteams.entities` for the owners it mentions. */
-export function renderCard(reply: Reply, o: CardOptions = {}, plain = renderPlain(reply)): Element {
+export function renderCard(given: Reply, o: CardOptions = {}, plain = renderPlain(given)): Element {
+  // Control characters neutralised, line breaks in a line shown as such (src/replies/visible.ts).
+  const reply = visibleReply(given);
   const t = new CardText(notifies(reply, o));
   const body: Element[] = [
     textBlock(escapeCardText(clip(reply.heading, MAX_CARD_TEXT)), { size: 'Medium', weight: 'Bolder', ...(reply.tone === 'problem' ? { color: 'Attention' } : {}) }),

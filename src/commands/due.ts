@@ -1,7 +1,7 @@
 // A due phrase typed in chat (`action add … due …`, `revise …`), read against today, and what is kept of it.
 import type { Rich } from '../replies/model.js';
 import { formatDay } from '../programme/model.js';
-import { parsePhrase, phraseHint, type DaySpan } from '../programme/phrases.js';
+import { parsePhrase, phraseHint, YEAR_RANGE, type DaySpan } from '../programme/phrases.js';
 import type { Context } from './types.js';
 
 export type TypedDue = { ok: true; phrase: string; span: DaySpan; notes: Rich[] } | { ok: false; problem: string };
@@ -15,6 +15,7 @@ export function typedDue(ctx: Context, text: string): TypedDue {
   const zone = ctx.programme.timezone;
   const today = ctx.now.setZone(zone).toISODate() ?? undefined;
   const parsed = parsePhrase(text, today);
+  if (!parsed.ok && parsed.reason === 'out-of-range') return { ok: false, problem: `"${text.slice(0, 60)}" is outside the years the bot reads (${YEAR_RANGE})` };
   if (!parsed.ok) return { ok: false, problem: `"${text.slice(0, 60)}" is not a date phrase (${phraseHint(text, today)})` };
   const deadline = formatDay(parsed.span.last, zone);
   const phrase = parsed.kind === 'relative' ? `${text} (${deadline})` : text;

@@ -92,13 +92,21 @@ function typedLength(text: string): number {
   return count;
 }
 
+/**
+ * The refusal of a text over the limit, or undefined. Adapters ask before they look anything up for a text (names
+ * of the people it mentions); a text far over the limit is refused without being read.
+ */
+export function tooLong(text: string): Reply | undefined {
+  const length = typedLength(text.length > MAX_COMMAND_CHARS * 8 ? text : text.trim());
+  if (length <= MAX_COMMAND_CHARS) return undefined;
+  return problem('That message is too long for a command', [
+    `It is ${grouped(length)} characters; a command can be at most ${grouped(MAX_COMMAND_CHARS)}. Nothing was changed: shorten it, or keep the detail in a document and note where it is.`,
+  ]);
+}
+
 export async function runCommand(ctx: Context): Promise<Reply> {
-  const length = typedLength(ctx.message.text.trim());
-  if (length > MAX_COMMAND_CHARS) {
-    return problem('That message is too long for a command', [
-      `It is ${grouped(length)} characters; a command can be at most ${grouped(MAX_COMMAND_CHARS)}. Nothing was changed: shorten it, or keep the detail in a document and note where it is.`,
-    ]);
-  }
+  const refusal = tooLong(ctx.message.text);
+  if (refusal) return refusal;
   // "share" at the end of a query is for the chat (show the answer to the channel), never part of what is asked,
   // whichever way the text came in: the console and `reform ask` too.
   const body = splitShare(commandText(ctx.message.text)).text;

@@ -23,23 +23,31 @@ const SPACE = /\s/;
 /**
  * A character as it is added to the word. A mention token is only ever typed whole: a `<` and an `@` that meet
  * only because the quotes between them were dropped (`<"@slack:U1|x">`) are kept apart, as adapters keep apart
- * a `<@` typed as text, so nobody can forge an owner.
+ * a `<@` typed as text, so nobody can forge an owner. `last` is the word's last character so far, carried along:
+ * reading it from the word (endsWith, charCodeAt) flattens the word built so far, on every `@` of a long run of
+ * them (`note x @@@…`), which made the scan quadratic in the text.
  */
-function added(current: string, text: string, i: number): string {
+function added(last: string, text: string, i: number): string {
   const ch = text[i]!;
-  return ch === '@' && text[i - 1] !== '<' && current.endsWith('<') ? '\u200B@' : ch;
+  return ch === '@' && text[i - 1] !== '<' && last === '<' ? '\u200B@' : ch;
 }
 
 function scan(text: string): { words: Word[]; unclosed: boolean } {
   const words: Word[] = [];
   let current = '';
+  let last = '';
   let closing: string | undefined;
   let inWord = false;
+  const add = (i: number): void => {
+    const piece = added(last, text, i);
+    current += piece;
+    last = piece.at(-1)!;
+  };
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
     if (closing !== undefined) {
       if (ch === closing || (closing === '\u201d' && ch === '"')) closing = undefined;
-      else current += added(current, text, i);
+      else add(i);
       continue;
     }
     if (ch === '"' || ch === '\u201c') {
@@ -50,10 +58,11 @@ function scan(text: string): { words: Word[]; unclosed: boolean } {
     if (SPACE.test(ch)) {
       if (inWord) words.push({ value: current, end: i });
       current = '';
+      last = '';
       inWord = false;
       continue;
     }
-    current += added(current, text, i);
+    add(i);
     inWord = true;
   }
   if (inWord) words.push({ value: current, end: text.length });

@@ -4,7 +4,7 @@ import { IANAZone } from 'luxon';
 import { LineCounter, isAlias, isCollection, isMap, isPair, isScalar, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import type { Milestone, Programme, DatedPhrase } from './model.js';
-import { parsePhrase, phraseHint } from './phrases.js';
+import { parsePhrase, phraseHint, YEAR_RANGE } from './phrases.js';
 import { milestoneSchema, programmeSchema, type MilestoneEntry } from './schema.js';
 import { echoed } from '../replies/model.js';
 import { roleId } from '../tracking/owners.js';
@@ -108,6 +108,7 @@ function readPhrase(
   // A relative phrase under an anchor that could not be read: the anchor's own error says what to fix.
   if (result.reason === 'needs-anchor' && anchor === null) return undefined;
   if (result.reason === 'needs-anchor') report(at, `${quote(text)} is relative: add "anchor:" with the date it counts from`);
+  else if (result.reason === 'out-of-range') report(at, `${quote(text)} is outside the years the bot reads (${YEAR_RANGE})`);
   else {
     // A milestone's own `due:` may keep the report's words when `deadline:` gives the date.
     const keep = at.at(-1) === 'due' && !at.includes('revised') ? '; or keep the report\'s words in "due:" and give the date in "deadline:"' : '';

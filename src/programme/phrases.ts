@@ -11,7 +11,7 @@ export interface DaySpan {
 
 export type PhraseResult =
   | { ok: true; span: DaySpan; kind: PhraseKind; warning?: string }
-  | { ok: false; reason: 'unreadable' | 'needs-anchor' };
+  | { ok: false; reason: 'unreadable' | 'needs-anchor' | 'out-of-range' };
 
 export type PhraseKind = 'day' | 'month' | 'season' | 'part-year' | 'quarter' | 'year' | 'financial-year' | 'start' | 'relative';
 
@@ -54,6 +54,8 @@ const PARTS_OF_YEAR: Record<string, [number, number]> = { early: [1, 4], mid: [5
 
 const MIN_YEAR = 1900;
 const MAX_YEAR = 2200;
+/** The years read, as a refusal says them. */
+export const YEAR_RANGE = `${MIN_YEAR} to ${MAX_YEAR}`;
 const MAX_PHRASE_LENGTH = 120;
 
 /** A table entry by a typed word; own keys only, so `constructor` or `__proto__` is not a season or a number. */
@@ -254,6 +256,24 @@ const RELATIVE = /^(?:in|within|over the next|over|after) (\d{1,3}|[a-z-]+) (day
  * without one they fail with reason `needs-anchor`.
  */
 export function parsePhrase(input: string, anchor?: string): PhraseResult {
+  const result = parseInRange(input, anchor);
+  if (result.ok) {
+    // "in 999 years" reads, but lands where no year is read: chat and the file refuse it alike.
+    const outside = (day: string) => Number(day.slice(0, 4)) < MIN_YEAR || Number(day.slice(0, 4)) > MAX_YEAR;
+    return outside(result.span.first) || outside(result.span.last) ? { ok: false, reason: 'out-of-range' } : result;
+  }
+  if (result.reason !== 'unreadable' || typeof input !== 'string' || input.length > MAX_PHRASE_LENGTH) return result;
+  // "May 9999": a phrase that reads with a year in range in place of its own is refused for its year.
+  let outOfRange = false;
+  const inRange = input.replace(/\b\d{4}\b/g, (year) => {
+    if (yearNumber(year) !== undefined) return year;
+    outOfRange = true;
+    return String(MIN_YEAR + 100);
+  });
+  return outOfRange && parseInRange(inRange, anchor).ok ? { ok: false, reason: 'out-of-range' } : result;
+}
+
+function parseInRange(input: string, anchor?: string): PhraseResult {
   if (typeof input !== 'string' || input.length > MAX_PHRASE_LENGTH) return { ok: false, reason: 'unreadable' };
   const text = normalise(input);
 

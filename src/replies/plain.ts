@@ -2,6 +2,7 @@
 // text fallback use this.
 import { STATUS_LABEL } from '../programme/status.js';
 import type { Inline, Reply, ReplyItem, Rich } from './model.js';
+import { visibleReply } from './visible.js';
 
 /** How an owner reads in plain text: `@alice` for people, the post title for roles. */
 export function ownerName(owner: { id: string; name: string }): string {
@@ -30,7 +31,9 @@ function itemLines(item: ReplyItem, indent: string, lines: string[] = []): strin
   return lines;
 }
 
-export function renderPlain(r: Reply): string {
+export function renderPlain(given: Reply): string {
+  // Control characters neutralised, line breaks in a line shown as such: what was typed stays in the store.
+  const r = visibleReply(given);
   const out: string[] = [r.heading];
   for (const section of r.sections) {
     out.push('');

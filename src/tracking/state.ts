@@ -121,12 +121,17 @@ export const stateSchema = z.strictObject({
   digests: z.strictObject({ lastBuiltAt: instant.optional() }).default({}),
   /** Theme leads named with `lead` (they override the programme file's `leads:`), by theme. */
   leads: z.record(z.string(), ownerSchema).default({}),
+  /**
+   * Slack Events API event ids already taken (event_id -> when first seen), so a retry Slack sends when it missed
+   * our 200 is not run again, by whichever process or restart receives it. Kept for SLACK_EVENT_RETENTION_MS.
+   */
+  slackEvents: z.record(z.string(), instant).default({}),
 });
 export type State = z.infer<typeof stateSchema>;
 
 /** A new store's state: what stateSchema.parse({ version }) gives (a test keeps the two equal), without zod. */
 export function emptyState(): State {
-  return { version: STATE_VERSION, items: {}, actions: {}, audit: [], subscriptions: [], ledger: {}, directChannels: {}, digests: {}, leads: {} };
+  return { version: STATE_VERSION, items: {}, actions: {}, audit: [], subscriptions: [], ledger: {}, directChannels: {}, digests: {}, leads: {}, slackEvents: {} };
 }
 
 export function itemState(state: State, id: string): ItemState {

@@ -9,7 +9,7 @@ import { memoryStore } from '../../adapters/store/memory.js';
 import { createSlackAdapter, type SlackAdapter } from '../../adapters/slack/app.js';
 import { startServer, type RunningServer } from '../../adapters/server.js';
 import type { Bot } from '../../src/bot.js';
-import type { Logger } from '../../src/ports.js';
+import type { Logger, Store } from '../../src/ports.js';
 import type { Programme } from '../../src/programme/model.js';
 import { testBot } from '../helpers.js';
 import { messageRefusal, viewRefusal, type Refusal } from './slack-limits.js';
@@ -66,6 +66,10 @@ export interface FakeSlackApi {
   refusals: { method: string; error: string; detail: string }[];
   /** Display names users.info answers with; any other user is `user_not_found`. */
   displayNames: Map<string, string>;
+  /** Every call of these methods is answered only after this many milliseconds: a slow Slack. */
+  delays: Map<string, number>;
+  /** The most calls of each method that were in flight at once. */
+  peakInFlight: Map<string, number>;
   callsTo(method: string): ApiCall[];
   close(): Promise<void>;
 }
@@ -94,6 +98,7 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
   const scripted = new Map<string, Scripted[]>();
   const channels = new Map<string, Posted[]>();
   const failing = new Map<string, Scripted[]>();
+  const inFlight = new Map<string, number>();
   let seq = 0;
 
   /** What Slack refuses before doing anything: blocks and text past its limits (HTTP 200, ok false). */
@@ -177,6 +182,12 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
     const method = path.replace(/^\/api\//, '');
     const args = parseArgs(raw, req.headers['content-type']);
     calls.push({ method, args, authorization: req.headers.authorization });
+    const flying = (inFlight.get(method) ?? 0) + 1;
+    inFlight.set(method, flying);
+    fake.peakInFlight.set(method, Math.max(flying, fake.peakInFlight.get(method) ?? 0));
+    const slow = fake.delays.get(method);
+    if (slow) await new Promise((resolve) => setTimeout(resolve, slow));
+    inFlight.set(method, (inFlight.get(method) ?? 1) - 1);
     const scriptedNext = scripted.get(method)?.shift();
     if (scriptedNext?.delayMs) await new Promise((resolve) => setTimeout(resolve, scriptedNext.delayMs));
     const next = scriptedNext?.pass ? undefined : scriptedNext;
@@ -197,6 +208,8 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
     },
     displayNames: new Map(),
     refusals: [],
+    delays: new Map(),
+    peakInFlight: new Map(),
     failNextResponse: (name, ...failures) => void failing.set(`/respond/${name}`, failures.length ? failures : [{ status: 500 }]),
     callsTo: (method) => calls.filter((c) => c.method === method),
     async close() {
@@ -232,6 +245,7 @@ export const NOW = '2026-11-24T10:00:00Z';
 
 export interface Harness {
   api: FakeSlackApi;
+  /** snapshot() is there with the default in-memory store only. */
   store: ReturnType<typeof memoryStore>;
   bot: Bot;
   slack: SlackAdapter;
@@ -241,7 +255,7 @@ export interface Harness {
   /** Waits the adapter asked for between reply retries (recorded, not slept). */
   sleeps: number[];
   /** POSTs to /slack/events, signed unless told otherwise. */
-  post(body: string, type: string, opts?: { timestamp?: number; signature?: string }): Promise<Response>;
+  post(body: string, type: string, opts?: { timestamp?: number; signature?: string; retryNum?: number }): Promise<Response>;
   /** A slash command body as Slack sends it; `respondTo` names the recorded response_url. */
   slash(text: string, respondTo: string, user?: { id: string; name: string }): string;
   /** Sends a signed slash command; `ack` is the message in the HTTP answer (undefined for an empty ack). */
@@ -258,11 +272,13 @@ export interface HarnessOptions {
   /** Holds every command until this settles. */
   holdUntil?: Promise<unknown>;
   answerInAckMs?: number;
+  /** The store to keep tracking and event ids in (default: a new in-memory one). */
+  store?: Store;
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const api = await startFakeSlackApi();
-  const store = memoryStore();
+  const store = (opts.store ?? memoryStore()) as ReturnType<typeof memoryStore>;
   const { bot: quick } = testBot(opts.programme, NOW, { store, editors: opts.editors });
   const { handleDelayMs: delay, holdUntil } = opts;
   const slow = async () => {
@@ -279,6 +295,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const sleeps: number[] = [];
   const slack = createSlackAdapter({
     bot,
+    store,
     config: { botToken: 'xoxb-test-token', signingSecret: SECRET, apiUrl: api.apiUrl },
     logger,
     sleep: async (ms) => void sleeps.push(ms),
@@ -304,6 +321,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
           'Content-Type': type,
           'X-Slack-Request-Timestamp': String(timestamp),
           'X-Slack-Signature': o.signature ?? slackSignature(SECRET, timestamp, body),
+          // Slack resends an event it saw no quick 200 for, saying which attempt this is and why.
+          ...(o.retryNum ? { 'X-Slack-Retry-Num': String(o.retryNum), 'X-Slack-Retry-Reason': 'http_timeout' } : {}),
         },
         body,
       });

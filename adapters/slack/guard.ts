@@ -1,0 +1,93 @@
+// What stands in front of Bolt's HTTPReceiver on POST /slack/events. Bolt reads a body of up to 4 MB before it
+// checks the signature, logs a warning for every refused request, and a signed body that is JSON `null` (or a form
+// whose payload is `null`) throws inside its receiver where nothing catches it, stopping the process. Here the body
+// is read with a cap, the signature checked with Bolt's own verifier, the body's shape checked, and only then is
+// the request handed to Bolt, which reuses the body already read (`rawBody`).
+import type { IncomingMessage, RequestListener } from 'node:http';
+import { parse } from 'node:querystring';
+import { verifySlackRequest } from '@slack/bolt';
+import type { Logger } from '../../src/ports.js';
+import { readBody, refuseBody } from '../http-body.js';
+import { warnOnce } from '../warnings.js';
+
+/**
+ * The largest body taken. Slack's biggest payloads are a button click carrying its message (50 blocks of up to
+ * 3,000 characters) and an event with a long message: a few hundred KB once form-encoded. 1 MB leaves room.
+ */
+export const MAX_SLACK_BODY_BYTES = 1024 * 1024;
+
+const FORM = 'application/x-www-form-urlencoded';
+/** Slack's ssl_check, the one request it sends unsigned, is a short form; an unsigned body is read no further. */
+const UNSIGNED_MAX_BYTES = 4 * 1024;
+/** Bolt refuses a request signed more than five minutes from now; so does this, before reading its body. */
+const MAX_SKEW_SECONDS = 5 * 60;
+
+/** Whether the request carries a signature and a timestamp Bolt could accept; only then is a full body read. */
+function signedRecently(req: IncomingMessage, nowSeconds: number): boolean {
+  const signature = req.headers['x-slack-signature'];
+  const timestamp = Number(req.headers['x-slack-request-timestamp']);
+  return typeof signature === 'string' && signature.startsWith('v0=') && Number.isFinite(timestamp) && Math.abs(nowSeconds - timestamp) <= MAX_SKEW_SECONDS;
+}
+
+const sourceOf = (req: IncomingMessage): string => req.socket.remoteAddress ?? 'unknown';
+
+/** The body as Bolt will read it (a form's `payload` is JSON), or undefined if it is not a JSON object. */
+function parsedObject(text: string, contentType: string | undefined): object | undefined {
+  try {
+    let value: unknown;
+    if (contentType === FORM) {
+      const form = parse(text);
+      value = typeof form.payload === 'string' ? JSON.parse(form.payload) : form;
+    } else value = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function guardedSlackListener(bolt: RequestListener, signingSecret: string, logger: Logger, maxBytes = MAX_SLACK_BODY_BYTES): RequestListener {
+  return (req, res) => {
+    void (async () => {
+      // An unsigned or stale request costs at most a few KB: only an ssl_check could be one Bolt accepts.
+      const signed = signedRecently(req, Date.now() / 1000);
+      const read = await readBody(req, signed ? maxBytes : UNSIGNED_MAX_BYTES);
+      if (!read.ok && read.status === 413 && !signed) {
+        warnOnce(logger, 'slack request refused: bad or stale signature', sourceOf(req), { reason: 'no signature or timestamp within five minutes' });
+        return refuseBody(req, res, 401, 'unauthorized');
+      }
+      if (!read.ok) {
+        if (read.status === 413) warnOnce(logger, 'slack request refused: body too large', sourceOf(req), { limit: maxBytes });
+        return refuseBody(req, res, read.status, read.message);
+      }
+      const text = read.body.toString('utf8');
+      const contentType = req.headers['content-type'];
+      // Slack's ssl_check is unsigned; Bolt answers it and reads nothing else from that body.
+      const sslCheck = contentType === FORM && parse(text).ssl_check === '1';
+      if (!sslCheck) {
+        try {
+          verifySlackRequest({
+            signingSecret,
+            body: text,
+            headers: {
+              'x-slack-signature': String(req.headers['x-slack-signature'] ?? ''),
+              'x-slack-request-timestamp': Number(req.headers['x-slack-request-timestamp']),
+            },
+          });
+        } catch (error) {
+          warnOnce(logger, 'slack request refused: bad or stale signature', sourceOf(req), { reason: String((error as Error).message ?? error).slice(0, 120) });
+          return refuseBody(req, res, 401, 'unauthorized');
+        }
+        if (!parsedObject(text, contentType)) {
+          warnOnce(logger, 'slack request refused: signed, but the body is not a JSON object', sourceOf(req), { type: String(contentType ?? '') });
+          return refuseBody(req, res, 400, 'bad request');
+        }
+      }
+      (req as IncomingMessage & { rawBody?: Buffer }).rawBody = read.body;
+      bolt(req, res);
+    })().catch((error: unknown) => {
+      logger.error('slack request failed', { error: String(error).slice(0, 300) });
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  };
+}

@@ -1,0 +1,79 @@
+// Text as it may be shown: what people typed is kept as typed (store, history), and every renderer (plain text,
+// Slack, Teams) shows it through visibleReply. Control characters would act rather than show: U+202E reverses the
+// rest of a line, U+0000 or U+001B hide or restyle text in a terminal, U+0007 rings a bell. A line break inside a
+// note, title or name would start a line that could pass for one of the bot's own (`owner: @boss`).
+import type { Field, Inline, Reply, ReplyItem, Rich, Section } from './model.js';
+
+/**
+ * C0 controls and DEL, C1 controls, bidirectional marks, embeddings, overrides and isolates, and Unicode's line
+ * and paragraph separators. Zero-width space and joiner stay: emoji and our own escaping use them.
+ */
+const UNSAFE = /[\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]/;
+const UNSAFE_ALL = /\r\n|[\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g;
+
+/** Shown in place of a line break inside one line of a reply. */
+export const LINE_BREAK = ' ↵ ';
+
+function shownAs(ch: string): string {
+  if (ch === '\n' || ch === '\r' || ch === '\r\n' || ch === '\u2028' || ch === '\u2029') return LINE_BREAK;
+  if (ch === '\t') return ' ';
+  const code = ch.charCodeAt(0);
+  // C0 controls and DEL as their Control Pictures (␀, ␛, ␇, ␡): visible, and saying what was typed.
+  if (code < 0x20) return String.fromCharCode(0x2400 + code);
+  if (code === 0x7f) return '\u2421';
+  return '\uFFFD';
+}
+
+/** The text with every control character neutralised; the same string when there is none (the usual case). */
+export function visibleText(text: string): string {
+  if (!UNSAFE.test(text)) return text;
+  // Line breaks at either end (a YAML block's last newline) are dropped rather than shown.
+  let start = 0;
+  let end = text.length;
+  while (start < end && (text[start] === '\n' || text[start] === '\r')) start++;
+  while (end > start && (text[end - 1] === '\n' || text[end - 1] === '\r')) end--;
+  return text.slice(start, end).replace(UNSAFE_ALL, shownAs);
+}
+
+function visibleInline(piece: Inline): Inline {
+  if (typeof piece === 'string') return visibleText(piece);
+  if ('code' in piece) return { ...piece, code: visibleText(piece.code) };
+  if ('owner' in piece) return { ...piece, owner: { ...piece.owner, name: visibleText(piece.owner.name) } };
+  return { strong: visibleText(piece.strong) };
+}
+
+const visibleRich = (rich: Rich): Rich => rich.map(visibleInline);
+const visibleField = (field: Field): Field => ({ label: visibleText(field.label), value: visibleRich(field.value) });
+
+function visibleItem(item: ReplyItem): ReplyItem {
+  return {
+    ...item,
+    id: visibleText(item.id),
+    title: visibleText(item.title),
+    fields: item.fields.map(visibleField),
+    ...(item.children ? { children: item.children.map(visibleItem) } : {}),
+  };
+}
+
+function visibleSection(section: Section): Section {
+  return {
+    ...section,
+    ...(section.title !== undefined ? { title: visibleText(section.title) } : {}),
+    ...(section.lines ? { lines: section.lines.map(visibleRich) } : {}),
+    ...(section.items ? { items: section.items.map(visibleItem) } : {}),
+  };
+}
+
+/**
+ * The reply as it may be shown. Button commands are left alone: they are sent back as typed, never shown (their
+ * labels are). Applying it twice changes nothing more.
+ */
+export function visibleReply(reply: Reply): Reply {
+  return {
+    ...reply,
+    heading: visibleText(reply.heading),
+    sections: reply.sections.map(visibleSection),
+    footnotes: reply.footnotes.map(visibleRich),
+    ...(reply.buttons ? { buttons: reply.buttons.map((b) => ({ ...b, label: visibleText(b.label) })) } : {}),
+  };
+}

@@ -1,0 +1,214 @@
+// The Slack adapter under retries, a slow Web API and hostile requests, through the real Bolt code over HTTP on
+// 127.0.0.1: an event is run once per event_id (across a restart too), the ack never waits for name lookups, and
+// no request body (null, huge, forged a thousand times) stops the process or floods the log.
+import { request } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { claimSlackEvent, SLACK_EVENT_RETENTION_MS } from '../adapters/slack/dedupe.js';
+import { MAX_NAME_LOOKUPS } from '../adapters/slack/handlers.js';
+import { MAX_SLACK_BODY_BYTES } from '../adapters/slack/guard.js';
+import { fileStore } from '../adapters/store/file-store.js';
+import { warnOnce } from '../adapters/warnings.js';
+import { emptyState } from '../src/tracking/state.js';
+import { FORM, JSON_TYPE, startHarness, waitFor, type Harness } from './fakes/slack-api.js';
+
+let h: Harness | undefined;
+let dir: string | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+const mention = (eventId: string, text: string) =>
+  JSON.stringify({
+    team_id: 'T1',
+    api_app_id: 'A1',
+    type: 'event_callback',
+    event_id: eventId,
+    event_time: 1,
+    authorizations: [{ team_id: 'T1', user_id: 'UBOT', is_bot: true }],
+    event: { type: 'app_mention', user: 'U1', text, ts: '1700000000.000500', channel: 'C1', event_ts: '1700000000.000500' },
+  });
+
+const settle = (ms = 150) => new Promise((r) => setTimeout(r, ms));
+
+describe('Slack event retries', () => {
+  it('runs an event once per event_id: the retries Slack sends are acknowledged with 200 and not answered again', async () => {
+    h = await startHarness();
+    const body = mention('EvNote1', '<@UBOT> note kinship-strategy police lead named');
+    expect((await h.post(body, JSON_TYPE)).status).toBe(200);
+    await waitFor(() => h!.api.callsTo('chat.postMessage')[0], 'the reply');
+    expect((await h.post(body, JSON_TYPE, { retryNum: 1 })).status).toBe(200);
+    expect((await h.post(body, JSON_TYPE, { retryNum: 2 })).status).toBe(200);
+    await settle();
+    expect(h.api.callsTo('chat.postMessage')).toHaveLength(1);
+    expect((await h.store.read()).items['kinship-strategy']?.notes.map((n) => n.text)).toEqual(['police lead named']);
+    expect(Object.keys((await h.store.read()).slackEvents)).toEqual(['EvNote1']);
+    // Another event is still run.
+    await h.post(mention('EvNote2', '<@UBOT> note kinship-strategy second'), JSON_TYPE);
+    await waitFor(() => h!.api.callsTo('chat.postMessage')[1], 'the second reply');
+  });
+
+  it('a retry that reaches the bot after a restart (a new process on the same store) is not run again', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'reform-dedupe-'));
+    const path = join(dir, 'reform.json');
+    h = await startHarness({ store: fileStore(path) });
+    const body = mention('EvAssign', '<@UBOT> assign kinship-strategy me');
+    await h.post(body, JSON_TYPE);
+    await waitFor(() => h!.api.callsTo('chat.postMessage')[0], 'the reply');
+    await h.close();
+    // The restarted bot: a new adapter, a new store object over the same file.
+    h = await startHarness({ store: fileStore(path) });
+    expect((await h.post(body, JSON_TYPE, { retryNum: 1 })).status).toBe(200);
+    await settle();
+    expect(h.api.callsTo('chat.postMessage')).toEqual([]);
+    expect(h.api.callsTo('chat.postEphemeral')).toEqual([]);
+    expect(h.logs.some((l) => l.message === 'slack event retry ignored: already taken')).toBe(true);
+  });
+
+  it('remembers event ids for an hour, then forgets them, so the list stays bounded', () => {
+    const state = emptyState();
+    const t0 = Date.parse('2026-11-24T10:00:00Z');
+    expect(claimSlackEvent(state, 'Ev1', t0)).toBe(true);
+    expect(claimSlackEvent(state, 'Ev1', t0 + 5 * 60_000)).toBe(false);
+    expect(claimSlackEvent(state, 'Ev2', t0 + SLACK_EVENT_RETENTION_MS - 1)).toBe(true);
+    expect(Object.keys(state.slackEvents)).toEqual(['Ev1', 'Ev2']);
+    // An hour on, Ev1 is dropped when the next event is claimed.
+    expect(claimSlackEvent(state, 'Ev3', t0 + SLACK_EVENT_RETENTION_MS)).toBe(true);
+    expect(Object.keys(state.slackEvents)).toEqual(['Ev2', 'Ev3']);
+  });
+});
+
+describe('mentions and a slow Web API', () => {
+  const people = (n: number) => Array.from({ length: n }, (_, i) => `U0P${String(i).padStart(4, '0')}`);
+
+  it('acks a command naming ten people in time when users.info takes 900 ms, looking the names up together', { timeout: 15_000 }, async () => {
+    h = await startHarness();
+    const ten = people(10);
+    for (const id of ten) h.api.displayNames.set(id, `Person ${id}`);
+    h.api.delays.set('users.info', 900);
+    const { status, ack } = await h.command(`note kinship-strategy ask ${ten.map((id) => `<@${id}>`).join(' ')}`, 'ten');
+    // One after another, ten lookups took 9 s and Bolt answered 404 at its 3-second deadline.
+    expect(status).toBe(200);
+    expect(h.api.peakInFlight.get('users.info')).toBeGreaterThan(1);
+    const answer = ack ?? (await waitFor(() => h!.api.responses.find((r) => r.path === '/respond/ten')?.body, 'the answer'));
+    expect(answer.text).toContain('kinship-strategy');
+    expect((await h.store.read()).items['kinship-strategy']?.notes[0]?.text).toContain('@Person U0P0009');
+  });
+
+  it('looks up at most a few names for one command, and remembers them', async () => {
+    h = await startHarness();
+    const many = people(30);
+    const text = `note kinship-strategy ${many.map((id) => `<@${id}>`).join(' ')}`;
+    expect((await h.command(text, 'many')).status).toBe(200);
+    expect(h.api.callsTo('users.info')).toHaveLength(MAX_NAME_LOOKUPS);
+    expect((await h.command(`note kinship-strategy again <@${many[0]}>`, 'again')).status).toBe(200);
+    // A failed lookup is asked again (it may pass); the answered ones are not. The fake knows none of these people.
+    expect(h.api.callsTo('users.info').length).toBe(MAX_NAME_LOOKUPS + 1);
+  });
+
+  it('refuses a command over the length limit before looking anyone up', async () => {
+    h = await startHarness();
+    const text = `note kinship-strategy ${people(280).map((id) => `<@${id}>`).join('')}`;
+    expect(text.length).toBeGreaterThan(2_500);
+    const { status, ack } = await h.command(text, 'long');
+    expect(status).toBe(200);
+    expect(ack!.text).toMatch(/^That message is too long for a command/);
+    expect(h.api.callsTo('users.info')).toEqual([]);
+  });
+
+  it('refuses 320,000 characters of `@` at once, through a scan linear in the text', { timeout: 10_000 }, async () => {
+    h = await startHarness();
+    // The tokenizer took 41 s on this (quadratic); the far-over-limit text is now refused unread, and read linearly.
+    const { status, ack } = await h.command(`note x ${'@'.repeat(320_000)} share`, 'ats');
+    expect(status).toBe(200);
+    expect(ack!.text).toMatch(/^That message is too long for a command/);
+    const { splitShare } = await import('../src/commands/index.js');
+    expect(splitShare(`note x ${'@'.repeat(320_000)} share`).share).toBe(false);
+  });
+});
+
+describe('hostile requests', () => {
+  const healthy = async () => (await fetch(`${h!.base}/healthz`)).status;
+
+  it('answers 400 to a signed body that is JSON null, or a form whose payload is null, and keeps running', async () => {
+    h = await startHarness();
+    expect((await h.post('null', JSON_TYPE)).status).toBe(400);
+    expect((await h.post('payload=null', FORM)).status).toBe(400);
+    expect((await h.post('[1,2]', JSON_TYPE)).status).toBe(400);
+    expect(await healthy()).toBe(200);
+    expect(h.logs.filter((l) => l.message === 'slack request refused: signed, but the body is not a JSON object')).toHaveLength(1);
+    // Commands are still answered.
+    expect((await h.command('status kinship', 'after')).ack!.text).toMatch(/^Theme "kinship"/);
+  });
+
+  it('refuses a body over the cap with 413 before reading it, declared or not; an unsigned one past a few KB with 401', async () => {
+    h = await startHarness();
+    const big = 'x'.repeat(MAX_SLACK_BODY_BYTES + 1);
+    // Signed as far as can be told before reading (a fresh timestamp and a v0 signature): the cap applies.
+    const looksSigned = { 'x-slack-request-timestamp': String(Math.floor(Date.now() / 1000)), 'x-slack-signature': 'v0=' + 'a'.repeat(64) };
+    const declared = await fetch(`${h.base}/slack/events`, { method: 'POST', headers: { 'content-type': JSON_TYPE, ...looksSigned }, body: big });
+    expect(declared.status).toBe(413);
+    // No signature at all: only an ssl_check (a short form) could be taken, so 8 KB is already too much to read.
+    const unsigned = await fetch(`${h.base}/slack/events`, { method: 'POST', headers: { 'content-type': JSON_TYPE }, body: 'y'.repeat(8 * 1024) });
+    expect(unsigned.status).toBe(401);
+    // Slack's unsigned ssl_check is still answered.
+    expect((await fetch(`${h.base}/slack/events`, { method: 'POST', headers: { 'content-type': FORM }, body: 'ssl_check=1&token=x' })).status).toBe(200);
+    // Chunked, with no length declared: refused once the cap is passed.
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${h!.base}/slack/events`, { method: 'POST', headers: { 'content-type': JSON_TYPE, 'transfer-encoding': 'chunked', ...looksSigned } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      const chunk = 'y'.repeat(64 * 1024);
+      let sent = 0;
+      const pump = (): void => {
+        while (sent < 4 * 1024 * 1024) {
+          sent += chunk.length;
+          if (!req.write(chunk)) return void req.once('drain', pump);
+        }
+        req.end();
+      };
+      pump();
+    }).catch(() => 413);
+    expect(status).toBe(413);
+    expect(await healthy()).toBe(200);
+  });
+
+  it('writes one warning line for a thousand forged requests from one source', { timeout: 20_000 }, async () => {
+    h = await startHarness();
+    const forged = Array.from({ length: 1_000 }, (_, i) => i);
+    for (let i = 0; i < forged.length; i += 50) {
+      const batch = await Promise.all(forged.slice(i, i + 50).map((n) => h!.post(`command=/reform&text=x${n}`, FORM, { signature: 'v0=' + '0'.repeat(64) })));
+      expect(batch.every((r) => r.status === 401)).toBe(true);
+    }
+    const lines = h.logs.filter((l) => l.level === 'warn');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.message).toBe('slack request refused: bad or stale signature');
+    expect(lines[0]!.context).toMatchObject({ source: '127.0.0.1' });
+  });
+
+  it('counts the warnings it held back and says so once the minute is over', async () => {
+    const lines: { message: string; context?: Record<string, unknown> }[] = [];
+    const logger = { info() {}, error() {}, warn: (message: string, context?: Record<string, unknown>) => void lines.push({ message, context }) };
+    for (let i = 0; i < 5; i++) warnOnce(logger, 'refused', '10.0.0.1', {}, 50);
+    warnOnce(logger, 'refused', '10.0.0.2', {}, 50);
+    warnOnce(logger, 'other kind', '10.0.0.1', {}, 50);
+    expect(lines.map((l) => `${l.message} ${l.context?.source}`)).toEqual(['refused 10.0.0.1', 'refused 10.0.0.2', 'other kind 10.0.0.1']);
+    await settle(120);
+    expect(lines.slice(3)).toEqual([{ message: 'refused (repeated)', context: { source: '10.0.0.1', repeated: 4, withinMs: 50 } }]);
+  });
+
+  it('answers HEAD /healthz as GET, without a body', async () => {
+    h = await startHarness();
+    const head = await fetch(`${h.base}/healthz`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toContain('application/json');
+    expect(await head.text()).toBe('');
+  });
+});
