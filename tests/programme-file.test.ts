@@ -133,7 +133,7 @@ describe('programme file', () => {
       expect(ids).toContain(id);
     }
     for (const m of p.milestones) expect(m.source?.seed).toMatch(/^00[0-4]_[0-9a-f]+\.txt$/);
-    expect(p.milestones.some((m) => m.due.span.last >= '2027-01-01' && !m.completed)).toBe(true);
+    expect(p.milestones.some((m) => (m.due?.span.last ?? '') >= '2027-01-01' && !m.completed)).toBe(true);
   });
 
   it('publishes a JSON Schema that matches the zod schema', () => {

@@ -5,12 +5,12 @@ import { searchMilestones } from '../programme/search.js';
 import { isReply, resolveItem } from './resolve.js';
 import { STATUS_LABEL, type Status } from '../programme/status.js';
 import { itemToReply } from '../replies/items.js';
-import { command, echoed, reply, type Reply } from '../replies/model.js';
+import { code, command, echoed, reply, type Reply } from '../replies/model.js';
 import { actionsOf, allActionItems, allMilestoneItems, bySoonest, findItem, milestoneItem } from '../tracking/items.js';
 import type { State } from '../tracking/state.js';
 import type { Command, Context } from './types.js';
 
-const ORDER: Status[] = ['overdue', 'due-soon', 'upcoming', 'done'];
+const ORDER: Status[] = ['overdue', 'due-soon', 'upcoming', 'done', 'superseded', 'undated'];
 
 /** What to ask about, from this programme: a theme, a milestone id and an alias. */
 function examples(programme: Context['programme']): string[] {
@@ -28,7 +28,12 @@ function summary(ctx: Context, state: State): Reply {
   const zone = programme.timezone;
   const items = allMilestoneItems(programme, state, now);
   const actions = allActionItems(programme, state, now).filter((a) => !a.done);
-  const counts = ORDER.map((s) => `${items.filter((i) => i.status === s).length} ${STATUS_LABEL[s]}`).join(' · ');
+  // Superseded and undated are counted only where the programme has them: most councils' own files have neither.
+  const counts = ORDER.filter((s) => (s !== 'superseded' && s !== 'undated') || items.some((i) => i.status === s))
+    .map((s) => `${items.filter((i) => i.status === s).length} ${STATUS_LABEL[s]}`)
+    .join(' · ');
+  // Undated commitments are open but have no deadline: listed by name, never among the deadlines.
+  const undated = items.filter((i) => i.status === 'undated').sort(bySoonest);
   const overdue = items.filter((i) => i.status === 'overdue').sort(bySoonest);
   const shownUnder = new Set(overdue.map((i) => i.id));
   const lateActions = actions.filter((a) => a.status === 'overdue');
@@ -52,6 +57,9 @@ function summary(ctx: Context, state: State): Reply {
       { lines: [[counts + actionCount]] },
       { title: late ? `Overdue (${late})` : 'Overdue', ...(overdueShown.length ? { items: overdueShown } : { lines: [['Nothing is overdue.']] }) },
       { title: 'Next deadlines', ...(next.length ? { items: next.map((i) => itemToReply(i, now, zone)) } : { lines: [['No open deadlines ahead.']] }) },
+      ...(undated.length
+        ? [{ title: `Undated (${undated.length})`, lines: [['No date in the source, so no reminders: ', ...undated.flatMap((i, n) => [...(n ? [', '] : []), code(i.id)]), '.']] }]
+        : []),
     ],
     [['Ask about one thing: ', ...examples(programme).flatMap((e, i) => [...(i ? [', '] : []), command(`status ${e}`)]), `. As at ${formatInstant(now, zone)}.`]],
   );

@@ -183,7 +183,8 @@ function plan(programme: Programme, state: State, chats: readonly Chat[], now: D
   const starts = scheduleStarts(state);
   const byItem = remindersByItem(state);
   for (const item of items) {
-    if (item.done || !item.deadline || ownerServedElsewhere(item, state, chats, elsewhere)) continue;
+    // Done, superseded or undated: nothing to nudge about.
+    if (item.closed || !item.deadline || ownerServedElsewhere(item, state, chats, elsewhere)) continue;
     const slots = reminderSlots(dayIn(item.deadline, zone), programme.reminders, zone);
     const latest = latestDue(slots, now);
     if (!latest) continue;
@@ -291,6 +292,7 @@ function messageFor(programme: Programme, state: State, e: LedgerEntry, now: Dat
   const item = findItem(programme, state, e.item, now);
   if (!item) return { skip: 'the item no longer exists' };
   if (item.done) return { skip: 'the item was marked done' };
+  if (item.superseded) return { skip: 'the item was superseded' };
   // Held for a deadline that has moved since: the new deadline has reminders of its own.
   if (!item.deadline || slotDay(e) !== dayIn(item.deadline, programme.timezone)) return { skip: 'the deadline has moved' };
   if (item.state.snoozedUntil && slot.at < instant(item.state.snoozedUntil)) return { skip: 'the item was snoozed' };

@@ -36,6 +36,8 @@ export const itemStateSchema = z.strictObject({
   revisions: z.array(revisionSchema).default([]),
   /** Reminders for this item are skipped until this instant ("Snooze a week"). */
   snoozedUntil: instant.optional(),
+  /** Set by `supersede`: overtaken by later policy, not done. `by` is who recorded it; `replacedBy` what replaced it. */
+  superseded: z.strictObject({ at: instant, by: z.string(), byName: z.string().optional(), replacedBy: z.string().optional(), reason: z.string() }).optional(),
 });
 export type ItemState = z.infer<typeof itemStateSchema>;
 
