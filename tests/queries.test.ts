@@ -41,7 +41,7 @@ describe('status, next, overdue and help in a conversation', () => {
     expect(await say('status Kinship-Strategy/1')).toMatch(/^kinship-strategy\/1: Brief members/);
     // Long counts are written as UK readers write numbers.
     const late = testBot(defaultProgramme(), '2029-01-01T10:00:00Z');
-    expect(await late.say('status swe-education-routes')).toMatch(/overdue by 1,\d{3} days \(deadline 31 July 2025\)/);
+    expect(await late.say('status national-framework')).toMatch(/overdue by 1,\d{3} days \(deadline 31 December 2024\)/);
     // The summary's examples come from the programme the bot reads, not from the default one.
     const other = testBot(programmeFrom('programme: Local plan\nmilestones:\n  - id: hub-opens\n    title: Family hub opens\n    due: May 2027\n    themes: [hubs]\n    aliases: [FH]\n'));
     expect(await other.say('status')).toContain('Ask about one thing: status hubs, status hub-opens, status FH.');
@@ -67,7 +67,9 @@ describe('status, next, overdue and help in a conversation', () => {
     const { say } = testBot();
     const one = await say('status kinship-strategy');
     expect(one).toMatch(/^kinship-strategy: /);
-    expect(one).toContain('source: 003_');
+    // The report as people know it, not the seed's file name.
+    expect(one).toContain('source: North Lincolnshire Health and Wellbeing Board, 21 February 2023, Appendix 1, Pillar 3; §5.3');
+    expect(one).not.toContain('003_');
     expect(await say('status kinship strategy')).toMatch(/^kinship-strategy: /);
     expect(await say('status early career')).toContain('early-career-framework');
   });
@@ -94,12 +96,12 @@ describe('status, next, overdue and help in a conversation', () => {
   });
 
   it('status summarises counts, overdue items and the next five deadlines', async () => {
-    const { say } = testBot(undefined, '2026-11-24T10:00:00Z');
+    const { say } = testBot(undefined, '2024-06-01T10:00:00Z');
     const out = await say('status');
     expect(out).toMatch(/\d+ overdue · \d+ due soon · \d+ upcoming · \d+ done/);
-    const next = out.split('Next deadlines')[1]!;
+    const next = out.split('Next deadlines')[1]!.split('Undated')[0]!;
     expect(next.match(/^ {2}[a-z0-9-]+ {2}/gm)).toHaveLength(5);
-    expect(next).toContain('multi-agency-cp');
+    expect(next).toContain('national-framework');
   });
 
   it('status agrees with overdue and next about local actions', async () => {
@@ -121,21 +123,21 @@ describe('status, next, overdue and help in a conversation', () => {
 
   it('says wherever it lists one that an overdue milestone has no public record of its outcome, until the council records one', async () => {
     const { say } = testBot(undefined, '2026-11-24T10:00:00Z');
-    const marker = 'record: no public record of the outcome yet; confirm with done leaving-care-allowance or revise leaving-care-allowance <date> because <reason>';
+    const marker = 'record: no public record of the outcome yet; confirm with done national-framework or revise national-framework <date> because <reason>';
     expect(await say('overdue')).toContain(marker);
     expect(await say('status')).toContain(marker);
-    expect(await say('status leaving-care-allowance')).toContain(marker);
+    expect(await say('status national-framework')).toContain(marker);
     // Milestones with an outcome on record never carry it.
     expect(await say('overdue')).not.toContain('confirm with done agency-compliance');
-    await say('revise leaving-care-allowance 31 March 2027 because the local offer starts then');
-    expect(await say('status leaving-care-allowance')).not.toContain('record:');
+    await say('revise national-framework 31 March 2027 because the local offer starts then');
+    expect(await say('status national-framework')).not.toContain('record:');
     // Once done, nothing in its detail still says it shows as overdue.
-    await say('done iro-strengthen review reported to committee');
-    const settled = await say('status iro-strengthen');
+    await say('done national-framework dashboard confirmed live');
+    const settled = await say('status national-framework');
     expect(settled).toContain('[done]');
     expect(settled).not.toMatch(/record:|shows as overdue/);
     // Not yet due, it is not overdue, and there is nothing to confirm.
-    expect(await testBot(undefined, '2023-01-10T10:00:00Z').say('status leaving-care-allowance')).not.toContain('record:');
+    expect(await testBot(undefined, '2024-01-10T10:00:00Z').say('status national-framework')).not.toContain('record:');
   });
 
   it('reads "share" only as the last word of a query', () => {

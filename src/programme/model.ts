@@ -22,7 +22,7 @@ export interface Milestone {
   themes: string[];
   aliases: string[];
   /** `report`: the seed as people know it ("North Lincolnshire Health and Wellbeing Board, 21 February 2023"). */
-  source?: { seed: string; section: string; also?: string; report?: string };
+  source?: { seed: string; section: string; also?: string; quote?: string; report?: string };
   revised?: DatedPhrase & { note?: string };
   completed?: DatedPhrase & { note?: string };
   /** Overtaken by later policy (not done): `by` says what replaced it. */

@@ -16,6 +16,7 @@ const source = z.strictObject({
   seed: text.describe('The report the commitment comes from (file name in shared/seeds)'),
   section: text.describe('Section, appendix or slide title in that report'),
   also: text.optional().describe('Other reports that state it, and any disagreement'),
+  quote: text.max(600).optional().describe("The report's own sentence, searchable by officers' words"),
 });
 
 export const milestoneSchema = z.strictObject({
