@@ -25,7 +25,7 @@ describe('status, next, overdue and help in a conversation', () => {
     expect(await say('status \u2018kinship\u2019')).toMatch(/^Theme "kinship": /);
     // A pasted page is not repeated back whole.
     const pasted = await say(`status ${'zq'.repeat(990)}`);
-    expect(pasted).toContain(`Nothing in the programme matches "${'zq'.repeat(28)}z…".`);
+    expect(pasted).toContain(`Nothing in this programme is about "${'zq'.repeat(28)}z…".`);
     expect(pasted.length).toBeLessThan(600);
     // Swapped neighbouring letters are one slip, and corrected like any other.
     expect(await say('status kinsihp')).toMatch(/^Theme "kinship": 4 milestones[\s\S]*Did you mean "kinship"\? Nothing matched "kinsihp" exactly/);
@@ -46,7 +46,7 @@ describe('status, next, overdue and help in a conversation', () => {
     const other = testBot(programmeFrom('programme: Local plan\nmilestones:\n  - id: hub-opens\n    title: Family hub opens\n    due: May 2027\n    themes: [hubs]\n    aliases: [FH]\n'));
     expect(await other.say('status')).toContain('Ask about one thing: status hubs, status hub-opens, status FH.');
     // Stop words alone are not corrected into a title word that happens to be near ("the" is not "then").
-    expect(await say('status the')).toContain('Nothing in the programme matches "the".');
+    expect(await say('status the')).toContain('Nothing in this programme is about "the".');
     expect(await say('status what is the')).not.toContain('Did you mean');
     // Quotes around the whole command, as pasted from an email, are not part of it.
     expect(await say("'status kinship'")).toMatch(/^Theme "kinship": /);
@@ -57,10 +57,10 @@ describe('status, next, overdue and help in a conversation', () => {
     expect(await other.say('next')).toMatch(/^Next deadlines\n\nNo open deadlines ahead\./);
     // A person typed into a query is repeated as @name, not as the bot's own mention token.
     const person = await say('status @alice');
-    expect(person).toContain('Nothing in the programme matches "@alice".');
+    expect(person).toContain('Nothing in this programme is about "@alice".');
     expect(person).not.toContain('<@');
     // Cut before an emoji that would be split in two, not through it.
-    expect(await say(`status ${'x'.repeat(56)}😀${'y'.repeat(10)}`)).toContain(`matches "${'x'.repeat(56)}…".`);
+    expect(await say(`status ${'x'.repeat(56)}😀${'y'.repeat(10)}`)).toContain(`is about "${'x'.repeat(56)}…".`);
   });
 
   it('finds a milestone by id, by id written with spaces, and by title words', async () => {
@@ -80,18 +80,25 @@ describe('status, next, overdue and help in a conversation', () => {
     expect(typo).toContain('kinship-strategy');
     expect(typo).toContain('Did you mean "kinship"?');
     const none = await say('status zebra crossings');
-    expect(none).toContain('Nothing in the programme matches "zebra crossings"');
+    expect(none).toContain('Nothing in this programme is about "zebra crossings"');
     expect(none).toContain('Themes: ');
   });
 
-  it('does not correct a short word into another term: council acronyms one letter off an alias get "did you mean", not an answer', async () => {
+  it('never corrects or suggests a short word as another term: a council acronym is found through the glossary, or said to be about nothing', async () => {
     const { say } = testBot();
-    for (const [typed, near] of [['CLA', 'cma'], ['MASH', 'masa'], ['CAF', 'cao']] as const) {
+    // CLA and MASH are in the default glossary: they find what they mean, never "cma" or "masa".
+    expect(await say('status CLA')).toMatch(/^Also known as "CLA": 8 milestones/);
+    expect(await say('status MASH')).toMatch(/^Also known as "MASH": 3 milestones/);
+    for (const typed of ['CAF', 'XYZ']) {
       const out = await say(`status ${typed}`);
-      expect(out, typed).toMatch(new RegExp(`^No match\\n\\nNothing in the programme matches "${typed}".\\nDid you mean: ${near}\\b`));
+      expect(out, typed).toMatch(new RegExp(`^No match\\n\\nNothing in this programme is about "${typed}".\\nThemes: `));
+      expect(out, typed).not.toContain('Did you mean');
     }
+    // Without the glossary, CLA is still not "cma".
+    const bare = testBot(programmeFrom('programme: P\nmilestones:\n  - id: cma-study\n    title: Market study\n    due: 2027\n    themes: [market]\n    aliases: [CMA]\n'));
+    expect(await bare.say('status CLA')).not.toMatch(/cma/i);
     // A plural of an alias is that alias, short or not; a longer word is still corrected.
-    expect(await say('status SGOs')).toMatch(/^Also known as "sgo": 3 milestones/);
+    expect(await say('status SGOs')).toMatch(/^Also known as "SGOs": 3 milestones/);
     expect(await say('status kinshp')).toMatch(/^Theme "kinship"/);
   });
 
