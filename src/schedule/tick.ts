@@ -4,6 +4,8 @@
 // that refuses posts for good is marked failing and its messages are held, never dropped.
 import { DateTime } from 'luxon';
 import { dayIn, type Programme } from '../programme/model.js';
+import { currentProgramme, type ProgrammeInput } from '../programme/holder.js';
+import { EDIT_ITEM, editMessage } from '../tracking/programme-edits.js';
 import type { Chat, Clock, Destination, Logger, SendOutcome, Store } from '../ports.js';
 import type { Reply } from '../replies/model.js';
 import { REOPENED, stampOf } from '../tracking/changes.js';
@@ -15,7 +17,8 @@ import { digestMessage, lastDigestSent, LATE_AFTER_MINUTES, reminderMessage } fr
 import { digestSlot, latestDue, nextSendTime, reminderSlots, type Slot } from './slots.js';
 
 export interface TickDeps {
-  programme: Programme;
+  /** A programme, or the holder an edited file is swapped into: read once, when the tick starts. */
+  programme: ProgrammeInput;
   store: Store;
   chats: readonly Chat[];
   logger: Logger;
@@ -285,6 +288,7 @@ function delivery(e: LedgerEntry, target: Target | undefined, now: DateTime, err
  * dropped once its item is done or snoozed past the slot, as plan() would not have made it then.
  */
 function messageFor(programme: Programme, state: State, e: LedgerEntry, now: DateTime): Reply | { skip: string } {
+  if (e.kind === 'programme') return e.item.startsWith(EDIT_ITEM) ? editMessage(programme, state, e.item) : { skip: 'not an edit of the programme file' };
   const slot: Slot = { name: e.slot, kind: e.kind, daysBefore: 0, at: instant(e.dueAt) };
   if (e.kind === 'digest') {
     return digestMessage(programme, state, now, lastDigestSent(state, e.subscription), slot);
@@ -300,7 +304,8 @@ function messageFor(programme: Programme, state: State, e: LedgerEntry, now: Dat
 }
 
 export async function tick(deps: TickDeps, now: DateTime): Promise<TickReport> {
-  const { programme, store, chats } = deps;
+  const { store, chats } = deps;
+  const programme = currentProgramme(deps.programme);
   const report: TickReport = { sent: [], pending: [], failing: [], superseded: 0 };
   const chatFor = (platform: string): Chat | undefined => chats.find((c) => c.platform === platform);
 
