@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { memoryStore } from '../adapters/store/memory.js';
 import { recordProgramme, recordRefusedEdit, editMessage } from '../src/tracking/programme-edits.js';
 import { renderPlain } from '../src/replies/plain.js';
-import { at, programmeFrom } from './helpers.js';
+import { at, programmeFrom, testBot } from './helpers.js';
 
 const BEFORE = `programme: Local plan
 milestones:
@@ -176,6 +176,13 @@ describe('live edits of the programme file', () => {
     expect(ledger[0]).toMatchObject({ kind: 'programme', state: 'pending', subscription: 'console:leadership#reminders' });
     expect(await store.update((s) => recordRefusedEdit(s, 'local.yaml', 'c'.repeat(64), ['local.yaml:5: bad'], at('2026-12-07T10:03:00Z')))).toBe(true);
     expect(await store.update((s) => recordRefusedEdit(s, 'local.yaml', 'c'.repeat(64), ['local.yaml:5: bad'], at('2026-12-07T10:04:00Z')))).toBe(false);
+    // history and the digest name the programme file as who changed it, as a post is named, never as a person.
+    const { say } = testBot(after, '2026-12-07T11:00:00Z', { store });
+    const history = await say('history hub-opens');
+    expect(history).toContain('programme file: deadline: 31 May 2027 → 30 September 2027');
+    expect(history).toContain('the programme file');
+    expect(history).not.toContain('@the programme file');
+    expect(await say('digest')).toContain('hub-opens programme file: deadline: 31 May 2027 → 30 September 2027');
     const message = editMessage(after, await store.read(), ledger[0]!.item);
     expect('skip' in message ? message.skip : renderPlain(message)).toMatch(/^Programme file updated: 4 changes to milestones/);
   });

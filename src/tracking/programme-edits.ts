@@ -8,8 +8,8 @@ import { code, reply, type Reply, type Rich } from '../replies/model.js';
 import { audit, stampOf } from './changes.js';
 import type { LedgerEntry, MilestoneSnapshot, ProgrammeEdit, State } from './state.js';
 
-/** Who made a change the programme file brought: named in `history` and the digest, never a person. */
-export const PROGRAMME_FILE = { id: 'programme-file', name: 'the programme file' };
+/** Who made a change the programme file brought: named (as a post is) in `history` and the digest, never a person. */
+export const PROGRAMME_FILE = { id: 'role:programme-file', name: 'the programme file' };
 
 /** The item of an announcement in the ledger: not a milestone id (ids have no colon). */
 export const EDIT_ITEM = 'programme:';
