@@ -63,7 +63,11 @@ async function check(args: string[], config: Config): Promise<void> {
   }
   const base = file.split('/').at(-1);
   const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  process.stdout.write(`${base}: ${count(programme.milestones.length, 'milestone')}, ${count(programme.themes.length, 'theme')}\n`);
+  // Undated and superseded commitments get no reminders: counted, so an edit that makes one is seen at once.
+  const undated = programme.milestones.filter((m) => m.undated).length;
+  const superseded = programme.milestones.filter((m) => m.superseded).length;
+  const states = [...(undated ? [`${undated} undated`] : []), ...(superseded ? [`${superseded} superseded`] : [])];
+  process.stdout.write(`${base}: ${count(programme.milestones.length, 'milestone')}${states.length ? ` (${states.join(', ')})` : ''}, ${count(programme.themes.length, 'theme')}\n`);
   const state = await (await openStore(config.dbFile)).read();
   for (const o of orphanedMilestones(programme, state)) {
     process.stdout.write(`orphaned: ${o.id} is in the store (${o.changes} change${o.changes === 1 ? '' : 's'} in its history) but not in ${base}\n`);

@@ -8,6 +8,9 @@ import { consoleChat } from './console/chat.js';
 import { runConsole } from './console/console.js';
 import { createLogger } from './logger.js';
 import { readProgrammeFile } from './programme-file.js';
+import { watchProgramme } from './programme-watch.js';
+import { programmeHolder } from '../src/programme/holder.js';
+import { recordProgramme } from '../src/tracking/programme-edits.js';
 import { startScheduler } from './scheduler.js';
 import { startServer } from './server.js';
 import { createSlackAdapter } from './slack/app.js';
@@ -17,11 +20,15 @@ import { channelSubscriptions } from './teams/migrate.js';
 
 export async function start(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel, config.secrets);
-  const { programme, warnings } = await readProgrammeFile(config.milestonesFile, config.timezone, config.milestonesFrom);
+  const { programme, warnings, hash } = await readProgrammeFile(config.milestonesFile, config.timezone, config.milestonesFrom);
   for (const w of warnings) logger.warn('programme file', { warning: w });
   const store = await openStore(config.dbFile, logger);
   const clock = config.now ? frozenClock(config.now) : systemClock();
-  const bot = createBot({ programme, store, clock, logger, editors: config.editors });
+  // Bot and scheduler read the programme through one holder: an edit of the file is swapped in whole.
+  const holder = programmeHolder(programme);
+  // An edit made while the bot was down is compared with the file last taken, and announced, as one made now.
+  await store.update((state) => recordProgramme(state, programme, hash, clock.now()));
+  const bot = createBot({ programme: holder, store, clock, logger, editors: config.editors });
 
   const slack = config.slack ? createSlackAdapter({ bot, store, config: config.slack, logger }) : undefined;
   const teams = config.teams ? createTeamsAdapter({ bot, store, config: config.teams, logger }) : undefined;
@@ -39,13 +46,18 @@ export async function start(config: Config): Promise<void> {
   // left to a `reform tick` at a terminal (an owner's then go to the reminders channels here, as they can reach).
   const chats: Chat[] = server ? [...(slack ? [slack.chat] : []), ...(teams ? [teams.chat] : [])] : [consoleChat(process.stdout)];
   // Console owners' actions are a terminal's to nudge, as console subscriptions are: both processes route them alike.
-  const scheduler = startScheduler({ programme, store, chats, clock, logger, ...(server ? { elsewhere: ['console'] } : {}) });
+  const scheduler = startScheduler({ programme: holder, store, chats, clock, logger, ...(server ? { elsewhere: ['console'] } : {}) });
   // Catch up at once after downtime rather than waiting for the first minute.
   await scheduler.runNow();
+  const watcher = watchProgramme({
+    path: config.milestonesFile, hash, holder, store, clock, logger, defaultZone: config.timezone,
+    onRecorded: () => void scheduler.runNow(),
+  });
 
   if (server) {
     logger.info('ready', { port: server.port, slack: slack?.mode ?? 'off', teams: teams ? 'on' : 'off', settings: config.envFile ?? 'the environment' });
     const stop = async (): Promise<void> => {
+      watcher.stop();
       scheduler.stop();
       await server.close();
       await slack?.stop();
@@ -56,6 +68,7 @@ export async function start(config: Config): Promise<void> {
     return;
   }
   await runConsole({ bot, user: config.consoleUser, input: process.stdin, output: process.stdout, prompt: process.stdin.isTTY === true });
+  watcher.stop();
   scheduler.stop();
   // Started as a service without Slack or Teams settings, the bot would otherwise stop without a word.
   if (!process.stdin.isTTY) {

@@ -3,6 +3,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { formatLocatedError, loadProgramme } from '../src/programme/load.js';
+import { contentHash } from './programme-watch.js';
 import type { Programme } from '../src/programme/model.js';
 
 export class ProgrammeFileError extends Error {}
@@ -15,7 +16,8 @@ export const MAX_PROGRAMME_BYTES = 1024 * 1024;
 
 const megabytes = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
-export async function readProgrammeFile(path: string, defaultZone: string, setBy = 'REFORM_MILESTONES'): Promise<{ programme: Programme; warnings: string[] }> {
+/** `hash`: of the text read, so the running bot can tell an edit from the file it started with. */
+export async function readProgrammeFile(path: string, defaultZone: string, setBy = 'REFORM_MILESTONES'): Promise<{ programme: Programme; warnings: string[]; hash: string }> {
   let text: string;
   try {
     const { size } = await stat(path);
@@ -33,5 +35,5 @@ export async function readProgrammeFile(path: string, defaultZone: string, setBy
   }
   const result = loadProgramme(text, basename(path), defaultZone);
   if (!result.ok) throw new ProgrammeFileError(result.errors.map(formatLocatedError).join('\n'));
-  return { programme: result.programme, warnings: result.warnings.map(formatLocatedError) };
+  return { programme: result.programme, warnings: result.warnings.map(formatLocatedError), hash: contentHash(text) };
 }

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import cron from 'node-cron';
 import type { Chat, Clock, Logger, Store } from '../src/ports.js';
-import type { Programme } from '../src/programme/model.js';
+import type { ProgrammeInput } from '../src/programme/holder.js';
 import { formatDelivery, tick, type TickReport } from '../src/schedule/tick.js';
 
 export function tickId(): string {
@@ -11,7 +11,8 @@ export function tickId(): string {
 }
 
 export interface SchedulerDeps {
-  programme: Programme;
+  /** The holder the file watcher swaps an edit into, or a fixed programme (`reform tick`). */
+  programme: ProgrammeInput;
   store: Store;
   chats: readonly Chat[];
   clock: Clock;

@@ -1,12 +1,14 @@
 // The bot: one entry point for every adapter. handle(message) runs a command and returns a neutral reply.
 import type { Programme } from './programme/model.js';
+import { currentProgramme, type ProgrammeInput } from './programme/holder.js';
 import { StoreUnavailable, type Clock, type Logger, type Store } from './ports.js';
 import { runCommand } from './commands/index.js';
 import type { Incoming } from './commands/types.js';
 import { problem, reply, type Reply } from './replies/model.js';
 
 export interface BotDeps {
-  programme: Programme;
+  /** A programme, or the holder the file watcher swaps an edited one into. */
+  programme: ProgrammeInput;
   store: Store;
   clock: Clock;
   logger: Logger;
@@ -24,11 +26,13 @@ export const APOLOGY = reply('problem', 'Sorry, something went wrong on my side.
 
 export function createBot(deps: BotDeps): Bot {
   return {
-    programme: deps.programme,
+    get programme() {
+      return currentProgramme(deps.programme);
+    },
     async handle(message) {
       const now = deps.clock.now();
       try {
-        return await runCommand({ programme: deps.programme, store: deps.store, now, message, editors: deps.editors });
+        return await runCommand({ programme: currentProgramme(deps.programme), store: deps.store, now, message, editors: deps.editors });
       } catch (error) {
         if (error instanceof StoreUnavailable) {
           deps.logger.error('store unavailable', { user: message.user.id, error: error.message });

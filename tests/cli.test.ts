@@ -89,7 +89,7 @@ describe('reform CLI', () => {
     const elsewhere = mkdtempSync(join(tmpdir(), 'reform-elsewhere-'));
     const { REFORM_DB: _db, ...noDb } = baseEnv;
     const r = spawnSync(process.execPath, [join(process.cwd(), 'bin/reform.mjs'), 'check'], { cwd: elsewhere, env: noDb, encoding: 'utf8', timeout: 15_000 });
-    expect(r.stdout).toContain('stable-homes.yaml: 34 milestones');
+    expect(r.stdout).toContain('stable-homes.yaml: 37 milestones');
     expect(r.status).toBe(0);
     expect(readConfig({}, 'x').dbFile).toBe(join(process.cwd(), 'data', 'reform.json'));
     expect(readConfig({}, 'x').milestonesFile).toBe(join(process.cwd(), 'milestones', 'stable-homes.yaml'));
@@ -168,7 +168,7 @@ describe('reform CLI', () => {
   it('check counts milestones and themes, and fails with file, line and field', () => {
     const ok = reform(['check']);
     expect(ok.code).toBe(0);
-    expect(ok.out).toMatch(/^stable-homes\.yaml: \d+ milestones, \d+ themes$/m);
+    expect(ok.out).toMatch(/^stable-homes\.yaml: \d+ milestones \(\d+ undated, \d+ superseded\), \d+ themes$/m);
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, 'programme: X\nmilestones:\n  - id: a\n    title: A\n    due: the twelfth of never\n    themes: [x]\n');
     const r = reform(['check', '--milestones', bad]);
@@ -273,7 +273,7 @@ describe('reform CLI', () => {
       const env = { REFORM_DB: join(dir, `epipe-${closed.length}.json`) };
       reform(['ask', 'subscribe reminders'], { env });
       // The reader is gone before the tick prints anything: every write fails with EPIPE.
-      const child = spawn(process.execPath, ['bin/reform.mjs', 'tick', '--now', '2027-03-03T09:00:00Z'], { env: { ...baseEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['bin/reform.mjs', 'tick', '--now', '2028-01-05T09:00:00Z'], { env: { ...baseEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
       for (const name of closed) child[name].destroy();
       let err = '';
       child.stderr.on('data', (d: Buffer) => (err += d.toString()));
@@ -281,8 +281,8 @@ describe('reform CLI', () => {
       expect(err, closed.join('+')).not.toMatch(/\n\s+at /);
       expect(code, closed.join('+')).toBe(0);
       // Recorded as pending, not left claimed (a claim would hold it for ten minutes).
-      const later = reform(['tick', '--now', '2027-03-03T09:05:00Z'], { env });
-      expect(later.out, closed.join('+')).toContain('sent overdue console:console phase-1-end');
+      const later = reform(['tick', '--now', '2028-01-05T09:05:00Z'], { env });
+      expect(later.out, closed.join('+')).toContain('sent overdue console:console multi-agency-cp');
     }
   });
 

@@ -14,7 +14,7 @@ const APOLOGY = /Sorry, something went wrong/;
 const HELP = /I don't know .*Commands/s;
 const USAGE = /Usage: /;
 const TOO_LONG = /That message is too long for a command.*at most 2,000/s;
-const NOT_FOUND = /No milestone or action|Nothing in the programme matches|No match/;
+const NOT_FOUND = /No milestone or action|Nothing in this programme is about|No match/;
 
 interface Hostile {
   name: string;

@@ -31,12 +31,12 @@ describe('programme file', () => {
   it('names file, line, field and the phrases to try for an unreadable date', () => {
     const text = MINIMAL + `  - id: never\n    title: Never\n    due: the twelfth of never\n    themes: [agency]\n`;
     expect(errorsOf(text)).toEqual([
-      'stable-homes.yaml:9: milestones[1].due: "the twelfth of never" is not a date phrase (try "11 May 2023", "September 2023", "spring 2024", "end of 2027"; or keep the report\'s words in "due:" and give the date in "deadline:")',
+      'stable-homes.yaml:9: milestones[1].due: "the twelfth of never" is not a date phrase (try "11 May 2023", "September 2023", "spring 2024", "end of 2027"; or keep the report\'s words in "due:" and give the date in "deadline:", or add "undated: true" if the report gives none)',
     ]);
     // A school term says why it is not read; a revision's date has no deadline: of its own to fall back on.
     const term = MINIMAL + `  - id: term\n    title: Term\n    due: autumn term 2024\n    themes: [agency]\n    revised:\n      due: summer term 2025\n`;
     expect(errorsOf(term)).toEqual([
-      'stable-homes.yaml:9: milestones[1].due: "autumn term 2024" is not a date phrase (school terms are not read, as their dates differ between councils: write the date, such as "31 December 2024"; or keep the report\'s words in "due:" and give the date in "deadline:")',
+      'stable-homes.yaml:9: milestones[1].due: "autumn term 2024" is not a date phrase (school terms are not read, as their dates differ between councils: write the date, such as "31 December 2024"; or keep the report\'s words in "due:" and give the date in "deadline:", or add "undated: true" if the report gives none)',
       'stable-homes.yaml:12: milestones[1].revised.due: "summer term 2025" is not a date phrase (school terms are not read, as their dates differ between councils: write the date, such as "31 December 2025")',
     ]);
   });
@@ -133,7 +133,7 @@ describe('programme file', () => {
       expect(ids).toContain(id);
     }
     for (const m of p.milestones) expect(m.source?.seed).toMatch(/^00[0-4]_[0-9a-f]+\.txt$/);
-    expect(p.milestones.some((m) => m.due.span.last >= '2027-01-01' && !m.completed)).toBe(true);
+    expect(p.milestones.some((m) => (m.due?.span.last ?? '') >= '2027-01-01' && !m.completed)).toBe(true);
   });
 
   it('publishes a JSON Schema that matches the zod schema', () => {

@@ -7,10 +7,10 @@ describe('tracking commands', () => {
     const { say } = testBot();
     expect(await say('assign kinship-strategy @alice', 'bob')).toContain('kinship-strategy is now owned by @alice');
     expect(await say('status kinship-strategy')).toContain('owner: @alice');
-    expect(await say('assign phase-1-end "Service Director, Family Support"')).toContain('owned by Service Director, Family Support');
-    expect(await say('assign phase-1-end Head of Service')).toContain('owned by Head of Service');
-    expect(await say('unassign phase-1-end')).toContain('has no owner now (was Head of Service)');
-    expect(await say('status phase-1-end')).toContain('owner: nobody yet');
+    expect(await say('assign multi-agency-cp "Service Director, Family Support"')).toContain('owned by Service Director, Family Support');
+    expect(await say('assign multi-agency-cp Head of Service')).toContain('owned by Head of Service');
+    expect(await say('unassign multi-agency-cp')).toContain('has no owner now (was Head of Service)');
+    expect(await say('status multi-agency-cp')).toContain('owner: nobody yet');
   });
 
   it('done after reopen, within a month the file records as the completion, is recorded as done now', async () => {
@@ -57,11 +57,11 @@ describe('tracking commands', () => {
   it('mine and owned list what someone owns, soonest first', async () => {
     const { say } = testBot();
     await say('assign multi-agency-cp @carol');
-    await say('assign phase-1-end @carol');
+    await say('assign agency-compliance @carol');
     await say('assign early-career-framework "Principal Social Worker"');
     const mine = await say('mine', 'carol');
     expect(mine).toMatch(/^What you own \(2\)/);
-    expect(mine.indexOf('phase-1-end')).toBeLessThan(mine.indexOf('multi-agency-cp'));
+    expect(mine.indexOf('agency-compliance')).toBeLessThan(mine.indexOf('multi-agency-cp'));
     expect(await say('owned @carol')).toContain('multi-agency-cp');
     expect(await say('owned "principal social worker"')).toContain('early-career-framework');
     expect(await say('mine', 'dave')).toContain('You own nothing yet. To take something on: assign <id> me.');
@@ -286,15 +286,15 @@ describe('tracking commands', () => {
 
   it('the same owner, rating or deadline again changes nothing, and leaves nothing in the history or the digest', async () => {
     const { say, store } = testBot();
-    await say('assign phase-1-end @alice');
-    await say('rag phase-1-end red');
+    await say('assign multi-agency-cp @alice');
+    await say('rag multi-agency-cp red');
     const before = JSON.stringify(await store.read());
-    expect(await say('assign phase-1-end @alice')).toContain('phase-1-end is already owned by @alice');
-    expect(await say('rag phase-1-end RED')).toContain('phase-1-end is already rated red');
-    expect(await say('revise phase-1-end 31 December 2026 because the date stands')).toContain('phase-1-end is already due 31 December 2026: nothing changed');
+    expect(await say('assign multi-agency-cp @alice')).toContain('multi-agency-cp is already owned by @alice');
+    expect(await say('rag multi-agency-cp RED')).toContain('multi-agency-cp is already rated red');
+    expect(await say('revise multi-agency-cp 31 December 2027 because the date stands')).toContain('multi-agency-cp is already due 31 December 2027: nothing changed');
     expect(JSON.stringify(await store.read())).toBe(before);
     // The same rating with a note adds the note alone.
-    expect(await say('rag phase-1-end red still waiting on the DfE')).toContain('phase-1-end is still rated red; note added');
+    expect(await say('rag multi-agency-cp red still waiting on the DfE')).toContain('multi-agency-cp is still rated red; note added');
     const audit = (await store.read()).audit.map((e) => e.change);
     expect(audit).toEqual(['owner', 'RAG', 'note']);
     expect(await say('digest')).not.toContain('red → red');

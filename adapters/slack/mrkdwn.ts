@@ -21,6 +21,8 @@ export const STATUS_EMOJI: Record<Status, string> = {
   'due-soon': ':large_orange_circle:',
   done: ':white_check_mark:',
   upcoming: ':calendar:',
+  superseded: ':leftwards_arrow_with_hook:',
+  undated: ':grey_question:',
 };
 
 const RAG_EMOJI: Record<Rag, string> = {

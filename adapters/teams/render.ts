@@ -33,7 +33,7 @@ export function clip(text: string, max: number): string {
   return `${text.slice(0, cut).trimEnd()}…`;
 }
 
-const STATUS_EMOJI: Record<Status, string> = { done: '✅', overdue: '🔴', 'due-soon': '🟠', upcoming: '⚪' };
+const STATUS_EMOJI: Record<Status, string> = { done: '✅', overdue: '🔴', 'due-soon': '🟠', upcoming: '⚪', superseded: '↩️', undated: '❔' };
 const RAG_EMOJI = { red: '🔴', amber: '🟠', green: '🟢' } as const;
 
 /** Matches wherever any of escapeCardText's patterns could: text without a match is returned as it is. */

@@ -41,16 +41,18 @@ export const done: Command = {
 export const reopen: Command = {
   name: 'reopen',
   usage: 'reopen <id>',
-  summary: 'undo done: the item is open again and reminders resume',
+  summary: 'undo done or superseded: the item is open again and reminders resume',
   changes: true,
   async run(ctx, args) {
     if (args.length !== 1) return usageReply(reopen);
     return changeItem(ctx, args[0], (state, item, s) => {
-      if (!item.done) return reply('answer', `${item.id} is not done`);
+      if (!item.closed) return reply('answer', `${item.id} is not done or superseded`);
+      const was = item.done ? 'done' : 'superseded';
       delete s.done;
-      // A completion in the programme file stays there; reopening overrides it locally.
-      if (item.milestone?.completed) s.reopened = true;
-      audit(state, ctx.message.user, ctx.now, { item: item.id, change: REOPENED, from: 'done', to: 'open' });
+      delete s.superseded;
+      // A completion or supersession in the programme file stays there; reopening overrides it locally.
+      if (item.milestone?.completed || item.milestone?.superseded) s.reopened = true;
+      audit(state, ctx.message.user, ctx.now, { item: item.id, change: REOPENED, from: was, to: 'open' });
       return reply('change', `${item.id} is open again`);
     });
   },

@@ -61,7 +61,7 @@ export const owned: Command = {
   async run(ctx, args, rest) {
     if (!args.length) return usageReply(owned);
     // `owned nobody`: the open work nobody owns, rather than a post called "nobody".
-    if (NOBODY.test(rest.trim())) return listed(ctx, (i) => !i.owner && !i.done, 'Open work with no owner', ['Everything open has an owner.']);
+    if (NOBODY.test(rest.trim())) return listed(ctx, (i) => !i.owner && !i.closed, 'Open work with no owner', ['Everything open has an owner.']);
     const owner = parseOwner(ownerText(args, rest, 0), ctx.message.user);
     if (!owner) return usageReply(owned);
     const person = personMeant(await ctx.store.read(), owner);

@@ -30,7 +30,7 @@ export const snooze: Command = {
     if (!Number.isInteger(days) || days < 1 || days > MAX_DAYS) return usageReply(snooze, `"${args[1]}" is not a number of days from 1 to ${MAX_DAYS}`);
     // A done item gets no reminders: a snooze would do nothing, and be forgotten until it is reopened.
     const notDone = (item: Item) =>
-      item.done ? problem(`${item.id} is done: it gets no reminders to snooze`, ['To nudge about it again: ', command(`reopen ${item.id}`), '.']) : undefined;
+      !item.closed && !item.deadline && item.kind === 'milestone' ? problem(`${item.id} is undated: it gets no reminders to snooze`, ['To give it a deadline: ', command(`revise ${item.id} <date> because <reason>`), '.']) : item.superseded && !item.done ? problem(`${item.id} was superseded: it gets no reminders to snooze`, ['To nudge about it again: ', command(`reopen ${item.id}`), '.']) : item.done ? problem(`${item.id} is done: it gets no reminders to snooze`, ['To nudge about it again: ', command(`reopen ${item.id}`), '.']) : undefined;
     return changeItem(ctx, args[0], (state, item, s) => {
       // The button's week is at least long enough to skip the next nudge (after the 28-day reminder, the 7-day
       // one is three weeks away), but never longer than MAX_DAYS; a number of days typed is taken as it is.

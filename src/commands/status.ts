@@ -5,12 +5,13 @@ import { searchMilestones } from '../programme/search.js';
 import { isReply, resolveItem } from './resolve.js';
 import { STATUS_LABEL, type Status } from '../programme/status.js';
 import { itemToReply } from '../replies/items.js';
-import { command, echoed, reply, type Reply } from '../replies/model.js';
+import { code, command, echoed, reply, type Reply, type Rich } from '../replies/model.js';
+import type { Milestone } from '../programme/model.js';
 import { actionsOf, allActionItems, allMilestoneItems, bySoonest, findItem, milestoneItem } from '../tracking/items.js';
 import type { State } from '../tracking/state.js';
 import type { Command, Context } from './types.js';
 
-const ORDER: Status[] = ['overdue', 'due-soon', 'upcoming', 'done'];
+const ORDER: Status[] = ['overdue', 'due-soon', 'upcoming', 'done', 'superseded', 'undated'];
 
 /** What to ask about, from this programme: a theme, a milestone id and an alias. */
 function examples(programme: Context['programme']): string[] {
@@ -28,7 +29,12 @@ function summary(ctx: Context, state: State): Reply {
   const zone = programme.timezone;
   const items = allMilestoneItems(programme, state, now);
   const actions = allActionItems(programme, state, now).filter((a) => !a.done);
-  const counts = ORDER.map((s) => `${items.filter((i) => i.status === s).length} ${STATUS_LABEL[s]}`).join(' · ');
+  // Superseded and undated are counted only where the programme has them: most councils' own files have neither.
+  const counts = ORDER.filter((s) => (s !== 'superseded' && s !== 'undated') || items.some((i) => i.status === s))
+    .map((s) => `${items.filter((i) => i.status === s).length} ${STATUS_LABEL[s]}`)
+    .join(' · ');
+  // Undated commitments are open but have no deadline: listed by name, never among the deadlines.
+  const undated = items.filter((i) => i.status === 'undated').sort(bySoonest);
   const overdue = items.filter((i) => i.status === 'overdue').sort(bySoonest);
   const shownUnder = new Set(overdue.map((i) => i.id));
   const lateActions = actions.filter((a) => a.status === 'overdue');
@@ -52,6 +58,9 @@ function summary(ctx: Context, state: State): Reply {
       { lines: [[counts + actionCount]] },
       { title: late ? `Overdue (${late})` : 'Overdue', ...(overdueShown.length ? { items: overdueShown } : { lines: [['Nothing is overdue.']] }) },
       { title: 'Next deadlines', ...(next.length ? { items: next.map((i) => itemToReply(i, now, zone)) } : { lines: [['No open deadlines ahead.']] }) },
+      ...(undated.length
+        ? [{ title: `Undated (${undated.length})`, lines: [['No date in the source, so no reminders: ', ...undated.flatMap((i, n) => [...(n ? [', '] : []), code(i.id)]), '.']] }]
+        : []),
     ],
     [['Ask about one thing: ', ...examples(programme).flatMap((e, i) => [...(i ? [', '] : []), command(`status ${e}`)]), `. As at ${formatInstant(now, zone)}.`]],
   );
@@ -84,18 +93,28 @@ export async function queryStatus(ctx: Context, query: string): Promise<Reply> {
     return reply('answer', `${item.id}: ${item.title}`, [{ items: [itemToReply(item, now, zone, { detail: true, children })] }]);
   }
   if (found.kind === 'none') {
-    const lines = [[`Nothing in the programme matches "${echoed(query.trim())}".`]];
+    // Said plainly, never corrected into something else: "Nothing in this programme is about adoption."
+    const lines: Rich[] = [[`Nothing in this programme is about "${echoed(query.trim())}".`]];
+    if (found.nearest.length) lines.push(['Nearest: ', ...found.nearest.flatMap((m, i) => [...(i ? [', '] : []), code(m.id)]), '.']);
     if (found.suggestions.length) lines.push([`Did you mean: ${found.suggestions.join(', ')}?`]);
     lines.push([`Themes: ${programme.themes.join(', ')}.`]);
     return reply('problem', 'No match', [{ lines }], [['Try ', command('status'), ' for the whole programme, or ', command('next'), ' for the next deadlines.']]);
   }
-  const items = found.milestones.map((m) => milestoneItem(programme, state, m, now)).sort(bySoonest);
+  // Best matches first; among equals, soonest deadline first.
+  const ranked = (list: readonly Milestone[]) =>
+    list.map((m) => milestoneItem(programme, state, m, now)).sort((a, b) => (found.scores.get(b.milestone!) ?? 0) - (found.scores.get(a.milestone!) ?? 0) || bySoonest(a, b));
+  const items = ranked(found.milestones);
   const shown = items.map((i) =>
     itemToReply(i, now, zone, { children: actionsOf(programme, state, i.id, now).filter((a) => !a.done) }),
   );
-  const footnotes = found.correctedFrom ? [[`Did you mean "${echoed(found.term)}"? Nothing matched "${echoed(found.correctedFrom)}" exactly.`]] : [];
+  const related = ranked(found.related);
+  const footnotes: Rich[] = found.correctedFrom ? [[`Did you mean "${echoed(found.term)}"? Nothing matched "${echoed(found.correctedFrom)}" exactly.`]] : [];
   const by = found.matchedBy === 'theme' ? 'Theme' : found.matchedBy === 'alias' ? 'Also known as' : 'Matching';
-  return reply('answer', `${by} "${echoed(found.term)}": ${items.length} milestone${items.length === 1 ? '' : 's'}`, [{ items: shown }], footnotes);
+  // Found by one word of the phrase only: named in a line, so the answer stays about the phrase.
+  const also = related.length
+    ? [{ title: `Also mentioning "${echoed(found.relatedBy ?? found.term)}" (${related.length})`, lines: [related.flatMap((i, n): Rich => [...(n ? [', '] : []), code(i.id)])] }]
+    : [];
+  return reply('answer', `${by} "${echoed(found.term)}": ${items.length} milestone${items.length === 1 ? '' : 's'}`, [{ items: shown }, ...also], footnotes);
 }
 
 export const status: Command = {

@@ -5,7 +5,7 @@ import { LineCounter, isAlias, isCollection, isMap, isPair, isScalar, parseDocum
 import type { z } from 'zod';
 import type { Milestone, Programme, DatedPhrase } from './model.js';
 import { parsePhrase, phraseHint, YEAR_RANGE } from './phrases.js';
-import { milestoneSchema, programmeSchema, type MilestoneEntry } from './schema.js';
+import { milestoneSchema, programmeSchema, type MilestoneEntry, type ProgrammeFile } from './schema.js';
 import { echoed } from '../replies/model.js';
 import { roleId } from '../tracking/owners.js';
 
@@ -111,7 +111,7 @@ function readPhrase(
   else if (result.reason === 'out-of-range') report(at, `${quote(text)} is outside the years the bot reads (${YEAR_RANGE})`);
   else {
     // A milestone's own `due:` may keep the report's words when `deadline:` gives the date.
-    const keep = at.at(-1) === 'due' && !at.includes('revised') ? '; or keep the report\'s words in "due:" and give the date in "deadline:"' : '';
+    const keep = at.at(-1) === 'due' && !at.includes('revised') ? '; or keep the report\'s words in "due:" and give the date in "deadline:", or add "undated: true" if the report gives none' : '';
     report(at, `${quote(text)} is not a date phrase (${phraseHint(String(text))}${keep})`);
   }
   return undefined;
@@ -131,25 +131,63 @@ function toMilestone(
     // the latest the follow-up could be due, as every deadline is the end of its span.
     anchor = read ? read.span.last : null;
   }
+  // An undated commitment has no deadline to read; one given anyway would be borrowed or invented.
+  if (entry.undated && entry.deadline !== undefined) {
+    report(at('deadline'), 'an undated milestone has no deadline: remove "deadline:" (or "undated: true" if the seed does give a date)');
+    return undefined;
+  }
   // `due` keeps the report's words; `deadline`, when given, says how to read them.
-  const reading = entry.deadline !== undefined
-    ? readPhrase(entry.deadline, at('deadline'), anchor, report, warn)
-    : readPhrase(entry.due, at('due'), anchor, report, warn);
+  const reading = entry.undated
+    ? undefined
+    : entry.deadline !== undefined
+      ? readPhrase(entry.deadline, at('deadline'), anchor, report, warn)
+      : readPhrase(entry.due, at('due'), anchor, report, warn);
   const revised = entry.revised && readPhrase(entry.revised.due, at('revised', 'due'), anchor, report, warn);
   const completed = entry.completed && readPhrase(entry.completed.date, at('completed', 'date'), anchor, report, warn);
-  if (!reading || (entry.revised && !revised) || (entry.completed && !completed)) return undefined;
+  const superseded = entry.superseded && readPhrase(entry.superseded.date, at('superseded', 'date'), anchor, report, warn);
+  if ((!entry.undated && !reading) || (entry.revised && !revised) || (entry.completed && !completed) || (entry.superseded && !superseded)) return undefined;
   return {
     id: entry.id,
     title: entry.title,
-    due: { phrase: entry.due, span: reading.span },
+    ...(reading ? { due: { phrase: entry.due, span: reading.span } } : {}),
+    stated: entry.due,
+    ...(entry.undated ? { undated: true } : {}),
     reading: entry.reading,
     themes: entry.themes,
     aliases: entry.aliases,
     source: entry.source,
     revised: revised ? { ...revised, note: entry.revised?.note } : undefined,
     completed: completed ? { ...completed, note: entry.completed?.note } : undefined,
+    ...(superseded && entry.superseded ? { superseded: { ...superseded, by: entry.superseded.by, note: entry.superseded.note } } : {}),
+    ...(entry.progress ? { progress: entry.progress } : {}),
     ...(entry.unverified ? { unverified: true } : {}),
   };
+}
+
+/** Sources named in the file, and glossary entries that lead somewhere, must name what is there. */
+function checkReferences(data: ProgrammeFile, milestones: Milestone[], report: (path: readonly PathKey[], message: string) => void): void {
+  if (data.sources) {
+    const listed = Object.keys(data.sources);
+    data.milestones.forEach((m, i) => {
+      if (m.source && !Object.hasOwn(data.sources!, m.source.seed)) {
+        report(['milestones', i, 'source', 'seed'], `${quote(m.source.seed)} is not listed under "sources:" (listed: ${listed.join(', ') || 'none'})`);
+      }
+    });
+  }
+  const ids = new Set(milestones.map((m) => m.id));
+  data.glossary.forEach((g, i) => {
+    for (const field of ['milestones', 'nearest'] as const) {
+      g[field].forEach((id, j) => {
+        if (!ids.has(id)) report(['glossary', i, field, j], `no milestone "${id}" in this file`);
+      });
+    }
+  });
+}
+
+/** "North Lincolnshire Health and Wellbeing Board, 21 February 2023": how a reply cites a seed. */
+function reportName(sources: ProgrammeFile['sources'], seed: string): string | undefined {
+  const known = sources && Object.hasOwn(sources, seed) ? sources[seed] : undefined;
+  return known ? (known.date ? `${known.name}, ${known.date}` : known.name) : undefined;
 }
 
 /** Reads programme text. `file` is the name used in messages (usually the base name). */
@@ -230,8 +268,10 @@ export function loadProgramme(text: string, file: string, defaultZone = 'Europe/
   if (!IANAZone.isValidZone(timezone)) report(['timezone'], `${quote(timezone)} is not a time zone (try "Europe/London")`);
   const themes = [...new Set(milestones.flatMap((m) => m.themes))].sort();
   const leads = parsed.success ? defaultLeads(parsed.data.leads, themes, report) : {};
+  if (parsed.success) checkReferences(parsed.data, milestones, report);
   if (!parsed.success || errors.length) return { ok: false, errors: errors.sort((a, b) => a.line - b.line) };
   const data = parsed.data;
+  for (const m of milestones) if (m.source) m.source = { ...m.source, report: reportName(data.sources, m.source.seed) };
 
   return {
     ok: true,
@@ -247,6 +287,8 @@ export function loadProgramme(text: string, file: string, defaultZone = 'Europe/
       leads,
       milestones,
       themes,
+      glossary: data.glossary,
+      sources: data.sources ?? {},
     },
   };
 }

@@ -1,7 +1,7 @@
 // The programme as the bot uses it: milestones with their phrases already read into day spans.
 import { DateTime } from 'luxon';
 import { validDay, type DaySpan } from './phrases.js';
-import type { DigestPolicy, EscalationPolicy, ReminderPolicy } from './schema.js';
+import type { DigestPolicy, EscalationPolicy, GlossaryEntry, ReminderPolicy, SourceName } from './schema.js';
 
 export interface DatedPhrase {
   /** The words as written, kept for display. */
@@ -12,14 +12,23 @@ export interface DatedPhrase {
 export interface Milestone {
   id: string;
   title: string;
-  /** The stated deadline: the seed's own words and how the bot reads them. */
-  due: DatedPhrase;
+  /** The stated deadline: the seed's own words and how the bot reads them. Undefined when the seed gives no date. */
+  due?: DatedPhrase;
+  /** The seed's own words about when, always kept for display ("not stated", "timing unclear"). */
+  stated: string;
+  /** The seed gives no date: no deadline, no nudges, never overdue (until a local `revise` dates it). */
+  undated?: boolean;
   reading?: string;
   themes: string[];
   aliases: string[];
-  source?: { seed: string; section: string; also?: string };
+  /** `report`: the seed as people know it ("North Lincolnshire Health and Wellbeing Board, 21 February 2023"). */
+  source?: { seed: string; section: string; also?: string; quote?: string; report?: string };
   revised?: DatedPhrase & { note?: string };
   completed?: DatedPhrase & { note?: string };
+  /** Overtaken by later policy (not done): `by` says what replaced it. */
+  superseded?: DatedPhrase & { by: string; note?: string };
+  /** What the public record shows so far, while it is neither done nor superseded. */
+  progress?: string;
   /** No public record of the outcome: overdue may only mean nobody has confirmed it. */
   unverified?: boolean;
 }
@@ -37,6 +46,10 @@ export interface Programme {
   leads: Record<string, { id: string; name: string }>;
   milestones: Milestone[];
   themes: string[];
+  /** The sector's words: terms that mean the same, and the milestones they lead to. */
+  glossary: GlossaryEntry[];
+  /** Seed file name -> its readable name and date. */
+  sources: Record<string, SourceName>;
 }
 
 // Time-zone arithmetic goes through Intl and is the costliest part of a status reply; days and zones repeat,

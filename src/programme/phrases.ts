@@ -249,7 +249,7 @@ function parseAbsolute(text: string): Extract<PhraseResult, { ok: true }> | unde
   return undefined;
 }
 
-const RELATIVE = /^(?:in|within|over the next|over|after) (\d{1,3}|[a-z-]+) (day|week|month|year)s?(?:'? time)?$/;
+const RELATIVE = /^(?:in|within|over the (?:next|coming)|over|after) (\d{1,3}|[a-z-]+) (day|week|month|year)s?(?:'? time)?$/;
 
 /**
  * Reads a deadline phrase. `anchor` (an ISO day) resolves relative phrases such as "in six months' time";

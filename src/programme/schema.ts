@@ -16,6 +16,7 @@ const source = z.strictObject({
   seed: text.describe('The report the commitment comes from (file name in shared/seeds)'),
   section: text.describe('Section, appendix or slide title in that report'),
   also: text.optional().describe('Other reports that state it, and any disagreement'),
+  quote: text.max(600).optional().describe("The report's own sentence, searchable by officers' words"),
 });
 
 export const milestoneSchema = z.strictObject({
@@ -28,9 +29,32 @@ export const milestoneSchema = z.strictObject({
   themes: z.array(text.max(40).regex(/^[a-z0-9-]+$/, 'lower-case words joined by hyphens')).min(1),
   aliases: z.array(text.max(60)).default([]),
   source: source.optional(),
+  undated: z.boolean().optional().describe('The seed gives no date: no deadline, no nudges, never overdue ("due" keeps its words)'),
   revised: z.strictObject({ due: phrase, note: text.optional() }).optional().describe('A later deadline from the public record'),
   completed: z.strictObject({ date: phrase, note: text.optional() }).optional().describe('When it happened'),
+  superseded: z
+    .strictObject({
+      date: phrase.describe('When it stopped being the commitment: "31 March 2025"'),
+      by: text.max(200).describe('What replaced it: "Keeping Children Safe, Helping Families Thrive"'),
+      note: text.optional(),
+    })
+    .optional()
+    .describe('Overtaken by a later policy, not done: no more nudges; shown as "superseded by … on …"'),
+  progress: text.optional().describe('What the public record shows so far, when it is neither done nor superseded'),
   unverified: z.boolean().optional().describe('No public record of the outcome was found: shown wherever it is overdue'),
+});
+
+/** A seed report's readable name and date, shown in replies instead of its file name. */
+const sourceName = z.strictObject({
+  name: text.max(120).describe("The report as people know it: North Lincolnshire Health and Wellbeing Board"),
+  date: text.max(40).optional().describe('Its date as written: "21 February 2023" (leave out for an undated report)'),
+});
+
+/** Words that mean the same to officers, and the milestones they lead to. */
+const glossaryEntry = z.strictObject({
+  terms: z.array(text.max(60)).min(1).describe('Terms and acronyms that mean the same: [LAC, CLA, looked after, children in care]'),
+  milestones: z.array(milestoneId).default([]).describe('Milestones these terms are about'),
+  nearest: z.array(milestoneId).default([]).describe('Milestones to offer when none is about these terms (adoption -> kinship)'),
 });
 
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a 24-hour time such as 09:00');
@@ -67,6 +91,8 @@ export const programmeSchema = z.strictObject({
   digest: digestSchema.default(digestSchema.parse({})),
   escalation: escalationSchema.default(escalationSchema.parse({})).describe('When an overdue item nobody acknowledged goes to its lead, then to leadership'),
   leads: z.record(z.string(), leadText).default({}).describe("Default lead per theme (the store's `lead` command overrides it)"),
+  sources: z.record(text.max(120), sourceName).optional().describe('Each seed file named once: how replies cite it'),
+  glossary: z.array(glossaryEntry).default([]).describe("The sector's words, so officers find milestones in their own terms"),
   milestones: z.array(milestoneSchema).min(1),
 });
 
@@ -75,6 +101,8 @@ export type MilestoneEntry = z.infer<typeof milestoneSchema>;
 export type ReminderPolicy = z.infer<typeof remindersSchema>;
 export type DigestPolicy = z.infer<typeof digestSchema>;
 export type EscalationPolicy = z.infer<typeof escalationSchema>;
+export type GlossaryEntry = z.infer<typeof glossaryEntry>;
+export type SourceName = z.infer<typeof sourceName>;
 
 /** JSON Schema for editors (VS Code's YAML extension reads the `$schema` comment at the top of a file). */
 export function programmeJsonSchema(): unknown {

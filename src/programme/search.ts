@@ -1,107 +1,169 @@
-// Finds milestones from what officers type: an id, a theme, an alias ("SGO"), or words from titles.
-// Case-insensitive, spaces and hyphens alike, typos answered with the nearest term ("did you mean").
+// Finds milestones from what officers type: an id, a theme, an alias, a term from the programme's glossary
+// ("LAC", "MASH"), or words from a milestone's title, source and notes. Singular and plural, British and American
+// spellings alike (words.ts); a phrase finds at least what its most specific word finds, best matches first; typos
+// are answered with the nearest term ("did you mean"), never a short acronym with another one.
 import { distance } from 'fastest-levenshtein';
 import type { Milestone, Programme } from './model.js';
+import { canonicalWord, normaliseQuery, searchWords, termKey, words } from './words.js';
+
+export { normaliseQuery } from './words.js';
 
 export type SearchResult =
   | { kind: 'id'; milestone: Milestone }
-  | { kind: 'matches'; milestones: Milestone[]; matchedBy: 'theme' | 'alias' | 'words'; correctedFrom?: string; term: string }
-  | { kind: 'none'; suggestions: string[] };
+  | {
+      kind: 'matches';
+      /** Best first: the phrase itself (a theme, alias or glossary term), then every word, then fewer. */
+      milestones: Milestone[];
+      /** Found only by the query's most specific word, or only in sources and notes: shown apart, after. */
+      related: Milestone[];
+      /** The word that found `related`. */
+      relatedBy?: string;
+      matchedBy: 'theme' | 'alias' | 'words';
+      /** How well each matched: higher first; the reply breaks ties by deadline. */
+      scores: ReadonlyMap<Milestone, number>;
+      correctedFrom?: string;
+      term: string;
+    }
+  /** `nearest`: what the glossary offers for a term no milestone is about ("adoption" -> kinship). */
+  | { kind: 'none'; suggestions: string[]; nearest: Milestone[] };
 
-const ASCII = /^[\x00-\x7f]*$/;
+const STOP_WORDS = new Set(['the', 'a', 'an', 'of', 'and', 'or', 'for', 'on', 'in', 'at', 'to', 'from', 'by', 'with', 'as', 'is', 'be', 'it', 'its', 'this', 'that', 'what', 'whats', 'status', 'about', 'are', 'our', 'we']);
 
-export function normaliseQuery(text: string): string {
-  const lower = text.toLowerCase();
-  // Plain ASCII has no accents to take off: NFKD would leave it as it is.
-  const plain = ASCII.test(lower) ? lower : lower.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
-  return plain
-    .replace(/[\u2018\u2019']/g, '')
-    .replace(/[^a-z0-9£]+/g, ' ')
-    .trim();
+/** A phrase officers type, and what it finds. `kind` says how the reply is headed. */
+interface Phrase {
+  milestones: Set<Milestone>;
+  kind: 'id' | 'theme' | 'alias' | 'glossary';
+  nearest: Set<Milestone>;
 }
 
-function words(text: string): string[] {
-  return normaliseQuery(text).split(' ').filter(Boolean);
-}
-
-const STOP_WORDS = new Set(['the', 'a', 'an', 'of', 'and', 'for', 'on', 'in', 'to', 'by', 'with', 'is', 'what', 'whats', 'status']);
-
-/** A milestone's searchable words, normalised once: the programme is read-only while the bot runs. */
-interface Indexed {
-  milestone: Milestone;
-  words: Set<string>;
-}
-
-/** The programme's ids, themes and aliases as normalised terms, each to its milestones in file order. */
+/** The programme read for search once: the programme is replaced whole on an edit, never changed in place. */
 interface ProgrammeIndex {
-  /** Ids exactly as written in the file. */
   exact: Map<string, Milestone>;
-  byId: Map<string, Milestone[]>;
-  byTheme: Map<string, Milestone[]>;
-  byAlias: Map<string, Milestone[]>;
-  milestones: Indexed[];
+  phrases: Map<string, Phrase>;
+  /** Words of id, title, themes and aliases: what a milestone is called. */
+  primary: Map<Milestone, Set<string>>;
+  /** Words of its source, reading, notes and stated due: what is said about it. */
+  secondary: Map<Milestone, Set<string>>;
+  vocabulary: string[];
 }
 
 const indexes = new WeakMap<Programme, ProgrammeIndex>();
+const RANK: Record<Phrase['kind'], number> = { id: 0, glossary: 1, alias: 2, theme: 3 };
 
-function add(map: Map<string, Milestone[]>, term: string, m: Milestone): void {
-  const list = map.get(term);
-  if (!list) map.set(term, [m]);
-  else if (list.at(-1) !== m) list.push(m);
+function addPhrase(phrases: Map<string, Phrase>, text: string, kind: Phrase['kind'], found: Iterable<Milestone>, nearest: Iterable<Milestone> = []): void {
+  const key = termKey(text);
+  if (!key) return;
+  const known = phrases.get(key) ?? { milestones: new Set<Milestone>(), kind, nearest: new Set<Milestone>() };
+  for (const m of found) known.milestones.add(m);
+  for (const m of nearest) known.nearest.add(m);
+  // The heading names the strongest reading: a theme over an alias over a glossary term.
+  if (RANK[kind] > RANK[known.kind]) known.kind = kind;
+  phrases.set(key, known);
 }
 
 function indexOf(programme: Programme): ProgrammeIndex {
-  let index = indexes.get(programme);
-  if (!index) {
-    index = { exact: new Map(), byId: new Map(), byTheme: new Map(), byAlias: new Map(), milestones: [] };
-    for (const m of programme.milestones) {
-      if (!index.exact.has(m.id)) index.exact.set(m.id, m);
-      add(index.byId, normaliseQuery(m.id), m);
-      for (const t of m.themes) add(index.byTheme, normaliseQuery(t), m);
-      for (const a of m.aliases) add(index.byAlias, normaliseQuery(a), m);
-      index.milestones.push({ milestone: m, words: new Set([...words(m.id), ...words(m.title), ...m.themes.flatMap(words), ...m.aliases.flatMap(words)]) });
-    }
-    indexes.set(programme, index);
+  const known = indexes.get(programme);
+  if (known) return known;
+  const index: ProgrammeIndex = { exact: new Map(), phrases: new Map(), primary: new Map(), secondary: new Map(), vocabulary: [] };
+  const byId = new Map(programme.milestones.map((m) => [m.id, m]));
+  for (const m of programme.milestones) {
+    if (!index.exact.has(m.id)) index.exact.set(m.id, m);
+    addPhrase(index.phrases, m.id, 'id', [m]);
+    for (const t of m.themes) addPhrase(index.phrases, t, 'theme', [m]);
+    for (const a of m.aliases) addPhrase(index.phrases, a, 'alias', [m]);
+    index.primary.set(m, new Set([m.id, m.title, ...m.themes, ...m.aliases].flatMap(searchWords)));
+    const said = [m.stated, m.reading, m.progress, m.source?.section, m.source?.also, m.source?.quote, m.source?.report, m.completed?.note, m.superseded?.by, m.superseded?.note, m.revised?.note];
+    index.secondary.set(m, new Set(said.flatMap((t) => (t ? searchWords(t) : []))));
   }
+  // A glossary entry's terms mean the same: each finds what any of them names, and the milestones it lists.
+  for (const entry of programme.glossary) {
+    const found = new Set(entry.milestones.flatMap((id) => byId.get(id) ?? []));
+    for (const term of entry.terms) for (const m of index.phrases.get(termKey(term))?.milestones ?? []) found.add(m);
+    const nearest = entry.nearest.flatMap((id) => byId.get(id) ?? []);
+    for (const term of entry.terms) addPhrase(index.phrases, term, 'glossary', found, nearest);
+  }
+  const vocabulary = new Set<string>(index.phrases.keys());
+  for (const m of programme.milestones) for (const w of words(m.title)) if (w.length >= 4 && !STOP_WORDS.has(w)) vocabulary.add(w);
+  vocabulary.delete('');
+  index.vocabulary = [...vocabulary];
+  indexes.set(programme, index);
   return index;
 }
 
-function matchTerm(programme: Programme, term: string): Omit<Extract<SearchResult, { kind: 'matches' }>, 'term'> | undefined {
-  const index = indexOf(programme);
-  const byId = index.byId.get(term);
-  if (byId?.length === 1) return { milestones: [...byId], matchedBy: 'words', kind: 'matches' };
-  const byTheme = index.byTheme.get(term);
-  if (byTheme) return { kind: 'matches', milestones: [...byTheme], matchedBy: 'theme' };
-  const byAlias = index.byAlias.get(term);
-  if (byAlias) return { kind: 'matches', milestones: [...byAlias], matchedBy: 'alias' };
-  const wanted = words(term).filter((w) => !STOP_WORDS.has(w));
-  if (!wanted.length) return undefined;
-  const byWords = index.milestones
-    .filter(({ words: hay }) => wanted.every((w) => hay.has(w) || [...hay].some((h) => w.length >= 4 && h.startsWith(w))))
-    .map((i) => i.milestone);
-  return byWords.length ? { kind: 'matches', milestones: byWords, matchedBy: 'words' } : undefined;
+/** Whether a set of words has `w`, or a word it begins (four letters or more: "kinsh" is a start of "kinship"). */
+function has(set: Set<string>, w: string): boolean {
+  if (set.has(w)) return true;
+  if (w.length < 4) return false;
+  for (const h of set) if (h.startsWith(w)) return true;
+  return false;
 }
 
-/** Every term a query may be corrected to: ids, themes, aliases and title words. */
-const vocabularies = new WeakMap<Programme, string[]>();
-
-function vocabulary(programme: Programme): string[] {
-  const known = vocabularies.get(programme);
-  if (known) return known;
-  const terms = new Set<string>();
-  for (const m of programme.milestones) {
-    terms.add(normaliseQuery(m.id));
-    for (const t of m.themes) terms.add(normaliseQuery(t));
-    for (const a of m.aliases) terms.add(normaliseQuery(a));
-    for (const w of words(m.title)) if (w.length >= 4 && !STOP_WORDS.has(w)) terms.add(w);
+/**
+ * The query's words as the index has them: stop words out, and a short plural ("IROs", "SGOs") as its singular
+ * where that is a term of the programme (pluralize leaves words under five letters alone).
+ */
+function queryWords(index: ProgrammeIndex, text: string): string[] {
+  const out: string[] = [];
+  for (const w of words(text)) {
+    if (STOP_WORDS.has(w)) continue;
+    const c = canonicalWord(w);
+    const stem = c.length > 2 && c.endsWith('s') && !index.phrases.has(c) && index.phrases.has(c.slice(0, -1)) ? c.slice(0, -1) : c;
+    out.push(stem);
   }
-  terms.delete('');
-  const list = [...terms];
-  vocabularies.set(programme, list);
-  return list;
+  return out;
 }
 
-/** Words shorter than this are suggested, never corrected into an answer. */
+type Found = Omit<Extract<SearchResult, { kind: 'matches' }>, 'term' | 'correctedFrom'>;
+
+function find(programme: Programme, text: string): Found | undefined {
+  const index = indexOf(programme);
+  const key = termKey(text);
+  const wanted = queryWords(index, text);
+  const phrase = index.phrases.get(key) ?? (wanted.length ? index.phrases.get(wanted.join(' ')) : undefined);
+  // A term the glossary says nothing is about ("family finding"): its words must not make it seem otherwise.
+  if (phrase && !phrase.milestones.size && phrase.nearest.size) return undefined;
+  const score = new Map<Milestone, number>();
+  const bump = (m: Milestone, by: number) => score.set(m, (score.get(m) ?? 0) + by);
+  for (const m of phrase?.milestones ?? []) bump(m, 100);
+
+  // A word finds a milestone by its name (id, title, theme, alias), by a glossary term, or by what is said about it.
+  const byName = (m: Milestone, w: string) => has(index.primary.get(m)!, w) || (index.phrases.get(w)?.milestones.has(m) ?? false);
+  const bySaid = (m: Milestone, w: string) => has(index.secondary.get(m)!, w);
+  const strong = new Set(phrase?.milestones ?? []);
+  let related = new Set<Milestone>();
+  let relatedBy: string | undefined;
+  if (wanted.length) {
+    for (const m of programme.milestones) {
+      const named = wanted.filter((w) => byName(m, w)).length;
+      const said = wanted.filter((w) => byName(m, w) || bySaid(m, w)).length;
+      bump(m, named * 10 + (said - named) * 2);
+      // A known phrase ("children in care") is answered by what it names; milestones that merely use its words
+      // ("Children's Social Care National Framework") come after, apart.
+      if (named === wanted.length && !phrase) strong.add(m);
+      else if (said === wanted.length && !strong.has(m)) related.add(m);
+    }
+    // The most specific word (the one that finds fewest, but some): a phrase finds at least what it finds.
+    const hits = wanted.map((w) => ({ w, found: programme.milestones.filter((m) => byName(m, w) || bySaid(m, w)) })).filter((h) => h.found.length);
+    const specific = hits.sort((a, b) => a.found.length - b.found.length)[0];
+    if (specific && wanted.length > 1) {
+      for (const m of specific.found) related.add(m);
+      relatedBy = specific.w;
+    }
+  }
+  for (const m of strong) related.delete(m);
+  if (!strong.size && !related.size) return undefined;
+  const ranked = (set: Set<Milestone>) => [...set].sort((a, b) => (score.get(b) ?? 0) - (score.get(a) ?? 0));
+  // Found only in what is said about them: those are the answer, if nothing is called by the words.
+  if (!strong.size) {
+    for (const m of related) strong.add(m);
+    related = new Set();
+    relatedBy = undefined;
+  }
+  const matchedBy = phrase?.kind === 'theme' ? 'theme' : phrase && phrase.kind !== 'id' ? 'alias' : 'words';
+  return { kind: 'matches', milestones: ranked(strong), related: ranked(related), ...(related.size && relatedBy ? { relatedBy } : {}), matchedBy, scores: score };
+}
+
+/** Words shorter than this are never corrected into an answer, nor offered as "did you mean". */
 const MIN_CORRECTED_LENGTH = 5;
 
 /** Whether `b` is `a` with two neighbouring letters swapped ("kinsihp" for "kinship"). */
@@ -130,36 +192,34 @@ export function nearestTerms(term: string, candidates: string[], limit = 3, allo
 
 export function searchMilestones(programme: Programme, query: string): SearchResult {
   const raw = query.trim().toLowerCase();
-  const hyphened = raw.replace(/\s+/g, '-');
-  const { exact: ids } = indexOf(programme);
-  const exact = ids.get(raw) ?? ids.get(hyphened);
+  const index = indexOf(programme);
+  const exact = index.exact.get(raw) ?? index.exact.get(raw.replace(/\s+/g, '-'));
   if (exact) return { kind: 'id', milestone: exact };
 
   const term = normaliseQuery(query);
-  const direct = matchTerm(programme, term);
+  const direct = find(programme, query);
   if (direct) {
-    if (direct.milestones.length === 1 && normaliseQuery(direct.milestones[0]!.id) === term) {
-      return { kind: 'id', milestone: direct.milestones[0]! };
-    }
+    const only = direct.milestones.length === 1 && !direct.related.length ? direct.milestones[0]! : undefined;
+    if (only && termKey(only.id) === termKey(query)) return { kind: 'id', milestone: only };
     return { ...direct, term: query.trim() };
   }
-
+  const nearestOf = (text: string) => [...(index.phrases.get(termKey(text))?.nearest ?? [])];
+  const nearest = [...new Set([...nearestOf(query), ...words(term).flatMap(nearestOf)])];
   // "the", "what is": nothing to look for, and nothing to correct into a word that happens to be near.
-  if (!words(term).some((w) => !STOP_WORDS.has(w))) return { kind: 'none', suggestions: [] };
-  const vocab = vocabulary(programme);
+  if (!words(term).some((w) => !STOP_WORDS.has(w))) return { kind: 'none', suggestions: [], nearest };
+  if (nearest.length) return { kind: 'none', suggestions: [], nearest };
   // Correct each word on its own, so "kinshp stratgy" still finds kinship-strategy. A short word is not corrected:
-  // one letter off a short alias is another council term as often as a typo ("CLA", "MASH", "CAF" are not "CMA",
-  // "MASA", "CAO"), so it gets "did you mean" rather than an answer about something else.
+  // one letter off a short alias is another council term as often as a typo ("CAF" is not "CAO"), so it is
+  // neither corrected nor offered; the answer says plainly that nothing is about it.
   const correctable = (w: string) => w.length >= MIN_CORRECTED_LENGTH;
-  // A plural of a known term is that term ("SGOs"), whatever its length.
-  const known = new Set(vocab);
-  const singular = (w: string) => (w.length > 2 && w.endsWith('s') && known.has(w.slice(0, -1)) ? w.slice(0, -1) : undefined);
-  const corrected = words(term).map((w) => singular(w) ?? (correctable(w) ? nearestTerms(w, vocab, 1)[0] ?? w : w)).join(' ');
+  const vocab = index.vocabulary;
+  const corrected = words(term).map((w) => (correctable(w) ? nearestTerms(w, vocab, 1)[0] ?? w : w)).join(' ');
   const whole = correctable(term) ? nearestTerms(term, vocab, 1)[0] : undefined;
   for (const candidate of [whole, corrected]) {
     if (!candidate || candidate === term) continue;
-    const found = matchTerm(programme, candidate);
+    const found = find(programme, candidate);
     if (found) return { ...found, correctedFrom: query.trim(), term: candidate };
   }
-  return { kind: 'none', suggestions: nearestTerms(term, vocab, 3) };
+  const longWords = words(term).every((w) => STOP_WORDS.has(w) || correctable(w));
+  return { kind: 'none', suggestions: longWords ? nearestTerms(term, vocab, 3) : [], nearest: [] };
 }

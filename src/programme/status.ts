@@ -3,13 +3,19 @@
 import type { DateTime } from 'luxon';
 import { dayIn, endOfSpan, epochDay, type DatedPhrase } from './model.js';
 
-export type Status = 'done' | 'overdue' | 'due-soon' | 'upcoming';
+/**
+ * `undated`: no deadline (the seed gives none), so never overdue and never nudged. `superseded`: overtaken by later
+ * policy, which is not the same as done: both are closed, and get no nudges.
+ */
+export type Status = 'done' | 'superseded' | 'overdue' | 'due-soon' | 'upcoming' | 'undated';
 
 export const STATUS_LABEL: Record<Status, string> = {
   done: 'done',
+  superseded: 'superseded',
   overdue: 'overdue',
   'due-soon': 'due soon',
   upcoming: 'upcoming',
+  undated: 'undated',
 };
 
 /** Anything with a stated deadline that may have been revised or completed: a milestone or a local action. */
@@ -37,7 +43,7 @@ export function statusAt(item: Deadlined, now: DateTime, zone: string, dueSoonDa
 /** statusAt, for a caller that has the deadline already. */
 export function statusOf(done: boolean, deadline: DateTime | undefined, now: DateTime, zone: string, dueSoonDays: number): Status {
   if (done) return 'done';
-  if (!deadline) return 'upcoming';
+  if (!deadline) return 'undated';
   if (now > deadline) return 'overdue';
   // Due soon from the day with `dueSoonDays` days left, as replies count them ("28 days left", the 28-day
   // reminder). Calendar days differ from elapsed days by less than two, so only deadlines near the threshold

@@ -12,7 +12,7 @@ function plural(n: number, word: string): string {
 
 /** "September 2023, revised to 31 October 2024" */
 export function dueText(item: Item): string {
-  const stated = item.due?.phrase ?? 'no due date';
+  const stated = item.due?.phrase ?? item.milestone?.stated ?? 'no due date';
   const latest = item.revisions.at(-1);
   return latest ? `${stated}, revised to ${latest.phrase}` : stated;
 }
@@ -20,7 +20,9 @@ export function dueText(item: Item): string {
 /** "deadline 31 May 2024, 12 days left" / "overdue by 3 days" / "done 15 December 2023" */
 export function whenText(item: Item, now: DateTime, zone: string): string {
   if (item.done) return item.doneText ? `done ${item.doneText}` : 'done';
-  if (!item.deadline) return 'no deadline set';
+  if (item.superseded) return `superseded${item.superseded.by ? ` by ${item.superseded.by}` : ''} on ${item.superseded.when}`;
+  // An undated milestone: the seed gives no date, so none is invented; an action: none was given.
+  if (!item.deadline) return item.kind === 'milestone' ? 'undated: the source gives no date, so no reminders' : 'no deadline set';
   const days = daysLeft(item.deadline, now, zone);
   const day = formatDay(item.deadline, zone);
   if (item.status === 'overdue') return days === 0 ? `overdue since today (deadline ${day})` : `overdue by ${plural(-days, 'day')} (deadline ${day})`;
@@ -31,7 +33,7 @@ export function whenText(item: Item, now: DateTime, zone: string): string {
 export function ownerField(item: Item, prompt = true): Field {
   if (item.owner) return { label: 'owner', value: [{ owner: item.owner }] };
   // Work already done needs no owner: no prompt to assign one.
-  if (item.done) return { label: 'owner', value: ['none recorded'] };
+  if (item.closed) return { label: 'owner', value: ['none recorded'] };
   return { label: 'owner', value: prompt ? ['nobody yet (', command(`assign ${item.id} @name`), ')'] : ['nobody yet'] };
 }
 
@@ -54,9 +56,12 @@ export function itemToReply(item: Item, now: DateTime, zone: string, view: ItemV
     fields.push({ label: 'note', value: [item.latestNote.text, ` (${formatDay(item.latestNote.at.slice(0, 10), zone)})`] });
   }
   if (item.done && item.doneNote) fields.push({ label: 'completed', value: [item.doneNote] });
+  if (!item.done && item.superseded?.note) fields.push({ label: 'superseded', value: [item.superseded.note] });
+  const progress = item.milestone?.progress;
+  if (!item.closed && progress) fields.push({ label: 'so far', value: [progress] });
   // A snooze is shown where the item is: otherwise only `history` said why its reminders stopped.
   const snoozed = item.state.snoozedUntil;
-  if (!item.done && snoozed && Date.parse(snoozed) > now.toMillis()) {
+  if (!item.closed && snoozed && Date.parse(snoozed) > now.toMillis()) {
     fields.push({ label: 'snoozed', value: [`reminders paused until ${formatInstant(DateTime.fromISO(snoozed), zone)} (`, command(`unsnooze ${item.id}`), ')'] });
   }
   // Someone answered for it: the escalation ladder stopped (ack). Named, never pinged: digests repeat this line.
@@ -85,7 +90,8 @@ export function itemToReply(item: Item, now: DateTime, zone: string, view: ItemV
     if (fileRevision?.note) fields.push({ label: 'revised', value: [fileRevision.note] });
     if (m?.reading) fields.push({ label: 'reading', value: [m.reading] });
     if (m?.source) {
-      const src: Rich = [`${m.source.seed}, ${m.source.section}`];
+      // The report as people know it; the file name is only for whoever edits the programme file.
+      const src: Rich = [`${m.source.report ?? m.source.seed}, ${m.source.section}`];
       if (m.source.also) src.push(`; ${m.source.also}`);
       fields.push({ label: 'source', value: src });
     }

@@ -91,7 +91,7 @@ function namedAbove(items: Item[], horizonWeeks: number): Rich {
 export function digestMessage(programme: Programme, state: State, now: DateTime, since: DateTime | undefined, late?: Slot): Reply {
   const zone = programme.timezone;
   const items = [...allMilestoneItems(programme, state, now), ...allActionItems(programme, state, now)];
-  const open = items.filter((i) => !i.done);
+  const open = items.filter((i) => !i.closed);
   // Whole days, as "due soon" counts them: on a Monday's digest, a deadline six weeks on, that Monday, is in.
   const within = (i: Item, weeks: number) => i.deadline !== undefined && daysLeft(i.deadline, now, zone) <= weeks * 7;
   const overdue = open.filter((i) => i.status === 'overdue').sort(bySoonest);

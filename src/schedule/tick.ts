@@ -4,6 +4,8 @@
 // that refuses posts for good is marked failing and its messages are held, never dropped.
 import { DateTime } from 'luxon';
 import { dayIn, type Programme } from '../programme/model.js';
+import { currentProgramme, type ProgrammeInput } from '../programme/holder.js';
+import { EDIT_ITEM, editMessage } from '../tracking/programme-edits.js';
 import type { Chat, Clock, Destination, Logger, SendOutcome, Store } from '../ports.js';
 import type { Reply } from '../replies/model.js';
 import { REOPENED, stampOf } from '../tracking/changes.js';
@@ -18,7 +20,8 @@ import { digestMessage, lastDigestSent, LATE_AFTER_MINUTES, reminderMessage } fr
 import { digestSlot, latestDue, nextSendTime, reminderSlots, type Slot } from './slots.js';
 
 export interface TickDeps {
-  programme: Programme;
+  /** A programme, or the holder an edited file is swapped into: read once, when the tick starts. */
+  programme: ProgrammeInput;
   store: Store;
   chats: readonly Chat[];
   logger: Logger;
@@ -187,7 +190,8 @@ function plan(programme: Programme, state: State, chats: readonly Chat[], now: D
   const starts = scheduleStarts(state);
   const byItem = remindersByItem(state);
   for (const item of items) {
-    if (item.done || !item.deadline || ownerServedElsewhere(item, state, chats, elsewhere)) continue;
+    // Done, superseded or undated: nothing to nudge about.
+    if (item.closed || !item.deadline || ownerServedElsewhere(item, state, chats, elsewhere)) continue;
     const slots = reminderSlots(dayIn(item.deadline, zone), programme.reminders, zone);
     const latest = latestDue(slots, now);
     if (!latest) continue;
@@ -289,6 +293,7 @@ function delivery(e: LedgerEntry, target: Target | undefined, now: DateTime, err
  * dropped once its item is done or snoozed past the slot, as plan() would not have made it then.
  */
 function messageFor(programme: Programme, state: State, e: LedgerEntry, now: DateTime): Reply | { skip: string } {
+  if (e.kind === 'programme') return e.item.startsWith(EDIT_ITEM) ? editMessage(programme, state, e.item) : { skip: 'not an edit of the programme file' };
   // An escalation step is timed like the overdue nudge it follows.
   const slot: Slot = { name: e.slot, kind: isEscalation(e.kind) ? 'overdue' : e.kind, daysBefore: 0, at: instant(e.dueAt) };
   if (e.kind === 'digest') {
@@ -297,6 +302,7 @@ function messageFor(programme: Programme, state: State, e: LedgerEntry, now: Dat
   const item = findItem(programme, state, e.item, now);
   if (!item) return { skip: 'the item no longer exists' };
   if (item.done) return { skip: 'the item was marked done' };
+  if (item.superseded) return { skip: 'the item was superseded' };
   // Held for a deadline that has moved since: the new deadline has reminders of its own.
   if (!item.deadline || slotDay(e) !== dayIn(item.deadline, programme.timezone)) return { skip: 'the deadline has moved' };
   if (isEscalation(e.kind)) {
@@ -309,7 +315,8 @@ function messageFor(programme: Programme, state: State, e: LedgerEntry, now: Dat
 }
 
 export async function tick(deps: TickDeps, now: DateTime): Promise<TickReport> {
-  const { programme, store, chats } = deps;
+  const { store, chats } = deps;
+  const programme = currentProgramme(deps.programme);
   const report: TickReport = { sent: [], pending: [], failing: [], superseded: 0 };
   const chatFor = (platform: string): Chat | undefined => chats.find((c) => c.platform === platform);
 

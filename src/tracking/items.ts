@@ -18,6 +18,10 @@ export interface Item {
    */
   revisions: readonly (DatedPhrase & { note?: string; by?: string; byName?: string; reason?: string; from?: string })[];
   done: boolean;
+  /** Overtaken by later policy (the programme file's record, or `supersede`): closed, but not done. */
+  superseded?: { by?: string; when: string; note?: string; fromFile: boolean };
+  /** Done or superseded: no nudges, not in `next`, not open work. */
+  closed: boolean;
   /** When it was done, as people read it: "15 December 2023", or the file's own phrase ("July 2023"). */
   doneText?: string;
   doneNote?: string;
@@ -49,6 +53,7 @@ export function milestoneItem(programme: Programme, state: State, m: Milestone, 
   const completedInFile =
     m.completed !== undefined && !s.reopened && completedBy(m.completed, programme.timezone, now);
   const done = s.done !== undefined || completedInFile;
+  const superseded = supersededOf(programme, s, m, now);
   const deadline = deadlineOf({ due: m.due, revisions }, programme.timezone);
   return {
     kind: 'milestone',
@@ -58,16 +63,32 @@ export function milestoneItem(programme: Programme, state: State, m: Milestone, 
     due: m.due,
     revisions,
     done,
+    ...(superseded ? { superseded } : {}),
+    closed: done || superseded !== undefined,
     doneText: s.done ? formatDay(s.done.at.slice(0, 10), programme.timezone) : completedInFile ? m.completed?.phrase : undefined,
     doneNote: s.done ? s.done.note : completedInFile ? m.completed?.note : undefined,
     owner: s.owner,
     rag: s.rag,
     latestNote: s.notes.at(-1),
-    status: statusOf(done, deadline, now, programme.timezone, programme.dueSoonDays),
+    status: superseded && !done ? 'superseded' : statusOf(done, deadline, now, programme.timezone, programme.dueSoonDays),
     deadline,
     milestone: m,
     state: s,
   };
+}
+
+/**
+ * Whether, and how, a milestone is superseded at `now`: a local `supersede` first; else the programme file's record
+ * once its date has come (as for a completion), unless someone reopened it.
+ */
+function supersededOf(programme: Programme, s: ItemState, m: Milestone, now: DateTime): Item['superseded'] {
+  if (s.superseded) {
+    const note = s.superseded.reason;
+    return { ...(s.superseded.replacedBy ? { by: s.superseded.replacedBy } : {}), when: formatDay(s.superseded.at.slice(0, 10), programme.timezone), note, fromFile: false };
+  }
+  const file = m.superseded;
+  if (!file || s.reopened || !completedBy(file, programme.timezone, now)) return undefined;
+  return { by: file.by, when: file.phrase, ...(file.note ? { note: file.note } : {}), fromFile: true };
 }
 
 export function actionItem(programme: Programme, state: State, a: ActionRecord, now: DateTime): Item {
@@ -82,6 +103,7 @@ export function actionItem(programme: Programme, state: State, a: ActionRecord, 
     due: a.due,
     revisions: s.revisions,
     done,
+    closed: done,
     doneText: s.done ? formatDay(s.done.at.slice(0, 10), programme.timezone) : undefined,
     doneNote: s.done?.note,
     owner: s.owner,
@@ -117,9 +139,9 @@ export function findItem(programme: Programme, state: State, id: string, now: Da
   return a ? actionItem(programme, state, a, now) : undefined;
 }
 
-/** Open items soonest deadline first, then done ones; ties by id. */
+/** Open items soonest deadline first (undated last), then closed ones; ties by id. */
 export function bySoonest(a: Item, b: Item): number {
-  if (a.done !== b.done) return a.done ? 1 : -1;
+  if (a.closed !== b.closed) return a.closed ? 1 : -1;
   const da = a.deadline?.toMillis() ?? Number.POSITIVE_INFINITY;
   const db = b.deadline?.toMillis() ?? Number.POSITIVE_INFINITY;
   return da === db ? a.id.localeCompare(b.id) : da - db;

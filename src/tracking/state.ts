@@ -41,6 +41,8 @@ export const itemStateSchema = z.strictObject({
    * deadline day (ISO) acknowledged, so a revised deadline that passes starts a new ladder.
    */
   acknowledged: z.strictObject({ at: instant, by: z.string(), byName: z.string().optional(), note: z.string().optional(), deadline: z.string() }).optional(),
+  /** Set by `supersede`: overtaken by later policy, not done. `by` is who recorded it; `replacedBy` what replaced it. */
+  superseded: z.strictObject({ at: instant, by: z.string(), byName: z.string().optional(), replacedBy: z.string().optional(), reason: z.string() }).optional(),
 });
 export type ItemState = z.infer<typeof itemStateSchema>;
 
@@ -84,8 +86,11 @@ export const ledgerSchema = z.strictObject({
   subscription: z.string(),
   item: z.string(),
   slot: z.string(),
-  /** `escalation-2`: to the item's lead(s); `escalation-3`: to the escalations channels (the ladder's steps). */
-  kind: z.enum(['reminder', 'overdue', 'digest', 'escalation-2', 'escalation-3']),
+  /**
+   * `escalation-2`: to the item's lead(s); `escalation-3`: to the escalations channels (the ladder's steps).
+   * `programme`: the announcement of an edit to the programme file (its record is in `programmeEdits`).
+   */
+  kind: z.enum(['reminder', 'overdue', 'digest', 'escalation-2', 'escalation-3', 'programme']),
   /** The instant the message was due to go out. */
   dueAt: instant,
   /** A digest: when its contents were built, so the next one lists the changes made from then on. */
@@ -109,6 +114,28 @@ export const ledgerSchema = z.strictObject({
 });
 export type LedgerEntry = z.infer<typeof ledgerSchema>;
 
+/** What an edit of the programme file is compared on: deadline day (ISO), completion and supersession as written. */
+const milestoneSnapshotSchema = z.strictObject({
+  title: z.string(),
+  deadline: z.string().optional(),
+  completed: z.string().optional(),
+  superseded: z.string().optional(),
+});
+export type MilestoneSnapshot = z.infer<typeof milestoneSnapshotSchema>;
+
+const programmeEditSchema = z.strictObject({
+  at: instant,
+  file: z.string(),
+  /** False: the edit did not load, and the bot kept the programme it had. */
+  taken: z.boolean(),
+  changes: z
+    .array(z.strictObject({ change: z.enum(['added', 'removed', 'redated', 'completed', 'superseded', 'undated']), item: z.string(), title: z.string(), from: z.string().optional(), to: z.string().optional() }))
+    .default([]),
+  /** Why an edit was refused: file, line, field and problem, one a line. */
+  errors: z.array(z.string()).default([]),
+});
+export type ProgrammeEdit = z.infer<typeof programmeEditSchema>;
+
 export const stateSchema = z.strictObject({
   version: z.number().int(),
   items: z.record(z.string(), itemStateSchema).default({}),
@@ -126,12 +153,21 @@ export const stateSchema = z.strictObject({
    * our 200 is not run again, by whichever process or restart receives it. Kept for SLACK_EVENT_RETENTION_MS.
    */
   slackEvents: z.record(z.string(), instant).default({}),
+  /**
+   * The programme file the running bot last took: its content hash and, per milestone, what an edit is compared
+   * with. Unset until a bot first starts on this store.
+   */
+  programmeFile: z
+    .strictObject({ hash: z.string(), file: z.string(), at: instant, milestones: z.record(z.string(), milestoneSnapshotSchema) })
+    .optional(),
+  /** Each edit of the programme file the bot noticed, taken or refused, keyed as its announcement is in the ledger. */
+  programmeEdits: z.record(z.string(), programmeEditSchema).default({}),
 });
 export type State = z.infer<typeof stateSchema>;
 
 /** A new store's state: what stateSchema.parse({ version }) gives (a test keeps the two equal), without zod. */
 export function emptyState(): State {
-  return { version: STATE_VERSION, items: {}, actions: {}, audit: [], subscriptions: [], ledger: {}, directChannels: {}, digests: {}, leads: {}, slackEvents: {} };
+  return { version: STATE_VERSION, items: {}, actions: {}, audit: [], subscriptions: [], ledger: {}, directChannels: {}, digests: {}, leads: {}, slackEvents: {}, programmeEdits: {} };
 }
 
 export function itemState(state: State, id: string): ItemState {
