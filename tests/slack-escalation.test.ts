@@ -71,7 +71,7 @@ it('lead, a direct message to a Slack lead, a post-title lead in the channel, th
   expect(texts((await h.command('status agency-compliance', 's1')).ack!)).toContain('acknowledged by @lena on 24 November 2026');
 
   // An editor acknowledges another overdue item with the slash command, in the channel.
-  const acked = (await h.command('ack swe-education-routes waiting for the DfE', 'a1', BOSS)).ack!;
+  const acked = (await h.command('ack national-framework waiting for the DfE', 'a1', BOSS)).ack!;
   expect(acked.response_type).toBe('in_channel');
-  expect(texts(acked)).toContain('swe-education-routes: overdue, acknowledged by @boss');
+  expect(texts(acked)).toContain('national-framework: overdue, acknowledged by @boss');
 }, 30_000);

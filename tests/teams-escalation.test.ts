@@ -35,7 +35,8 @@ it('lead and subscribe escalations in a channel, the leadership card with its me
   const call = await h.connector.waitFor((c) => c.kind === 'send' && JSON.stringify(c.body).includes('Escalated to leadership: agency-compliance'));
   expect(call.conversationId).toBe(channel);
   const card = call.body.attachments.find((a: { contentType: string }) => a.contentType === ADAPTIVE).content;
-  expect(card.actions).toContainEqual({ type: 'Action.Submit', title: 'Acknowledge', data: { reformCommand: 'ack agency-compliance' } });
+  // Teams shows the buttons' short labels, readable at phone width.
+  expect(card.actions).toContainEqual({ type: 'Action.Submit', title: 'Ack', data: { reformCommand: 'ack agency-compliance' } });
   expect(card.msteams.entities).toContainEqual({ type: 'mention', text: '<at>Carol King</at>', mentioned: { id: 'aad-carol', name: 'Carol King' } });
 
   // Carol, the lead, presses Acknowledge: the card is replaced with the outcome, and no step waits any more.

@@ -52,6 +52,6 @@ export function escalationMessage(programme: Programme, state: State, item: Item
     ],
     [['Next: ', command(`ack ${item.id} <note>`), ' to say it is in hand (the escalation stops), ', command(`done ${item.id}`), ' when it is done, ', command(`revise ${item.id} <date> because <reason>`), ' if it has moved.']],
   );
-  r.buttons = [acknowledgeButton(item.id), { label: 'Mark done', command: `done ${item.id}` }];
+  r.buttons = [acknowledgeButton(item.id), { label: 'Mark done', short: 'Done', command: `done ${item.id}` }];
   return r;
 }
