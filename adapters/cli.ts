@@ -22,7 +22,9 @@ import { formatDelivery } from '../src/schedule/tick.js';
 import { createLogger } from './logger.js';
 import { loadEnvFile } from './env-file.js';
 import { ProgrammeFileError, readProgrammeFile } from './programme-file.js';
+import { StoreCommandRefused } from './store/copy.js';
 import { openStore } from './store/open.js';
+import { storeCommand } from './store/command.js';
 
 const USAGE = `Usage:
   reform [start]                              run the bot (console when no Slack or Teams settings)
@@ -32,6 +34,8 @@ const USAGE = `Usage:
   reform ask "<text>" [--now ISO] [--user NAME] [--channel ID] [--milestones FILE]
                                               run one command as a chat would and print the reply
   reform tick [--now ISO] [--milestones FILE] run the scheduler once and list what it sent
+  reform store migrate                        bring REFORM_DB's PostgreSQL schema up to date
+  reform store copy <from> <to> [--force]     copy a store (a file or a postgres:// URL) into another
   reform help                                 this text`;
 
 function fail(message: string): never {
@@ -63,7 +67,7 @@ async function check(args: string[], config: Config): Promise<void> {
   const base = file.split('/').at(-1);
   const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   process.stdout.write(`${base}: ${count(programme.milestones.length, 'milestone')}, ${count(programme.themes.length, 'theme')}\n`);
-  const state = await (await openStore(config.dbFile)).read();
+  const state = await (await openStore(config.dbFile, undefined, { poolSize: config.dbPool })).read();
   for (const o of orphanedMilestones(programme, state)) {
     process.stdout.write(`orphaned: ${o.id} is in the store (${o.changes} change${o.changes === 1 ? '' : 's'} in its history) but not in ${base}\n`);
   }
@@ -85,7 +89,7 @@ async function ask(args: string[], config: Config): Promise<void> {
   const now = parseNow(values.now, config);
   const { programme } = await readProgrammeFile(values.milestones ?? config.milestonesFile, config.timezone, values.milestones ? '--milestones' : config.milestonesFrom);
   const logger = createLogger(config.logLevel, config.secrets);
-  const store = await openStore(config.dbFile, logger);
+  const store = await openStore(config.dbFile, logger, { poolSize: config.dbPool });
   const bot = createBot({ programme, store, clock: now ? frozenClock(now) : systemClock(), logger, editors: config.editors });
   const answer = await bot.handle(consoleMessage(text, values.user ?? config.consoleUser, values.channel ?? 'console'));
   process.stdout.write(renderPlain(answer) + '\n');
@@ -101,7 +105,7 @@ async function tickCommand(args: string[], config: Config): Promise<void> {
   const now = parseNow(values.now, config);
   const { programme } = await readProgrammeFile(values.milestones ?? config.milestonesFile, config.timezone, values.milestones ? '--milestones' : config.milestonesFrom);
   const logger = createLogger(config.logLevel, config.secrets);
-  const store = await openStore(config.dbFile, logger);
+  const store = await openStore(config.dbFile, logger, { poolSize: config.dbPool });
   const chats = [consoleChat(process.stdout)];
   // The running bot, with these same settings, serves Slack and Teams: actions owned there are left to it.
   const elsewhere = [...(config.slack ? ['slack'] : []), ...(config.teams ? ['teams'] : [])];
@@ -157,6 +161,8 @@ async function main(argv: string[]): Promise<void> {
         return await ask(rest, config);
       case 'tick':
         return await tickCommand(rest, config);
+      case 'store':
+        return await storeCommand(rest, config, USAGE, (text) => process.stdout.write(text + '\n'));
       case 'help':
       case '--help':
       case '-h':
@@ -169,7 +175,7 @@ async function main(argv: string[]): Promise<void> {
       }
     }
   } catch (error) {
-    if (error instanceof ProgrammeFileError || error instanceof StoreUnavailable || error instanceof SlackStartupError || error instanceof TeamsConfigError || error instanceof ServerStartError) {
+    if (error instanceof ProgrammeFileError || error instanceof StoreUnavailable || error instanceof SlackStartupError || error instanceof TeamsConfigError || error instanceof ServerStartError || error instanceof StoreCommandRefused) {
       fail(error.message);
     }
     if (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) fail(`${error.message}\n${USAGE}`);

@@ -113,12 +113,14 @@ export const stateSchema = z.strictObject({
   /** Personal conversations per identity (Teams), so owners can be nudged directly. */
   directChannels: z.record(z.string(), z.strictObject({ platform: z.string(), channel: z.string(), extras: z.record(z.string(), z.unknown()).optional() })).default({}),
   digests: z.strictObject({ lastBuiltAt: instant.optional() }).default({}),
+  /** Slack event ids already handled (event_id -> when), so a retried event is not handled twice. */
+  slackEvents: z.record(z.string(), instant).default({}),
 });
 export type State = z.infer<typeof stateSchema>;
 
 /** A new store's state: what stateSchema.parse({ version }) gives (a test keeps the two equal), without zod. */
 export function emptyState(): State {
-  return { version: STATE_VERSION, items: {}, actions: {}, audit: [], subscriptions: [], ledger: {}, directChannels: {}, digests: {} };
+  return { version: STATE_VERSION, items: {}, actions: {}, audit: [], subscriptions: [], ledger: {}, directChannels: {}, digests: {}, slackEvents: {} };
 }
 
 export function itemState(state: State, id: string): ItemState {
