@@ -56,6 +56,9 @@ export function createPool(options: PoolOptions): pg.Pool {
   });
   // A connection lost while idle (the server restarted) is dropped from the pool and replaced on the next query.
   pool.on('error', (error) => options.logger?.warn('database connection lost; it will be replaced', { error: reasonOf(error, options.url) }));
+  // A connection lost while in use fails its query (answered as "store unavailable"); the event it also emits
+  // must not end the process.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 

@@ -108,46 +108,59 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   /** Brings `kept` up to date on `client` (inside a transaction whose snapshot or lock makes it consistent). */
   async function catchUp(client: pg.ClientBase, version: number): Promise<void> {
     const from = kept;
-    let since = from?.version ?? 0;
+    const fromVersion = from?.version ?? 0;
+    let since = fromVersion;
     if (from && version === since) return;
     let delta = await readDelta(client, since);
     // Too far behind for the deletions still recorded, or the database went back (restored from a backup): read
     // everything again.
     if (since > 0 && (since < delta.meta.tombstonesFrom || delta.meta.version < since)) delta = await readDelta(client, (since = 0));
     // Another catch-up (a query's) may have moved the kept state on meanwhile: only the first applies.
-    if (kept !== from || (kept && kept.version !== since)) {
+    if (kept !== from || (kept?.version ?? 0) !== fromVersion) {
       if (kept && kept.version >= delta.meta.version) return;
       return catchUp(client, version);
     }
     kept = absorb(kept, delta, since, url);
   }
 
+  /** A query's look at the database; tried twice, as a connection may have died in the pool since its last use. */
   async function refresh(): Promise<State> {
-    const checking = performance.now();
     try {
-      if (!migrated) await ensureSchema();
-      const version = await readVersion(pool);
-      if (!kept || version !== kept.version) {
-        const client = await pool.connect();
-        try {
-          await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-          await catchUp(client, version);
-          await client.query('COMMIT');
-        } catch (error) {
-          await client.query('ROLLBACK').catch(() => undefined);
-          client.release(error as Error);
-          throw error;
-        }
-        client.release();
-      }
-      confirmedAt = checking;
-      return kept!.state;
+      return await refreshOnce();
     } catch (error) {
-      throw unavailable(error, url, 'read');
+      if (error instanceof StoreUnavailable || !isDatabaseError(error)) throw unavailable(error, url, 'read');
     }
+    return refreshOnce().catch((error: unknown) => {
+      throw unavailable(error, url, 'read');
+    });
   }
 
-  async function changeLocked<T>(change: (state: State) => T): Promise<T> {
+  async function refreshOnce(): Promise<State> {
+    const checking = performance.now();
+    if (!migrated) await ensureSchema();
+    const version = await readVersion(pool);
+    if (!kept || version !== kept.version) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+        await catchUp(client, version);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        client.release(error as Error);
+        throw error;
+      }
+      client.release();
+    }
+    confirmedAt = checking;
+    return kept!.state;
+  }
+
+  /**
+   * One change. A connection found dead before `change` ran (the server restarted while it sat in the pool) is
+   * replaced and the change tried once more; after that, `change` has run and is not run twice.
+   */
+  async function changeLocked<T>(change: (state: State) => T, retry = true): Promise<T> {
     let client: pg.PoolClient;
     try {
       if (!migrated) await ensureSchema();
@@ -156,14 +169,21 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       throw unavailable(error, url, 'change');
     }
     let inTransaction = false;
+    let ran = false;
+    let committing = false;
+    let released = false;
     let failure: Error | undefined;
     try {
       await client.query('BEGIN');
       inTransaction = true;
       await client.query('SELECT pg_advisory_xact_lock($1)', [STATE_LOCK]);
       // After the lock: this statement sees every change committed before it (READ COMMITTED).
+      const checking = performance.now();
       await catchUp(client, await readVersion(client));
+      // Under the lock the kept state is the database's: queries may use it for the recheck time from here.
+      confirmedAt = checking;
       const base = kept!;
+      ran = true;
       const { result, changes } = runOnCopy(base.state, change);
       if (isEmpty(changes)) {
         // Refusals and unknown ids change nothing, so they write nothing.
@@ -174,6 +194,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       const version = base.version + 1;
       await writeChanges(client, changes, version);
       inTransaction = false;
+      committing = true;
       await client.query('COMMIT');
       // A query's catch-up may already have read this change back; otherwise the kept state takes it now.
       if (kept === base && kept.version === base.version) {
@@ -185,10 +206,21 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       failure = error as Error;
       if (inTransaction) await client.query('ROLLBACK').catch(() => undefined);
       // What `change` threw is the caller's (a refusal, a bug): passed on as it is. Anything else is the database's.
-      if (isDatabaseError(error)) throw unavailable(error, url, 'change');
-      throw error;
+      if (!isDatabaseError(error)) throw error;
+      if (committing) {
+        // The commit was sent and no answer came: it may or may not have been saved. The next change or query reads
+        // the database again and finds out.
+        throw new StoreUnavailable(`The database ${describeUrl(url)} did not confirm the change (${reasonOf(error, url)}); it may not have been saved. Check, and try again in a minute.`);
+      }
+      if (!ran && retry && !(error instanceof StoreUnavailable)) {
+        client.release(failure);
+        failure = undefined;
+        released = true;
+        return changeLocked(change, false);
+      }
+      throw unavailable(error, url, 'change');
     } finally {
-      client.release(failure && isDatabaseError(failure) ? failure : undefined);
+      if (!released) client.release(failure && isDatabaseError(failure) ? failure : undefined);
     }
   }
 
