@@ -24,7 +24,6 @@ import { loadEnvFile } from './env-file.js';
 import { ProgrammeFileError, readProgrammeFile } from './programme-file.js';
 import { StoreCommandRefused } from './store/copy.js';
 import { openStore } from './store/open.js';
-import { storeCommand } from './store/command.js';
 
 const USAGE = `Usage:
   reform [start]                              run the bot (console when no Slack or Teams settings)
@@ -162,7 +161,7 @@ async function main(argv: string[]): Promise<void> {
       case 'tick':
         return await tickCommand(rest, config);
       case 'store':
-        return await storeCommand(rest, config, USAGE, (text) => process.stdout.write(text + '\n'));
+        return await (await import('./store/command.js')).storeCommand(rest, config, USAGE, (text) => process.stdout.write(text + '\n'));
       case 'help':
       case '--help':
       case '-h':

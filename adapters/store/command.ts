@@ -5,7 +5,8 @@ import { parseArgs } from 'node:util';
 import type { Config } from '../config.js';
 import { createLogger } from '../logger.js';
 import { copyStore, StoreCommandRefused } from './copy.js';
-import { isDatabaseUrl, openStore, storeAt } from './open.js';
+import { isDatabaseUrl, openStore } from './open.js';
+import { describeUrl } from './postgres/connection.js';
 import { postgresStore } from './postgres/store.js';
 
 export async function storeCommand(args: string[], config: Config, usage: string, print: (text: string) => void): Promise<void> {
@@ -16,7 +17,7 @@ export async function storeCommand(args: string[], config: Config, usage: string
     const store = postgresStore({ url: config.dbFile, poolSize: config.dbPool, logger });
     try {
       const applied = await store.migrate();
-      print(applied.length ? `applied migration${applied.length === 1 ? '' : 's'} ${applied.join(', ')} to ${storeAt(config.dbFile).where}` : `${storeAt(config.dbFile).where} is up to date`);
+      print(applied.length ? `applied migration${applied.length === 1 ? '' : 's'} ${applied.join(', ')} to ${describeUrl(config.dbFile)}` : `${describeUrl(config.dbFile)} is up to date`);
     } finally {
       await store.close();
     }

@@ -3,8 +3,7 @@
 import type { Logger, Store } from '../../src/ports.js';
 import type { State } from '../../src/tracking/state.js';
 import { fileStore } from './file-store.js';
-import { describeUrl, POSTGRES_URL } from './postgres/connection.js';
-import { postgresStore, type StoreHealth } from './postgres/store.js';
+import type { StoreHealth } from './postgres/store.js';
 
 export interface OpenedStore extends Store {
   /** Which store, as /healthz and messages name it (a database's address without its password). */
@@ -24,14 +23,16 @@ export interface StoreSettings {
 }
 
 export function isDatabaseUrl(spec: string): boolean {
-  return POSTGRES_URL.test(spec);
+  return /^postgres(ql)?:\/\//i.test(spec);
 }
 
-/** The store at `spec`, not yet read. */
-export function storeAt(spec: string, logger?: Logger, settings: StoreSettings = {}): OpenedStore {
+/** The store at `spec`, not yet read. PostgreSQL's driver is loaded only when a database is named. */
+export async function storeAt(spec: string, logger?: Logger, settings: StoreSettings = {}): Promise<OpenedStore> {
   if (isDatabaseUrl(spec)) {
+    const { postgresStore } = await import('./postgres/store.js');
+    const { describeUrl } = await import('./postgres/connection.js');
     const store = postgresStore({ url: spec, poolSize: settings.poolSize, logger });
-    return { ...store, read: store.read, update: store.update, where: describeUrl(spec), kind: 'postgres' };
+    return { ...store, where: describeUrl(spec), kind: 'postgres' };
   }
   const store = fileStore(spec, { logger });
   return {
@@ -57,7 +58,7 @@ export function storeAt(spec: string, logger?: Logger, settings: StoreSettings =
 
 /** The store at `spec`, read once (a database's schema migrated first), so a bad store stops startup at once. */
 export async function openStore(spec: string, logger?: Logger, settings: StoreSettings = {}): Promise<OpenedStore> {
-  const store = storeAt(spec, logger, settings);
+  const store = await storeAt(spec, logger, settings);
   await store.read();
   return store;
 }
