@@ -29,7 +29,8 @@ afterAll(async () => {
   await admin(async (client) => {
     for (const name of made.splice(0)) await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   });
-});
+  // Dropping a database waits for a checkpoint, which a busy server can take a while to finish.
+}, 90_000);
 
 /** A new, empty database on the test server; its URL. Dropped when the file's tests end. */
 export async function freshDatabase(): Promise<string> {

@@ -84,12 +84,18 @@ export interface Delta {
   meta: Meta;
 }
 
-async function rowsOf(db: pg.ClientBase, t: Table, since: number): Promise<[string, unknown][]> {
-  const where = since > 0 ? ' WHERE v > $1' : '';
-  const ordered = t.table === 'subscriptions' ? 'pos' : 'ord';
-  const { rows } = await db.query<{ k: string; value: unknown }>(`SELECT ${t.key} AS k, ${t.select} AS value FROM ${t.table}${where} ORDER BY ${ordered}`, since > 0 ? [since] : []);
+async function rowsOf(db: pg.ClientBase, t: Table): Promise<[string, unknown][]> {
+  const { rows } = await db.query<{ k: string; value: unknown }>(`SELECT ${t.key} AS k, ${t.select} AS value FROM ${t.table} ORDER BY ord`);
   return rows.map((r) => [r.k, r.value]);
 }
+
+/** What changed after a version, from every table in one query: (collection, key, value) in each one's order. */
+const CHANGED_SINCE = [
+  ...(Object.entries(TABLES) as [RecordName, Table][]).map(([name, t]) => `SELECT '${name}' AS c, ${t.key} AS k, ${t.select} AS value, ord::bigint AS n FROM ${t.table} WHERE v > $1`),
+  `SELECT 'audit', NULL, data, seq FROM audit WHERE v > $1`,
+  `SELECT 'gone', collection || ':' || key, NULL, 0 FROM tombstones WHERE v > $1`,
+  `SELECT 'subscriptions', id, NULL, pos FROM subscriptions WHERE v > $1`,
+].join(' UNION ALL ') + ' ORDER BY 1, 4';
 
 /**
  * The state as of the transaction's snapshot, or what changed after `since` (0: everything). Run in one
@@ -98,21 +104,32 @@ async function rowsOf(db: pg.ClientBase, t: Table, since: number): Promise<[stri
 export async function readDelta(db: pg.ClientBase, since: number): Promise<Delta> {
   const meta = await readMeta(db);
   const records = {} as Delta['records'];
-  for (const [name, t] of Object.entries(TABLES) as [RecordName, Table][]) records[name] = await rowsOf(db, t, since);
   const gone: Delta['gone'] = {};
-  if (since > 0) {
-    const { rows } = await db.query<{ collection: string; key: string }>('SELECT collection, key FROM tombstones WHERE v > $1', [since]);
-    for (const r of rows) (gone[r.collection] ??= []).push(r.key);
+  let audit: State['audit'] = [];
+  let subsChanged = since === 0;
+  if (since === 0) {
+    for (const [name, t] of Object.entries(TABLES) as [RecordName, Table][]) records[name] = await rowsOf(db, t);
+    audit = (await db.query<{ data: State['audit'][number] }>('SELECT data FROM audit ORDER BY seq')).rows.map((r) => r.data);
+  } else {
+    // One round trip, as this runs whenever another replica changed something since this one's last look.
+    for (const name of Object.keys(TABLES) as RecordName[]) records[name] = [];
+    const { rows } = await db.query<{ c: string; k: string; value: unknown }>(CHANGED_SINCE, [since]);
+    for (const r of rows) {
+      if (r.c === 'audit') audit.push(r.value as State['audit'][number]);
+      else if (r.c === 'subscriptions') subsChanged = true;
+      else if (r.c === 'gone') {
+        const cut = r.k.indexOf(':');
+        (gone[r.k.slice(0, cut)] ??= []).push(r.k.slice(cut + 1));
+      } else records[r.c as RecordName].push([r.k, r.value]);
+    }
   }
-  const { rows: audit } = await db.query<{ data: State['audit'][number] }>(`SELECT data FROM audit${since > 0 ? ' WHERE v > $1' : ''} ORDER BY seq`, since > 0 ? [since] : []);
   // Subscriptions are a short ordered list: read whole whenever one of them changed.
-  const subsChanged = since === 0 || gone['subscriptions'] !== undefined || (await db.query('SELECT 1 FROM subscriptions WHERE v > $1 LIMIT 1', [since])).rowCount;
   let subscriptions: State['subscriptions'] | undefined;
-  if (subsChanged) {
+  if (subsChanged || gone['subscriptions'] !== undefined) {
     const { rows } = await db.query<{ data: State['subscriptions'][number] }>('SELECT data FROM subscriptions ORDER BY pos');
     subscriptions = rows.map((r) => r.data);
   }
-  return { records, gone, audit: audit.map((r) => r.data), subscriptions, meta };
+  return { records, gone, audit, subscriptions, meta };
 }
 
 /** Tombstones older than this many versions are pruned; a replica further behind reads everything again. */
