@@ -111,6 +111,8 @@ describe.skipIf(!pgAvailable)('PostgreSQL store', () => {
     expect(lines.join('\n')).not.toContain(password);
     expect(() => readConfig({ REFORM_DB: `postgres://reform:${password}@[bad/x` })).toThrow(/REFORM_DB: is not a PostgreSQL URL/);
     expect(() => readConfig({ REFORM_DB: `postgres://reform:${password}@[bad/x` })).not.toThrow(new RegExp(password));
+    expect(() => readConfig({ REFORM_DB: url, REFORM_DB_POOL: '0' })).toThrow(/REFORM_DB_POOL: "0" is not a pool size: a whole number of connections from 1 to 100/);
+    expect(readConfig({ REFORM_DB: url, REFORM_DB_POOL: '12' }).dbPool).toBe(12);
   });
 
   it('answers "store unavailable" while the database is out of reach, loses nothing acknowledged, and recovers by itself', async () => {
