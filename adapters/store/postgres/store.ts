@@ -92,6 +92,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
 
   async function ensureSchema(): Promise<number[]> {
     const client = await pool.connect();
+    let failure: Error | undefined;
     try {
       const applied = await migrate(client);
       migrated = true;
@@ -99,9 +100,11 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       return applied.map((m) => m.version);
     } catch (error) {
       if (error instanceof SchemaTooNew) throw new StoreUnavailable(`The database ${describeUrl(url)}: ${error.message}. It has not been changed.`);
+      // A connection that failed mid-migration is not given back to the pool.
+      failure = error as Error;
       throw error;
     } finally {
-      client.release();
+      client.release(failure);
     }
   }
 
