@@ -68,9 +68,10 @@ describe.skipIf(!pgAvailable)('reform store copy', () => {
     const pg = postgresStore({ url: db });
     await pg.update((s) => void (s.items['theirs'] = { notes: [], revisions: [] }));
     // The real command: exit 1, the reason on standard error, and the target as it was.
-    const password = 'copy-test-password';
+    // The server's own password where it has one (embedded); one it ignores where it trusts local connections.
     const withPassword = new URL(db);
-    withPassword.password = password;
+    withPassword.password ||= 'copy-test-password';
+    const password = withPassword.password;
     const run = await new Promise<{ code: number | null; err: string; out: string }>((resolve) => {
       const child = spawn(process.execPath, ['bin/reform.mjs', 'store', 'copy', source, withPassword.toString()], { env: { PATH: process.env.PATH, REFORM_ENV_FILE: '', REFORM_LOG_LEVEL: 'error' }, stdio: ['ignore', 'pipe', 'pipe'] });
       let err = '';

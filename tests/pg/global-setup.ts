@@ -43,7 +43,8 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     const server = new EmbeddedPostgres({
       databaseDir: join(folder, 'data'),
       user: 'postgres',
-      password: 'postgres',
+      // Distinctive, so a test can check that it never appears in a message.
+      password: 'embedded-test-password',
       port,
       persistent: false,
       createPostgresUser: true,
@@ -52,7 +53,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     });
     await server.initialise();
     await server.start();
-    project.provide('pgUrl', `postgres://postgres:postgres@127.0.0.1:${port}/postgres`);
+    project.provide('pgUrl', `postgres://postgres:embedded-test-password@127.0.0.1:${port}/postgres`);
     project.provide('pgProblem', '');
     return async () => {
       await server.stop().catch(() => undefined);
