@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 20_000,
     pool: 'forks',
+    // One PostgreSQL server per run for the store's tests (REFORM_TEST_PG, or one started from npm binaries).
+    globalSetup: ['tests/pg/global-setup.ts'],
   },
 });

@@ -22,6 +22,7 @@ import { formatDelivery } from '../src/schedule/tick.js';
 import { createLogger } from './logger.js';
 import { loadEnvFile } from './env-file.js';
 import { ProgrammeFileError, readProgrammeFile } from './programme-file.js';
+import { StoreCommandRefused } from './store/copy.js';
 import { openStore } from './store/open.js';
 
 const USAGE = `Usage:
@@ -33,6 +34,8 @@ const USAGE = `Usage:
                                               run one command as a chat would and print the reply
   reform tick [--now ISO] [--milestones FILE] run the scheduler once, sending to the console and to Slack
                                               and Teams when they are set up, and list what it sent
+  reform store migrate                        bring REFORM_DB's PostgreSQL schema up to date
+  reform store copy <from> <to> [--force]     copy a store (a file or a postgres:// URL) into another
   reform help                                 this text`;
 
 function fail(message: string): never {
@@ -68,7 +71,7 @@ async function check(args: string[], config: Config): Promise<void> {
   const superseded = programme.milestones.filter((m) => m.superseded).length;
   const states = [...(undated ? [`${undated} undated`] : []), ...(superseded ? [`${superseded} superseded`] : [])];
   process.stdout.write(`${base}: ${count(programme.milestones.length, 'milestone')}${states.length ? ` (${states.join(', ')})` : ''}, ${count(programme.themes.length, 'theme')}\n`);
-  const state = await (await openStore(config.dbFile)).read();
+  const state = await (await openStore(config.dbFile, undefined, { poolSize: config.dbPool })).read();
   for (const o of orphanedMilestones(programme, state)) {
     process.stdout.write(`orphaned: ${o.id} is in the store (${o.changes} change${o.changes === 1 ? '' : 's'} in its history) but not in ${base}\n`);
   }
@@ -90,7 +93,7 @@ async function ask(args: string[], config: Config): Promise<void> {
   const now = parseNow(values.now, config);
   const { programme } = await readProgrammeFile(values.milestones ?? config.milestonesFile, config.timezone, values.milestones ? '--milestones' : config.milestonesFrom);
   const logger = createLogger(config.logLevel, config.secrets);
-  const store = await openStore(config.dbFile, logger);
+  const store = await openStore(config.dbFile, logger, { poolSize: config.dbPool });
   const bot = createBot({ programme, store, clock: now ? frozenClock(now) : systemClock(), logger, editors: config.editors });
   const answer = await bot.handle(consoleMessage(text, values.user ?? config.consoleUser, values.channel ?? 'console'));
   process.stdout.write(renderPlain(answer) + '\n');
@@ -106,7 +109,7 @@ async function tickCommand(args: string[], config: Config): Promise<void> {
   const now = parseNow(values.now, config);
   const { programme } = await readProgrammeFile(values.milestones ?? config.milestonesFile, config.timezone, values.milestones ? '--milestones' : config.milestonesFrom);
   const logger = createLogger(config.logLevel, config.secrets);
-  const store = await openStore(config.dbFile, logger);
+  const store = await openStore(config.dbFile, logger, { poolSize: config.dbPool });
   const clock = now ? frozenClock(now) : systemClock();
   // With Slack or Teams settings, the tick sends there too, exactly as the running bot's does: a council with a
   // timer and no running process (cron, a serverless function) gets its nudges. Both may run; the ledger's claims
@@ -169,6 +172,8 @@ async function main(argv: string[]): Promise<void> {
         return await ask(rest, config);
       case 'tick':
         return await tickCommand(rest, config);
+      case 'store':
+        return await (await import('./store/command.js')).storeCommand(rest, config, USAGE, (text) => process.stdout.write(text + '\n'));
       case 'help':
       case '--help':
       case '-h':
@@ -181,7 +186,7 @@ async function main(argv: string[]): Promise<void> {
       }
     }
   } catch (error) {
-    if (error instanceof ProgrammeFileError || error instanceof StoreUnavailable || error instanceof SlackStartupError || error instanceof TeamsConfigError || error instanceof ServerStartError) {
+    if (error instanceof ProgrammeFileError || error instanceof StoreUnavailable || error instanceof SlackStartupError || error instanceof TeamsConfigError || error instanceof ServerStartError || error instanceof StoreCommandRefused) {
       fail(error.message);
     }
     if (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) fail(`${error.message}\n${USAGE}`);

@@ -52,7 +52,20 @@ const identities = optionalText.superRefine((value, ctx) => {
 
 const envSchema = z.object({
   REFORM_MILESTONES: z.string().trim().min(1).default(DEFAULT_MILESTONES),
-  REFORM_DB: z.string().trim().min(1).default(DEFAULT_DB),
+  // A file path (the JSON file store) or a postgres:// or postgresql:// URL (the PostgreSQL store).
+  REFORM_DB: z
+    .string()
+    .trim()
+    .min(1)
+    // Not quoted: the address may hold a password.
+    .refine((v) => !/^postgres(ql)?:\/\//i.test(v) || URL.canParse(v), { error: 'is not a PostgreSQL URL: postgres://user:password@host:5432/database?sslmode=require' })
+    .default(DEFAULT_DB),
+  REFORM_DB_POOL: z
+    .string()
+    .trim()
+    .refine((v) => /^\d{1,3}$/.test(v) && Number(v) >= 1 && Number(v) <= 100, { error: (issue) => `${quoted(issue.input)} is not a pool size: a whole number of connections from 1 to 100, such as 4` })
+    .transform(Number)
+    .optional(),
   REFORM_TZ: z
     .string()
     .trim()
@@ -107,7 +120,10 @@ export interface Config {
   milestonesFile: string;
   /** Which variable set the milestones path, for "file not found" messages. */
   milestonesFrom: string;
+  /** REFORM_DB: a file path or a PostgreSQL URL (which may hold a password: never log it, see `secrets`). */
   dbFile: string;
+  /** Connections per process to PostgreSQL (REFORM_DB_POOL). */
+  dbPool?: number;
   timezone: string;
   port: number;
   host: string;
@@ -124,6 +140,16 @@ export interface Config {
 }
 
 export class ConfigError extends Error {}
+
+/** The password in a PostgreSQL URL, so the logger never writes it. */
+function databasePassword(db: string): string | undefined {
+  if (!/^postgres(ql)?:\/\//i.test(db)) return undefined;
+  try {
+    return decodeURIComponent(new URL(db).password) || undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Addresses only this machine can reach. */
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -171,6 +197,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, defaultUser = '
     milestonesFile: e.REFORM_MILESTONES,
     milestonesFrom: env.REFORM_MILESTONES ? 'REFORM_MILESTONES' : 'the default (set REFORM_MILESTONES to change it)',
     dbFile: e.REFORM_DB,
+    dbPool: e.REFORM_DB_POOL,
     timezone: e.REFORM_TZ,
     port: e.PORT,
     host: e.HOST,
@@ -185,6 +212,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, defaultUser = '
     teams: teamsOn
       ? { appId: e.MicrosoftAppId, appPassword: e.MicrosoftAppPassword, appType: e.MicrosoftAppType, tenantId: e.MicrosoftAppTenantId, devNoAuth: e.TEAMS_DEV_NO_AUTH === '1', ...teamsAuth(e) }
       : undefined,
-    secrets: [e.SLACK_BOT_TOKEN, e.SLACK_SIGNING_SECRET, e.SLACK_APP_TOKEN, e.MicrosoftAppPassword].filter((s): s is string => !!s),
+    secrets: [e.SLACK_BOT_TOKEN, e.SLACK_SIGNING_SECRET, e.SLACK_APP_TOKEN, e.MicrosoftAppPassword, databasePassword(e.REFORM_DB)].filter((s): s is string => !!s),
   };
 }

@@ -22,7 +22,7 @@ export async function start(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel, config.secrets);
   const { programme, warnings, hash } = await readProgrammeFile(config.milestonesFile, config.timezone, config.milestonesFrom);
   for (const w of warnings) logger.warn('programme file', { warning: w });
-  const store = await openStore(config.dbFile, logger);
+  const store = await openStore(config.dbFile, logger, { poolSize: config.dbPool });
   const clock = config.now ? frozenClock(config.now) : systemClock();
   // Bot and scheduler read the programme through one holder: an edit of the file is swapped in whole.
   const holder = programmeHolder(programme);
@@ -39,7 +39,7 @@ export async function start(config: Config): Promise<void> {
   // Slack checks its credentials (auth.test) before any request is served.
   await slack?.start();
   const server = slack || teams
-    ? await startServer({ port: config.port, host: config.host, slack, teams: teams ? (req, res) => teams.handler(req, res) : undefined, logger })
+    ? await startServer({ port: config.port, host: config.host, slack, teams: teams ? (req, res) => teams.handler(req, res) : undefined, store: () => store.health(), logger })
     : undefined;
 
   // A server's output is its log, read by nobody as a chat: console subscriptions and console owners' reminders are
@@ -61,6 +61,7 @@ export async function start(config: Config): Promise<void> {
       scheduler.stop();
       await server.close();
       await slack?.stop();
+      await store.close().catch(() => undefined);
       process.exit(0);
     };
     process.once('SIGINT', () => void stop());

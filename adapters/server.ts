@@ -13,6 +13,8 @@ export interface ServerOptions {
   slack?: { mode: 'http' | 'socket'; requestListener?: RequestListener; connected?: () => boolean };
   /** Handles POST /api/messages (the Teams adapter's Bot Framework endpoint). */
   teams?: (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+  /** Whether the tracking store can be reached now (a database may be down while the bot runs on). */
+  store?: () => Promise<{ ok: boolean; store: string; error?: string }>;
   logger: Logger;
 }
 
@@ -67,9 +69,18 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     if (path === undefined) return send(res, 400, { ok: false, error: 'bad request target' });
     // HEAD as GET (load balancers probe with it); Node sends the headers and leaves the body out.
     if ((req.method === 'GET' || req.method === 'HEAD') && path === '/healthz') {
-      // Socket Mode with its link to Slack down (it is reconnecting): 503, so a probe can tell.
-      if (slack?.connected && !slack.connected()) return send(res, 503, { ...health, ok: false, slack: 'socket (disconnected)' });
-      return send(res, 200, health);
+      // Socket Mode with its link to Slack down (it is reconnecting), or the store out of reach: 503, so a probe
+      // (a load balancer, a readiness check) can tell. The process stays up and recovers by itself.
+      const linked = !(slack?.connected && !slack.connected());
+      const report = (store?: { ok: boolean; store: string; error?: string }): void => {
+        const ok = linked && (store?.ok ?? true);
+        // Why it is unavailable goes to the log, not to whoever can reach the port.
+        if (store && !store.ok) logger.warn('health check: store unavailable', { store: store.store, error: store.error });
+        const storeField = store ? { store: store.ok ? store.store : `${store.store} (unavailable)` } : {};
+        send(res, ok ? 200 : 503, { ...health, ok, ...(linked ? {} : { slack: 'socket (disconnected)' }), ...storeField });
+      };
+      if (!opts.store) return report();
+      return void opts.store().then(report, (error: unknown) => report({ ok: false, store: 'store', error: String(error) }));
     }
     if (req.method === 'POST' && path === '/slack/events' && slackListener) {
       try {

@@ -8,6 +8,7 @@ import { DateTime } from 'luxon';
 import { fileStore } from '../adapters/store/file-store.js';
 import { benchUnsignedBurst } from './burst.js';
 import { benchSlack, benchStartup, benchTeams } from './platforms.js';
+import { benchStores } from './stores.js';
 import { loadProgramme } from '../src/programme/load.js';
 import type { Programme } from '../src/programme/model.js';
 import { silentLogger, type Chat } from '../src/ports.js';
@@ -77,26 +78,6 @@ async function benchTick(): Promise<void> {
   results.tick = { items: 10_000, subscriptions: 200, firstMs, messages: first.sent.length, steadyMs, digestMs };
 }
 
-async function benchStore(): Promise<void> {
-  const growth: Record<string, number> = {};
-  for (const size of [100, 1_000, 10_000]) {
-    const programme = programmeOf(Math.max(1, Math.floor(size / 2)));
-    const path = join(mkdtempSync(join(tmpdir(), 'reform-bench-')), 'reform.json');
-    writeFileSync(path, JSON.stringify(stateOf(programme, size - programme.milestones.length, 20)));
-    const store = fileStore(path);
-    const samples: number[] = [];
-    for (let i = 0; i < 20; i++) {
-      const t = performance.now();
-      await store.update((s) => void s.audit.push({ at: NOW.toISO()!, by: 'console:bench', item: 'm-0', change: 'note', to: `n${i}` }));
-      samples.push(performance.now() - t);
-    }
-    samples.sort((a, b) => a - b);
-    growth[String(size)] = samples[Math.floor(samples.length / 2)]!;
-    rows.push({ measure: `store write (lock, read, fsync'd atomic write), ${size.toLocaleString('en-GB')} items, p50`, value: ms(growth[String(size)]!) });
-  }
-  results.storeWriteP50Ms = growth;
-}
-
 /** Independent comparisons per platform and store (each starts both apps afresh). */
 const COMPARISONS = 5;
 
@@ -155,7 +136,8 @@ const started = performance.now();
 await benchBurst();
 await benchPlatforms();
 await benchTick();
-await benchStore();
+// Both stores: a change as the state grows, and the first tick (PostgreSQL: REFORM_BENCH_PG, or embedded).
+await benchStores(rows, results);
 results.machine = { cpus: cpus().length, model: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
 results.totalSeconds = (performance.now() - started) / 1000;
 const width = Math.max(...rows.map((r) => r.measure.length));

@@ -371,7 +371,7 @@ describe('secrets never reach a log line of the real bot process', () => {
     expect(fake.callsTo('chat.postMessage')[0]?.authorization).toBe(`Bearer ${SECRETS.SLACK_BOT_TOKEN}`);
 
     const health = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(5_000) });
-    expect(await health.json()).toEqual({ ok: true, slack: 'http', teams: 'on' });
+    expect(await health.json()).toEqual({ ok: true, slack: 'http', teams: 'on', store: 'file' });
 
     const post = (body: string, type: string, signature?: string) => {
       const timestamp = Math.floor(Date.now() / 1000);
