@@ -147,7 +147,7 @@ for (const [name, available, makeHome] of homes) {
     it('two ticks at once on two processes send each reminder once, and later ticks send nothing again', async () => {
       const home = await makeHome();
       const programme = defaultProgramme();
-      await testBot(programme, '2026-10-01T12:00:00Z', { store: home.open() }).say('subscribe reminders');
+      await testBot(programme, '2027-08-01T12:00:00Z', { store: home.open() }).say('subscribe reminders');
       const sent: string[] = [];
       const chat: Chat = {
         platform: 'console',
@@ -158,9 +158,10 @@ for (const [name, available, makeHome] of homes) {
       };
       const run = (store: Store, id: string, iso: string) => tick({ programme, store, chats: [chat], logger: silentLogger, sleep: async () => undefined, tickId: id }, at(iso));
       const [a, b] = [home.open(), home.open()];
-      await Promise.all([run(a, 'a', '2026-12-03T09:00:00Z'), run(b, 'b', '2026-12-03T09:00:00Z'), run(a, 'a2', '2026-12-03T09:00:00Z')]);
-      expect(sent).toEqual(['reminders:console:console|phase-1-end|before-28@2026-12-31']);
-      await Promise.all([run(a, 'a', '2026-12-03T09:05:00Z'), run(b, 'b', '2026-12-03T09:05:00Z')]);
+      // 28 days before early-career-framework's deadline (30 September 2027): 09:00 London is 08:00 UTC in summer time.
+      await Promise.all([run(a, 'a', '2027-09-02T08:00:00Z'), run(b, 'b', '2027-09-02T08:00:00Z'), run(a, 'a2', '2027-09-02T08:00:00Z')]);
+      expect(sent).toEqual(['reminders:console:console|early-career-framework|before-28@2027-09-30']);
+      await Promise.all([run(a, 'a', '2027-09-02T08:05:00Z'), run(b, 'b', '2027-09-02T08:05:00Z')]);
       expect(sent).toHaveLength(1);
       expect((await home.open().read()).ledger[sent[0]!]!.state).toBe('sent');
     });
