@@ -296,12 +296,12 @@ describe('reform tick across processes', () => {
           resolve(out);
         });
       });
-    await run(['ask', 'subscribe reminders', '--channel', 'leadership', '--now', '2026-10-01T12:00:00Z']);
-    const outs = await Promise.all([run(['tick', '--now', '2026-12-03T09:00:00Z']), run(['tick', '--now', '2026-12-03T09:00:00Z'])]);
+    await run(['ask', 'subscribe reminders', '--channel', 'leadership', '--now', '2027-10-01T12:00:00Z']);
+    const outs = await Promise.all([run(['tick', '--now', '2027-12-03T09:00:00Z']), run(['tick', '--now', '2027-12-03T09:00:00Z'])]);
     const sent = outs.join('').split('\n').filter((l) => l.startsWith('sent '));
-    // phase-1-end (revised to 2026) is due 31 December 2026: its 28-day reminder falls on Thursday 3 December.
-    expect(sent).toEqual(['sent reminder console:leadership phase-1-end before-28@2026-12-31']);
-    const again = await run(['tick', '--now', '2026-12-03T09:05:00Z']);
+    // multi-agency-cp is due by the end of 2027: its 28-day reminder falls on Friday 3 December 2027.
+    expect(sent).toEqual(['sent reminder console:leadership multi-agency-cp before-28@2027-12-31']);
+    const again = await run(['tick', '--now', '2027-12-03T09:05:00Z']);
     expect(again).toContain('nothing due');
   }, 90_000);
 });

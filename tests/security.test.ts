@@ -51,6 +51,7 @@ const EXAMPLES: Record<string, Example> = {
   revise: { text: (id) => `revise ${id} spring 2028 because ICB data sharing is late`, onAction: true },
   snooze: { text: (id) => `snooze ${id} 14`, onAction: true },
   unsnooze: { text: (id) => `unsnooze ${id}`, setup: (id) => [`snooze ${id} 14`], onAction: true },
+  supersede: { text: (id) => `supersede ${id} by the 2026 Act because the duty is law now`, editorsOnly: true },
   subscribe: { text: () => 'subscribe reminders', editorsOnly: true },
   unsubscribe: { text: () => 'unsubscribe digest', setup: () => ['subscribe digest'], editorsOnly: true },
   ack: { text: (id) => `ack ${id} in hand`, setup: (id) => [`revise ${id} 2 November 2026 because the ICB is late`], onAction: true },
@@ -88,7 +89,7 @@ describe('authorization matrix: every changing verb, with REFORM_EDITORS set', (
     const text = EXAMPLES[verb]!.text(id);
     const answer = await as('mallory', text);
     expect(answer.tone, text).toBe('problem');
-    expect(renderPlain(answer)).toMatch(/You can't change|You can't acknowledge|Only the editors can (change|name leads)/);
+    expect(renderPlain(answer)).toMatch(/You can't change|You can't acknowledge|Only the editors can (change|name leads|supersede)/);
     expect(await snapshot()).toBe(before);
   });
 
@@ -98,9 +99,9 @@ describe('authorization matrix: every changing verb, with REFORM_EDITORS set', (
     const text = EXAMPLES[verb]!.text(id);
     const answer = await as('olive', text);
     if (EXAMPLES[verb]!.editorsOnly) {
-      expect(['subscribe', 'unsubscribe', 'lead', 'unlead']).toContain(verb);
+      expect(['subscribe', 'unsubscribe', 'lead', 'unlead', 'supersede']).toContain(verb);
       expect(answer.tone, text).toBe('problem');
-      expect(renderPlain(answer)).toMatch(/Only the editors can (change subscriptions|name leads)/);
+      expect(renderPlain(answer)).toMatch(verb === 'supersede' ? /^Only the editors can supersede/ : /Only the editors can (change subscriptions|name leads)/);
       expect(await snapshot()).toBe(before);
     } else {
       expect(answer.tone, `${text}: ${renderPlain(answer)}`).toBe('change');
@@ -331,7 +332,7 @@ describe('secrets never reach a log line of the real bot process', () => {
     const db = join(dir, 'reform.json');
     // A Slack channel subscribed to reminders before the process starts, so its first tick posts (and fails).
     const store = await openStore(db);
-    const seed = createBot({ programme: defaultProgramme(), store, clock: { now: () => at('2026-11-01T10:00:00Z') }, logger: silentLogger });
+    const seed = createBot({ programme: defaultProgramme(), store, clock: { now: () => at('2027-11-01T10:00:00Z') }, logger: silentLogger });
     expect((await seed.handle({ text: 'subscribe reminders', user: { id: 'slack:U1', name: 'bob' }, platform: 'slack', channel: 'C1' })).tone).toBe('change');
     // The first reminder post fails (HTTP 500) and is logged for retry; the rest go through.
     fake.script('chat.postMessage', { status: 500, body: { ok: false, error: 'internal_error' } });
@@ -349,8 +350,8 @@ describe('secrets never reach a log line of the real bot process', () => {
         HOST: '127.0.0.1',
         REFORM_LOG_LEVEL: 'debug',
         REFORM_DB: db,
-        // 28 days before phase-1-end (31 December 2026), after 09:00: the first tick owes a reminder.
-        REFORM_NOW: '2026-12-03T09:30:00Z',
+        // 28 days before multi-agency-cp (31 December 2027), after 09:00: the first tick owes a reminder.
+        REFORM_NOW: '2027-12-03T09:30:00Z',
       }),
     });
     child.stdout!.on('data', (d: Buffer) => (output += d.toString('utf8')));

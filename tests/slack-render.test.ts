@@ -114,17 +114,17 @@ describe('Block Kit rendering', () => {
   it('shows every command to type as the slash command, /reform …, and ids and other code as they are', async () => {
     const { bot } = testBot();
     const said = (text: string) => bot.handle({ text, user: { id: 'slack:U1', name: 'alice' }, platform: 'slack', channel: 'C1' });
-    const status = JSON.stringify(renderSlack(await said('status phase-1-end')));
-    expect(status).toContain('nobody yet (`/reform assign phase-1-end @name`)');
-    expect(status).toContain('`phase-1-end`');
-    expect(status).not.toContain('`/reform phase-1-end`');
+    const status = JSON.stringify(renderSlack(await said('status multi-agency-cp')));
+    expect(status).toContain('nobody yet (`/reform assign multi-agency-cp @name`)');
+    expect(status).toContain('`multi-agency-cp`');
+    expect(status).not.toContain('`/reform multi-agency-cp`');
     const help = JSON.stringify(renderSlack(await said('help')));
     expect(help).toContain('`/reform status [milestone id | theme | words]`');
     expect(help).not.toContain('/reform /reform');
     const none = JSON.stringify(renderSlack(await said('status zebra')));
     expect(none).toContain('Try `/reform status` for the whole programme, or `/reform next` for the next deadlines.');
     // The text fallback (all a screen reader reads) says the same, the slash command included.
-    expect(renderSlack(await said('status phase-1-end'))[0]!.text).toContain('nobody yet (`/reform assign phase-1-end @name`)');
+    expect(renderSlack(await said('status multi-agency-cp'))[0]!.text).toContain('nobody yet (`/reform assign multi-agency-cp @name`)');
   });
 
   it('shows status emoji, RAG, ids in code, and buttons carrying their command', () => {

@@ -72,7 +72,8 @@ function indexOf(programme: Programme): ProgrammeIndex {
     for (const t of m.themes) addPhrase(index.phrases, t, 'theme', [m]);
     for (const a of m.aliases) addPhrase(index.phrases, a, 'alias', [m]);
     index.primary.set(m, new Set([m.id, m.title, ...m.themes, ...m.aliases].flatMap(searchWords)));
-    const said = [m.stated, m.reading, m.progress, m.source?.section, m.source?.also, m.source?.quote, m.source?.report, m.completed?.note, m.superseded?.by, m.superseded?.note, m.revised?.note];
+    // Not the section's or the report's name: "Agenda item", "Minutes" would find every milestone of a seed.
+    const said = [m.stated, m.reading, m.progress, m.source?.also, m.source?.quote, m.completed?.note, m.superseded?.by, m.superseded?.note, m.revised?.note];
     index.secondary.set(m, new Set(said.flatMap((t) => (t ? searchWords(t) : []))));
   }
   // A glossary entry's terms mean the same: each finds what any of them names, and the milestones it lists.
@@ -115,7 +116,8 @@ function queryWords(index: ProgrammeIndex, text: string): string[] {
 
 type Found = Omit<Extract<SearchResult, { kind: 'matches' }>, 'term' | 'correctedFrom'>;
 
-function find(programme: Programme, text: string): Found | undefined {
+/** `strict`: only what the whole phrase, or every word, finds (a corrected query must not find by one word). */
+function find(programme: Programme, text: string, strict = false): Found | undefined {
   const index = indexOf(programme);
   const key = termKey(text);
   const wanted = queryWords(index, text);
@@ -142,16 +144,19 @@ function find(programme: Programme, text: string): Found | undefined {
       if (named === wanted.length && !phrase) strong.add(m);
       else if (said === wanted.length && !strong.has(m)) related.add(m);
     }
-    // The most specific word (the one that finds fewest, but some): a phrase finds at least what it finds.
-    const hits = wanted.map((w) => ({ w, found: programme.milestones.filter((m) => byName(m, w) || bySaid(m, w)) })).filter((h) => h.found.length);
-    const specific = hits.sort((a, b) => a.found.length - b.found.length)[0];
-    if (specific && wanted.length > 1) {
+    // The most specific word (the one that finds fewest, but some): a phrase finds at least what it finds. Only
+    // words of three letters or more, not numbers, and only when at least half of them find something: one word
+    // of a pasted sentence ("process" in "${process.env.X}") is not what was asked about.
+    const meaningful = wanted.filter((w) => w.length >= 3 && !/^\d+$/.test(w));
+    const hits = meaningful.map((w) => ({ w, found: programme.milestones.filter((m) => byName(m, w) || bySaid(m, w)) })).filter((h) => h.found.length);
+    const specific = hits.length * 2 >= meaningful.length ? hits.sort((a, b) => a.found.length - b.found.length)[0] : undefined;
+    if (specific && wanted.length > 1 && !strict) {
       for (const m of specific.found) related.add(m);
       relatedBy = specific.w;
     }
   }
   for (const m of strong) related.delete(m);
-  if (!strong.size && !related.size) return undefined;
+  if (!strong.size && (strict || !related.size)) return undefined;
   const ranked = (set: Set<Milestone>) => [...set].sort((a, b) => (score.get(b) ?? 0) - (score.get(a) ?? 0));
   // Found only in what is said about them: those are the answer, if nothing is called by the words.
   if (!strong.size) {
@@ -217,7 +222,7 @@ export function searchMilestones(programme: Programme, query: string): SearchRes
   const whole = correctable(term) ? nearestTerms(term, vocab, 1)[0] : undefined;
   for (const candidate of [whole, corrected]) {
     if (!candidate || candidate === term) continue;
-    const found = find(programme, candidate);
+    const found = find(programme, candidate, true);
     if (found) return { ...found, correctedFrom: query.trim(), term: candidate };
   }
   const longWords = words(term).every((w) => STOP_WORDS.has(w) || correctable(w));
