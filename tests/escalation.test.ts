@@ -134,6 +134,15 @@ describe('escalation ladder', () => {
     expect(h.sent('agency-thing').map((s) => s.split(' ').at(-1))).toEqual(['overdue@2024-03-28', 'escalation-2@2024-03-28']);
   });
 
+  it('supersede stops the ladder, as done does: no step waits or goes after it', async () => {
+    const h = await setUp(programme);
+    await h.days('2024-03-25', '2024-04-05');
+    h.setNow('2024-04-05T12:00:00Z');
+    await h.as('olly', 'supersede agency-thing by the new rules because the old plan was dropped');
+    await h.days('2024-04-06', '2024-05-31');
+    expect(h.sent('agency-thing').map((s) => s.split(' ').at(-1))).toEqual(['overdue@2024-03-28', 'escalation-2@2024-03-28']);
+  });
+
   it('an item not overdue, or done, has nothing to acknowledge', async () => {
     const h = await setUp(programme);
     h.setNow('2024-03-20T10:00:00Z');

@@ -97,7 +97,7 @@ export function planEscalations(programme: Programme, state: State, items: reado
   const leadership = state.subscriptions.filter((s) => s.kind === 'escalations').map((s) => ({ id: s.id, createdAt: Date.parse(s.createdAt) }));
   let superseded = 0;
   for (const item of items) {
-    if (item.done || !item.deadline || item.deadline > now || standingAcknowledgement(item, zone)) continue;
+    if (item.closed || !item.deadline || item.deadline > now || standingAcknowledgement(item, zone)) continue;
     const day = dayIn(item.deadline, zone);
     const steps = escalationSteps(programme, day, starts.get(item.id) ?? 0);
     const due = steps.filter((s) => s.at <= now).at(-1);
