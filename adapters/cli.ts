@@ -1,5 +1,6 @@
 // The `reform` command: start the bot, check a programme file, ask one question, run one tick.
 import { userInfo } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import { createBot } from '../src/bot.js';
@@ -23,6 +24,8 @@ import { createLogger } from './logger.js';
 import { loadEnvFile } from './env-file.js';
 import { ProgrammeFileError, readProgrammeFile } from './programme-file.js';
 import { openStore } from './store/open.js';
+import { buildReport } from '../src/report/model.js';
+import type { Format } from './report/pack.js';
 
 const USAGE = `Usage:
   reform [start]                              run the bot (console when no Slack or Teams settings)
@@ -32,6 +35,9 @@ const USAGE = `Usage:
   reform ask "<text>" [--now ISO] [--user NAME] [--channel ID] [--milestones FILE]
                                               run one command as a chat would and print the reply
   reform tick [--now ISO] [--milestones FILE] run the scheduler once and list what it sent
+  reform report [--format docx|xlsx|csv|png|ics] [--out FILE|DIR] [--since DATE] [--now ISO] [--milestones FILE]
+                                              the committee pack: all formats into a folder (default
+                                              reports/<date>/), or one format; prints the paths
   reform help                                 this text`;
 
 function fail(message: string): never {
@@ -120,6 +126,34 @@ async function tickCommand(args: string[], config: Config): Promise<void> {
   }
 }
 
+async function reportCommand(args: string[], config: Config): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { format: { type: 'string' }, out: { type: 'string' }, since: { type: 'string' }, now: { type: 'string' }, milestones: { type: 'string' } },
+    strict: true,
+  });
+  // The writers (Word, Excel, Vega) take seconds to load: only `report` loads them.
+  const { buildPack, FORMATS, writePack } = await import('./report/pack.js');
+  const format = values.format?.toLowerCase();
+  if (format !== undefined && !(FORMATS as readonly string[]).includes(format)) fail(`--format: "${values.format}" is not a format: ${FORMATS.join(', ')} (leave it out for all of them)`);
+  const now = parseNow(values.now, config) ?? systemClock().now();
+  let since: DateTime | undefined;
+  if (values.since !== undefined) {
+    // A day alone (2026-11-01) is from its start on the programme's clock.
+    since = instantIn(values.since, config.timezone);
+    if (!since.isValid) fail(`--since: "${values.since}" is not a date: ISO 8601, such as 2026-11-01 or 2026-11-01T09:00`);
+    if (since > now) fail(`--since: ${values.since} is after the report's date (${now.setZone(config.timezone).toISODate()}): changes are listed from an earlier date`);
+  }
+  const { programme } = await readProgrammeFile(values.milestones ?? config.milestonesFile, config.timezone, values.milestones ? '--milestones' : config.milestonesFrom);
+  const state = await (await openStore(config.dbFile)).read();
+  const model = buildReport(programme, state, now, since ? { since } : {});
+  const files = await buildPack(model, format ? [format as Format] : FORMATS);
+  const paths = format && values.out
+    ? await writePack(files.map((f) => ({ ...f, name: basename(values.out!) })), dirname(values.out))
+    : await writePack(files, values.out ?? join('reports', model.day));
+  for (const path of paths) process.stdout.write(`${path}\n`);
+}
+
 async function main(argv: string[]): Promise<void> {
   // A reader that goes away (`reform tick 2>&1 | head`) ends the output, not the process with a stack trace:
   // what could not be printed stays pending (consoleChat), and the rest of the work is still recorded.
@@ -157,6 +191,8 @@ async function main(argv: string[]): Promise<void> {
         return await ask(rest, config);
       case 'tick':
         return await tickCommand(rest, config);
+      case 'report':
+        return await reportCommand(rest, config);
       case 'help':
       case '--help':
       case '-h':
