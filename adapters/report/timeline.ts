@@ -101,7 +101,7 @@ const QUIET = { level: () => QUIET, error: () => QUIET, warn: () => QUIET, info:
 /** The timeline as SVG, with the view's scenegraph for counting what was drawn. */
 export async function timelineSvg(timeline: ReportTimeline): Promise<string> {
   const compiled = vl.compile(timelineSpec(timeline), { logger: QUIET }).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: 'none', logLevel: vega.Warn });
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none', logLevel: vega.None });
   try {
     return await view.toSVG();
   } finally {

@@ -8,6 +8,7 @@ import type { Chat, Logger } from '../../src/ports.js';
 import type { Config } from '../config.js';
 import { boltLogger } from './bolt-logger.js';
 import { slackChat } from './chat.js';
+import { slackFiles } from './files.js';
 import { registerHandlers } from './handlers.js';
 import type { Sleep } from './retry.js';
 
@@ -105,7 +106,8 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     // No handler keeps per-conversation state in Bolt; the store is ours. One middleware less per request.
     convoStore: false,
   });
-  registerHandlers(app, bot, logger, { sleep: opts.sleep, answerInAckMs: opts.answerInAckMs });
+  const files = slackFiles(app.client, logger);
+  registerHandlers(app, bot, logger, { sleep: opts.sleep, answerInAckMs: opts.answerInAckMs, files });
   // The socket client says when Slack has said hello, and when the link drops (it then reconnects by itself).
   let linked = false;
   socket?.client.on('connected', () => (linked = true));
@@ -114,7 +116,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
   return {
     mode: socket ? 'socket' : 'http',
     ...(http ? { requestListener: http.requestListener } : { connected: () => linked }),
-    chat: slackChat(app.client, logger),
+    chat: slackChat(app.client, logger, files),
     async start() {
       try {
         await app.init();

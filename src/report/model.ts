@@ -244,28 +244,13 @@ export function buildReport(programme: Programme, state: State, now: DateTime, o
     sources.set(m.source.seed, known);
   }
 
-  const today = dayIn(now, zone);
-  const dayText = formatDay(today, zone);
-  const rows: TimelineRow[] = milestones
-    .filter((m) => m.standing === 'dated')
-    .map((m) => ({
-      id: m.id,
-      title: m.title,
-      theme: m.theme,
-      status: m.status,
-      statusLabel: m.statusLabel,
-      day: m.deadlineDay!,
-      ...(m.revisions.length && m.statedDay && m.statedDay !== m.deadlineDay ? { statedDay: m.statedDay } : {}),
-    }));
-  const undatedMilestones = milestones.filter((m) => m.standing === 'undated').map((m) => ({ id: m.id, title: m.title }));
-
   return {
     programme: programme.name,
     file: programme.file,
     zone,
     at: now.toUTC().toISO() ?? '',
-    day: today,
-    dayText,
+    day: dayIn(now, zone),
+    dayText: formatDay(dayIn(now, zone), zone),
     atText: formatInstant(now, zone),
     since: { at: since.toUTC().toISO() ?? '', text: formatInstant(since, zone) },
     summary: { milestones: milestones.length, actions: actions.length, byStatus, byRag },
@@ -277,6 +262,29 @@ export function buildReport(programme: Programme, state: State, now: DateTime, o
     undated: all.filter((r) => r.standing === 'undated'),
     superseded: all.filter((r) => r.standing === 'superseded'),
     sources: [...sources.values()].sort((a, b) => a.seed.localeCompare(b.seed)),
-    timeline: { today, rows, undated: undatedMilestones, alt: timelineAlt(rows, undatedMilestones, dayText) },
+    timeline: timelineFrom(milestones, now, zone),
   };
+}
+
+function timelineFrom(milestones: readonly ReportRow[], now: DateTime, zone: string): ReportTimeline {
+  const today = dayIn(now, zone);
+  const rows: TimelineRow[] = milestones
+    .filter((m) => m.standing === 'dated')
+    .map((m) => ({
+      id: m.id,
+      title: m.title,
+      theme: m.theme,
+      status: m.status,
+      statusLabel: m.statusLabel,
+      day: m.deadlineDay!,
+      ...(m.revisions.length && m.statedDay && m.statedDay !== m.deadlineDay ? { statedDay: m.statedDay } : {}),
+    }));
+  const undated = milestones.filter((m) => m.standing === 'undated').map((m) => ({ id: m.id, title: m.title }));
+  return { today, rows, undated, alt: timelineAlt(rows, undated, formatDay(today, zone)) };
+}
+
+/** The timeline alone (milestones only): for the digest's picture, without the cost of the whole report. */
+export function buildTimeline(programme: Programme, now: DateTime, state: State): ReportTimeline {
+  const none = new Map<string, { count: number; last?: string }>();
+  return timelineFrom(allMilestoneItems(programme, state, now).map((i) => rowOf(i, programme, now, none)), now, programme.timezone);
 }

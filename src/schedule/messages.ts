@@ -5,7 +5,8 @@ import { daysLeft } from '../programme/status.js';
 import { auditBy, auditChange, auditWhen } from '../replies/audit.js';
 import { itemToReply, whenText } from '../replies/items.js';
 import { code, command, reply, type Reply, type Rich } from '../replies/model.js';
-import { SNOOZED, SUBSCRIPTION_ITEM } from '../tracking/changes.js';
+import { SNOOZED, stampOf, SUBSCRIPTION_ITEM } from '../tracking/changes.js';
+import { buildTimeline } from '../report/model.js';
 import { allActionItems, allMilestoneItems, bySoonest, type Item } from '../tracking/items.js';
 import type { AuditEntry, State } from '../tracking/state.js';
 import type { Slot } from './slots.js';
@@ -103,7 +104,7 @@ export function digestMessage(programme: Programme, state: State, now: DateTime,
     .filter((e) => !e.item.startsWith(SUBSCRIPTION_ITEM) && e.change !== SNOOZED && DateTime.fromISO(e.at, { setZone: true }) > start)
     .reverse();
   const show = (list: Item[]) => list.map((i) => itemToReply(i, now, zone));
-  return reply(
+  const digest = reply(
     'answer',
     `Weekly digest: ${programme.name}, week of ${now.setZone(zone).startOf('week').toFormat('d LLLL yyyy', { locale: 'en-GB' })}`,
     [
@@ -124,4 +125,7 @@ export function digestMessage(programme: Programme, state: State, now: DateTime,
       },
     ],
   );
+  // The timeline is the same for every channel at this instant: named by it, so it is drawn and uploaded once.
+  digest.picture = { key: `timeline@${stampOf(now)}`, timeline: buildTimeline(programme, now, state) };
+  return digest;
 }
