@@ -14,7 +14,7 @@ import { renderPlain } from '../src/replies/plain.js';
 import { frozenClock, systemClock } from './clock.js';
 import { CONSOLE_NAME, ConfigError, instantIn, readConfig, type Config } from './config.js';
 import { consoleChat } from './console/chat.js';
-import { consoleMessage } from './console/console.js';
+import { consoleMessage, reportFiles } from './console/console.js';
 import { tickOnce } from './scheduler.js';
 import { SlackStartupError } from './slack/app.js';
 import { ServerStartError } from './server.js';
@@ -94,7 +94,7 @@ async function ask(args: string[], config: Config): Promise<void> {
   const store = await openStore(config.dbFile, logger);
   const bot = createBot({ programme, store, clock: now ? frozenClock(now) : systemClock(), logger, editors: config.editors });
   const answer = await bot.handle(consoleMessage(text, values.user ?? config.consoleUser, values.channel ?? 'console'));
-  process.stdout.write(renderPlain(answer) + '\n');
+  process.stdout.write(renderPlain(answer) + '\n' + (await reportFiles(answer)));
   // Scripts can tell: a refusal, an unknown id, a store that cannot be read, or a command not understood exit 1.
   // Help asked for: the list, or the usage of a command that exists ("help frobnicate" is a problem).
   const [verb, topic] = tokenize(commandText(text));

@@ -31,6 +31,14 @@ describe('reform report', () => {
     expect(readFileSync(out, 'utf8')).toMatch(/^BEGIN:VCALENDAR\r\n/);
   }, 60_000);
 
+  it('answers "report" typed at a terminal with the summary and writes the files into the day\'s folder', () => {
+    const r = reform(['ask', 'report', '--now', '2026-12-08T10:00:00Z'], dir);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('Committee report:');
+    expect(r.out).toContain('Written:\n  reports/2026-12-08/reform-report-2026-12-08.docx');
+    expect(readdirSync(join(dir, 'reports/2026-12-08'))).toHaveLength(5);
+  }, 60_000);
+
   it('refuses an unknown format and a --since after the report date, saying what it wants', () => {
     const format = reform(['report', '--format', 'pdf']);
     expect(format.code).toBe(1);

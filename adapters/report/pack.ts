@@ -61,3 +61,8 @@ export async function writePack(files: readonly PackFile[], dir: string): Promis
   }
   return paths;
 }
+
+/** The whole pack for `report` typed at a terminal: written into `<root>/<date>/`; the paths, one a line. */
+export async function writeReportFolder(model: ReportModel, root = 'reports'): Promise<string[]> {
+  return writePack(await buildPack(model), join(root, model.day));
+}
