@@ -79,6 +79,8 @@ const envSchema = z.object({
   MicrosoftAppType: oneOf(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], 'an app type').optional(),
   MicrosoftAppTenantId: optionalText,
   TEAMS_DEV_NO_AUTH: oneOf(['0', '1'], 'a switch').optional(),
+  // The bot's own public address: Teams cards show the report's files from it, and calendars subscribe to it.
+  REFORM_PUBLIC_URL: z.url({ protocol: /^https?$/, error: (issue) => `${quoted(issue.input)} is not the bot's public address: a URL such as https://reform.council.gov.uk` }).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -101,6 +103,8 @@ export interface Config {
   secrets: string[];
   /** The settings file read into the environment at start-up (`.env`), if any. */
   envFile?: string;
+  /** The bot's public address (REFORM_PUBLIC_URL), for files and calendar feeds it serves. */
+  publicUrl?: string;
 }
 
 export class ConfigError extends Error {}
@@ -158,6 +162,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, defaultUser = '
     teams: teamsOn
       ? { appId: e.MicrosoftAppId, appPassword: e.MicrosoftAppPassword, appType: e.MicrosoftAppType, tenantId: e.MicrosoftAppTenantId, devNoAuth: e.TEAMS_DEV_NO_AUTH === '1' }
       : undefined,
+    ...(e.REFORM_PUBLIC_URL ? { publicUrl: e.REFORM_PUBLIC_URL.replace(/\/+$/, '') } : {}),
     secrets: [e.SLACK_BOT_TOKEN, e.SLACK_SIGNING_SECRET, e.SLACK_APP_TOKEN, e.MicrosoftAppPassword].filter((s): s is string => !!s),
   };
 }

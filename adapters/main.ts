@@ -6,6 +6,7 @@ import { frozenClock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { consoleChat } from './console/chat.js';
 import { runConsole } from './console/console.js';
+import { fileShelf } from './files.js';
 import { createLogger } from './logger.js';
 import { readProgrammeFile } from './programme-file.js';
 import { startScheduler } from './scheduler.js';
@@ -24,7 +25,9 @@ export async function start(config: Config): Promise<void> {
   const bot = createBot({ programme, store, clock, logger, editors: config.editors });
 
   const slack = config.slack ? createSlackAdapter({ bot, config: config.slack, logger }) : undefined;
-  const teams = config.teams ? createTeamsAdapter({ bot, store, config: config.teams, logger }) : undefined;
+  // Teams shows the report's files and the digest's picture by URL, so the bot serves them at its public address.
+  const files = config.publicUrl ? fileShelf({ baseUrl: config.publicUrl }) : undefined;
+  const teams = config.teams ? createTeamsAdapter({ bot, store, config: config.teams, logger, files }) : undefined;
   if (teams) {
     const moved = await store.update(channelSubscriptions);
     if (moved) logger.info('Teams subscriptions made in a thread now belong to their channel', { count: moved });
@@ -32,7 +35,7 @@ export async function start(config: Config): Promise<void> {
   // Slack checks its credentials (auth.test) before any request is served.
   await slack?.start();
   const server = slack || teams
-    ? await startServer({ port: config.port, host: config.host, slack, teams: teams ? (req, res) => teams.handler(req, res) : undefined, logger })
+    ? await startServer({ port: config.port, host: config.host, slack, teams: teams ? (req, res) => teams.handler(req, res) : undefined, files, logger })
     : undefined;
 
   // A server's output is its log, read by nobody as a chat: console subscriptions and console owners' reminders are

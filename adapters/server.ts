@@ -12,6 +12,8 @@ export interface ServerOptions {
   slack?: { mode: 'http' | 'socket'; requestListener?: RequestListener; connected?: () => boolean };
   /** Handles POST /api/messages (the Teams adapter's Bot Framework endpoint). */
   teams?: (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+  /** Serves GET /files/… (the report files and pictures Teams cards show and link to). */
+  files?: { serve(path: string, res: ServerResponse): void };
   logger: Logger;
 }
 
@@ -77,6 +79,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         return failed(logger, res, path, error);
       }
     }
+    if (req.method === 'GET' && path.startsWith('/files/') && opts.files) return opts.files.serve(path, res);
     if (req.method === 'POST' && path === '/api/messages' && teams) {
       try {
         return void Promise.resolve(teams(req, res)).catch((error: unknown) => failed(logger, res, path, error));
