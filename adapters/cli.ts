@@ -92,7 +92,7 @@ async function ask(args: string[], config: Config): Promise<void> {
   const { programme } = await readProgrammeFile(values.milestones ?? config.milestonesFile, config.timezone, values.milestones ? '--milestones' : config.milestonesFrom);
   const logger = createLogger(config.logLevel, config.secrets);
   const store = await openStore(config.dbFile, logger);
-  const bot = createBot({ programme, store, clock: now ? frozenClock(now) : systemClock(), logger, editors: config.editors });
+  const bot = createBot({ programme, store, clock: now ? frozenClock(now) : systemClock(), logger, editors: config.editors, publicUrl: config.publicUrl });
   const answer = await bot.handle(consoleMessage(text, values.user ?? config.consoleUser, values.channel ?? 'console'));
   process.stdout.write(renderPlain(answer) + '\n' + (await reportFiles(answer)));
   // Scripts can tell: a refusal, an unknown id, a store that cannot be read, or a command not understood exit 1.

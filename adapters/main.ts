@@ -6,6 +6,7 @@ import { frozenClock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { consoleChat } from './console/chat.js';
 import { runConsole } from './console/console.js';
+import { calendarRoute } from './calendar-feed.js';
 import { fileShelf } from './files.js';
 import { createLogger } from './logger.js';
 import { readProgrammeFile } from './programme-file.js';
@@ -22,7 +23,7 @@ export async function start(config: Config): Promise<void> {
   for (const w of warnings) logger.warn('programme file', { warning: w });
   const store = await openStore(config.dbFile, logger);
   const clock = config.now ? frozenClock(config.now) : systemClock();
-  const bot = createBot({ programme, store, clock, logger, editors: config.editors });
+  const bot = createBot({ programme, store, clock, logger, editors: config.editors, publicUrl: config.publicUrl });
 
   const slack = config.slack ? createSlackAdapter({ bot, config: config.slack, logger }) : undefined;
   // Teams shows the report's files and the digest's picture by URL, so the bot serves them at its public address.
@@ -35,7 +36,7 @@ export async function start(config: Config): Promise<void> {
   // Slack checks its credentials (auth.test) before any request is served.
   await slack?.start();
   const server = slack || teams
-    ? await startServer({ port: config.port, host: config.host, slack, teams: teams ? (req, res) => teams.handler(req, res) : undefined, files, logger })
+    ? await startServer({ port: config.port, host: config.host, slack, teams: teams ? (req, res) => teams.handler(req, res) : undefined, files, calendar: calendarRoute({ programme, store, clock }), logger })
     : undefined;
 
   // A server's output is its log, read by nobody as a chat: console subscriptions and console owners' reminders are

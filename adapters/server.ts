@@ -14,6 +14,8 @@ export interface ServerOptions {
   teams?: (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
   /** Serves GET /files/… (the report files and pictures Teams cards show and link to). */
   files?: { serve(path: string, res: ServerResponse): void };
+  /** Serves GET /calendar/<secret>.ics (calendar feeds). */
+  calendar?: { serve(path: string, res: ServerResponse): Promise<void> };
   logger: Logger;
 }
 
@@ -80,6 +82,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       }
     }
     if (req.method === 'GET' && path.startsWith('/files/') && opts.files) return opts.files.serve(path, res);
+    if (req.method === 'GET' && path.startsWith('/calendar/') && opts.calendar) {
+      // The address is a secret: a failure is logged with the route, never the path.
+      return void opts.calendar.serve(path, res).catch((error: unknown) => failed(logger, res, '/calendar/…', error));
+    }
     if (req.method === 'POST' && path === '/api/messages' && teams) {
       try {
         return void Promise.resolve(teams(req, res)).catch((error: unknown) => failed(logger, res, path, error));

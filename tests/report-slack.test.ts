@@ -3,6 +3,7 @@
 import JSZip from 'jszip';
 import { afterEach, describe, expect, it } from 'vitest';
 import { digestMessage } from '../src/schedule/messages.js';
+import { emptyState } from '../src/tracking/state.js';
 import { at } from './helpers.js';
 import { startHarness, waitFor, type Harness } from './fakes/slack-api.js';
 
@@ -44,7 +45,7 @@ describe('Slack: report', () => {
 });
 
 describe('Slack: the digest carries the timeline', () => {
-  const digest = (now: string) => digestMessage(h.bot.programme, { version: 1, items: {}, actions: {}, audit: [], subscriptions: [], ledger: {}, directChannels: {}, digests: {} }, at(now), undefined);
+  const digest = (now: string) => digestMessage(h.bot.programme, emptyState(), at(now), undefined);
 
   it('shows the picture in an image block from a file uploaded once for every channel', async () => {
     h = await startHarness();

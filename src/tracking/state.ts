@@ -103,6 +103,20 @@ export const ledgerSchema = z.strictObject({
 });
 export type LedgerEntry = z.infer<typeof ledgerSchema>;
 
+export const calendarFeedSchema = z.strictObject({
+  /** `channel`: the channel's deadlines; `owner`: what one person owns. */
+  kind: z.enum(['channel', 'owner']),
+  platform: z.string(),
+  /** The channel it was made for, or the owner's identity. */
+  for: z.string(),
+  /** SHA-256 of the secret in the feed's address (hex). The secret itself is shown once and never kept. */
+  hash: z.string(),
+  createdAt: instant,
+  createdBy: z.string(),
+  revokedAt: instant.optional(),
+});
+export type CalendarFeed = z.infer<typeof calendarFeedSchema>;
+
 export const stateSchema = z.strictObject({
   version: z.number().int(),
   items: z.record(z.string(), itemStateSchema).default({}),
@@ -113,12 +127,14 @@ export const stateSchema = z.strictObject({
   /** Personal conversations per identity (Teams), so owners can be nudged directly. */
   directChannels: z.record(z.string(), z.strictObject({ platform: z.string(), channel: z.string(), extras: z.record(z.string(), z.unknown()).optional() })).default({}),
   digests: z.strictObject({ lastBuiltAt: instant.optional() }).default({}),
+  /** Calendar feed addresses given out (`calendar`), revoked ones kept so their audit reads true. */
+  calendars: z.array(calendarFeedSchema).default([]),
 });
 export type State = z.infer<typeof stateSchema>;
 
 /** A new store's state: what stateSchema.parse({ version }) gives (a test keeps the two equal), without zod. */
 export function emptyState(): State {
-  return { version: STATE_VERSION, items: {}, actions: {}, audit: [], subscriptions: [], ledger: {}, directChannels: {}, digests: {} };
+  return { version: STATE_VERSION, items: {}, actions: {}, audit: [], subscriptions: [], ledger: {}, directChannels: {}, digests: {}, calendars: [] };
 }
 
 export function itemState(state: State, id: string): ItemState {
