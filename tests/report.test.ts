@@ -9,8 +9,9 @@ import { buildPack, type PackFile } from '../adapters/report/pack.js';
 import { csvField, writeCsv } from '../adapters/report/csv.js';
 import { DEADLINE_MARK, STATUS_COLOURS, timelineSvg } from '../adapters/report/timeline.js';
 import { formatDay } from '../src/programme/model.js';
-import { buildReport, type ReportModel, type ReportRow } from '../src/report/model.js';
-import { at, defaultProgramme, testBot, type TestBot } from './helpers.js';
+import { buildReport, MAX_TIMELINE_ROWS, type ReportModel, type ReportRow } from '../src/report/model.js';
+import { emptyState } from '../src/tracking/state.js';
+import { at, defaultProgramme, programmeFrom, testBot, type TestBot } from './helpers.js';
 
 const NOW = '2026-12-07T10:00:00Z';
 
@@ -245,6 +246,19 @@ describe('the timeline picture', () => {
     }
     expect(markers.some((m) => m.label.includes('phase-1-end/2'))).toBe(false);
   });
+
+  it('plots at most 120 milestones of a large programme, the open ones first, and says how many more the tables hold', async () => {
+    const lines = ['programme: Large', 'milestones:'];
+    for (let i = 0; i < 300; i++) lines.push(`  - id: m-${i}`, `    title: Milestone ${i}`, `    due: ${at(NOW).plus({ days: i * 3 - 200 }).toISODate()}`, `    themes: [t${i % 5}]`);
+    const large = buildReport(programmeFrom(lines.join('\n')), emptyState(), at(NOW));
+    expect(large.timeline.rows).toHaveLength(MAX_TIMELINE_ROWS);
+    expect(large.timeline.notShown).toBe(300 - MAX_TIMELINE_ROWS);
+    expect(large.timeline.rows.every((r) => r.status !== 'done')).toBe(true);
+    expect(large.timeline.alt).toContain(`${300 - MAX_TIMELINE_ROWS} more dated milestones are not plotted`);
+    const [png] = await buildPack(large, ['png']);
+    expect(png!.data.readUInt32BE(16)).toBe(1600);
+    expect(png!.data.readUInt32BE(20)).toBeLessThan(4000);
+  }, 60_000);
 
   it('says the same in words', () => {
     const overdue = model.timeline.rows.filter((r) => r.status === 'overdue').map((r) => r.id);

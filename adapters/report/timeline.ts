@@ -48,7 +48,7 @@ export function timelineSpec(timeline: ReportTimeline): vl.TopLevelSpec {
   const y = { field: 'label', type: 'nominal', sort: { field: 'day' }, title: null, axis: { labelLimit: 0, labelFontSize: 13 } };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: 'Milestones by theme', subtitle: `As at ${dayText(timeline.today)}. Dashed line: today. A grey line joins a stated deadline to its revision.`, fontSize: 20, subtitleFontSize: 14, anchor: 'start' },
+    title: { text: 'Milestones by theme', subtitle: `As at ${dayText(timeline.today)}. Dashed line: today. A grey line joins a stated deadline to its revision.${timeline.notShown ? ` The ${timeline.rows.length} open soonest and latest done are shown; ${timeline.notShown} more are in the tables.` : ''}`, fontSize: 20, subtitleFontSize: 14, anchor: 'start' },
     config: { font: FONT, view: { stroke: '#e3e3e3' }, axis: { labelFontSize: 13, titleFontSize: 13 }, header: { labelFontSize: 14, labelFontWeight: 'bold' }, legend: { labelFontSize: 14, titleFontSize: 14 } },
     background: 'white',
     padding: 16,

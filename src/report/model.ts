@@ -102,6 +102,8 @@ export interface ReportTimeline {
   rows: TimelineRow[];
   /** Milestones with no deadline: listed beside the picture, not plotted. */
   undated: { id: string; title: string }[];
+  /** Dated milestones left out to keep the picture readable (beyond MAX_TIMELINE_ROWS): in the tables instead. */
+  notShown: number;
   /** The picture in words, for alt text and screen readers. */
   alt: string;
 }
@@ -266,10 +268,25 @@ export function buildReport(programme: Programme, state: State, now: DateTime, o
   };
 }
 
+/**
+ * The most milestones the picture plots: at about 22 pixels a row, more would not be read at a glance (and a
+ * programme of thousands would make a picture hundreds of megabytes in memory). The open ones soonest first,
+ * then the latest done, are kept; the tables list everything.
+ */
+export const MAX_TIMELINE_ROWS = 120;
+
+function plotted(dated: ReportRow[]): ReportRow[] {
+  if (dated.length <= MAX_TIMELINE_ROWS) return dated;
+  const open = dated.filter((m) => m.status !== 'done').sort((a, b) => a.deadlineDay!.localeCompare(b.deadlineDay!));
+  const done = dated.filter((m) => m.status === 'done').sort((a, b) => b.deadlineDay!.localeCompare(a.deadlineDay!));
+  const kept = new Set([...open, ...done].slice(0, MAX_TIMELINE_ROWS));
+  return dated.filter((m) => kept.has(m));
+}
+
 function timelineFrom(milestones: readonly ReportRow[], now: DateTime, zone: string): ReportTimeline {
   const today = dayIn(now, zone);
-  const rows: TimelineRow[] = milestones
-    .filter((m) => m.standing === 'dated')
+  const dated = milestones.filter((m) => m.standing === 'dated');
+  const rows: TimelineRow[] = plotted(dated)
     .map((m) => ({
       id: m.id,
       title: m.title,
@@ -280,7 +297,9 @@ function timelineFrom(milestones: readonly ReportRow[], now: DateTime, zone: str
       ...(m.revisions.length && m.statedDay && m.statedDay !== m.deadlineDay ? { statedDay: m.statedDay } : {}),
     }));
   const undated = milestones.filter((m) => m.standing === 'undated').map((m) => ({ id: m.id, title: m.title }));
-  return { today, rows, undated, alt: timelineAlt(rows, undated, formatDay(today, zone)) };
+  const notShown = dated.length - rows.length;
+  const alt = timelineAlt(rows, undated, formatDay(today, zone)) + (notShown ? ` ${notShown} more dated milestones are not plotted, to keep it readable: they are in the tables.` : '');
+  return { today, rows, undated, notShown, alt };
 }
 
 /** The timeline alone (milestones only): for the digest's picture, without the cost of the whole report. */
