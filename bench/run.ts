@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DateTime } from 'luxon';
 import { fileStore } from '../adapters/store/file-store.js';
+import { benchPack } from './pack.js';
 import { benchSlack, benchStartup, benchTeams } from './platforms.js';
 import { loadProgramme } from '../src/programme/load.js';
 import type { Programme } from '../src/programme/model.js';
@@ -133,6 +134,10 @@ const started = performance.now();
 await benchPlatforms();
 await benchTick();
 await benchStore();
+// The committee pack, each size in a fresh process (bench/pack.ts).
+const pack = benchPack();
+rows.push(...pack.rows);
+results.pack = pack.results;
 results.machine = { cpus: cpus().length, model: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
 results.totalSeconds = (performance.now() - started) / 1000;
 const width = Math.max(...rows.map((r) => r.measure.length));
