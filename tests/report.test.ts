@@ -9,6 +9,7 @@ import { buildPack, type PackFile } from '../adapters/report/pack.js';
 import { csvField, writeCsv } from '../adapters/report/csv.js';
 import { DEADLINE_MARK, STATUS_COLOURS, timelineSvg } from '../adapters/report/timeline.js';
 import { formatDay } from '../src/programme/model.js';
+import { digestMessage } from '../src/schedule/messages.js';
 import { buildReport, MAX_TIMELINE_ROWS, type ReportModel, type ReportRow } from '../src/report/model.js';
 import { emptyState } from '../src/tracking/state.js';
 import { at, defaultProgramme, programmeFrom, testBot, type TestBot } from './helpers.js';
@@ -58,6 +59,12 @@ describe('the report model', () => {
   it('lists an action without a deadline as undated, and leaves it out of the calendar and the picture', () => {
     expect(model.undated.map((r) => r.id)).toEqual(['phase-1-end/2']);
     expect(model.timeline.rows.map((r) => r.id)).toEqual(model.milestones.filter((m) => m.deadlineDay).map((m) => m.id));
+  });
+
+  it('gives the digest the same timeline as the report, named by its instant so it is drawn once', async () => {
+    const digest = digestMessage(t.bot.programme, await t.store.read(), at(NOW), undefined);
+    expect(digest.picture?.timeline).toEqual(model.timeline);
+    expect(digest.picture?.key).toBe(`timeline@${at(NOW).toUTC().toISO()}`);
   });
 
   it('lists the changes since --since, and none before it', async () => {

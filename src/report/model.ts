@@ -275,18 +275,25 @@ export function buildReport(programme: Programme, state: State, now: DateTime, o
  */
 export const MAX_TIMELINE_ROWS = 120;
 
-function plotted(dated: ReportRow[]): ReportRow[] {
+function plotted(dated: TimelineRow[]): TimelineRow[] {
   if (dated.length <= MAX_TIMELINE_ROWS) return dated;
-  const open = dated.filter((m) => m.status !== 'done').sort((a, b) => a.deadlineDay!.localeCompare(b.deadlineDay!));
-  const done = dated.filter((m) => m.status === 'done').sort((a, b) => b.deadlineDay!.localeCompare(a.deadlineDay!));
+  const open = dated.filter((m) => m.status !== 'done').sort((a, b) => a.day.localeCompare(b.day));
+  const done = dated.filter((m) => m.status === 'done').sort((a, b) => b.day.localeCompare(a.day));
   const kept = new Set([...open, ...done].slice(0, MAX_TIMELINE_ROWS));
   return dated.filter((m) => kept.has(m));
 }
 
-function timelineFrom(milestones: readonly ReportRow[], now: DateTime, zone: string): ReportTimeline {
+function timelineOf(dated: TimelineRow[], undated: ReportTimeline['undated'], now: DateTime, zone: string): ReportTimeline {
   const today = dayIn(now, zone);
-  const dated = milestones.filter((m) => m.standing === 'dated');
-  const rows: TimelineRow[] = plotted(dated)
+  const rows = plotted(dated);
+  const notShown = dated.length - rows.length;
+  const alt = timelineAlt(rows, undated, formatDay(today, zone)) + (notShown ? ` ${notShown} more dated milestones are not plotted, to keep it readable: they are in the tables.` : '');
+  return { today, rows, undated, notShown, alt };
+}
+
+function timelineFrom(milestones: readonly ReportRow[], now: DateTime, zone: string): ReportTimeline {
+  const dated: TimelineRow[] = milestones
+    .filter((m) => m.standing === 'dated')
     .map((m) => ({
       id: m.id,
       title: m.title,
@@ -297,13 +304,33 @@ function timelineFrom(milestones: readonly ReportRow[], now: DateTime, zone: str
       ...(m.revisions.length && m.statedDay && m.statedDay !== m.deadlineDay ? { statedDay: m.statedDay } : {}),
     }));
   const undated = milestones.filter((m) => m.standing === 'undated').map((m) => ({ id: m.id, title: m.title }));
-  const notShown = dated.length - rows.length;
-  const alt = timelineAlt(rows, undated, formatDay(today, zone)) + (notShown ? ` ${notShown} more dated milestones are not plotted, to keep it readable: they are in the tables.` : '');
-  return { today, rows, undated, notShown, alt };
+  return timelineOf(dated, undated, now, zone);
 }
 
-/** The timeline alone (milestones only): for the digest's picture, without the cost of the whole report. */
-export function buildTimeline(programme: Programme, now: DateTime, state: State): ReportTimeline {
-  const none = new Map<string, { count: number; last?: string }>();
-  return timelineFrom(allMilestoneItems(programme, state, now).map((i) => rowOf(i, programme, now, none)), now, programme.timezone);
+/**
+ * The timeline alone, from milestone items already made (the digest's): the same rows as the report's, without
+ * the cost of the whole report, since every digest carries it.
+ */
+export function timelineOfItems(programme: Programme, items: readonly Item[], now: DateTime): ReportTimeline {
+  const dated: TimelineRow[] = [];
+  const undated: ReportTimeline['undated'] = [];
+  for (const i of items) {
+    if (i.kind !== 'milestone') continue;
+    const day = (i.revisions.at(-1) ?? i.due)?.span.last;
+    if (!day) {
+      undated.push({ id: i.id, title: i.title });
+      continue;
+    }
+    const stated = i.due?.span.last;
+    dated.push({
+      id: i.id,
+      title: i.title,
+      theme: i.milestone?.themes[0] ?? programme.themes[0] ?? 'programme',
+      status: i.status,
+      statusLabel: STATUS_LABEL[i.status],
+      day,
+      ...(i.revisions.length && stated && stated !== day ? { statedDay: stated } : {}),
+    });
+  }
+  return timelineOf(dated, undated, now, programme.timezone);
 }

@@ -6,7 +6,7 @@ import { auditBy, auditChange, auditWhen } from '../replies/audit.js';
 import { itemToReply, whenText } from '../replies/items.js';
 import { code, command, reply, type Reply, type Rich } from '../replies/model.js';
 import { SNOOZED, stampOf, SUBSCRIPTION_ITEM } from '../tracking/changes.js';
-import { buildTimeline } from '../report/model.js';
+import { timelineOfItems } from '../report/model.js';
 import { allActionItems, allMilestoneItems, bySoonest, type Item } from '../tracking/items.js';
 import type { AuditEntry, State } from '../tracking/state.js';
 import type { Slot } from './slots.js';
@@ -126,6 +126,6 @@ export function digestMessage(programme: Programme, state: State, now: DateTime,
     ],
   );
   // The timeline is the same for every channel at this instant: named by it, so it is drawn and uploaded once.
-  digest.picture = { key: `timeline@${stampOf(now)}`, timeline: buildTimeline(programme, now, state) };
+  digest.picture = { key: `timeline@${stampOf(now)}`, timeline: timelineOfItems(programme, items, now) };
   return digest;
 }
