@@ -23,7 +23,7 @@ export function calendarRoute(deps: { programme: Programme; store: Store; clock:
       if (!secret || !FEED_SECRET.test(secret)) return notFound();
       const hash = createHash('sha256').update(secret).digest('hex');
       const state = await deps.store.read();
-      const feed = state.calendars.find((c) => c.hash === hash);
+      const feed = state.calendars?.find((c) => c.hash === hash);
       if (!feed || feed.revokedAt) return notFound();
       const model = buildReport(deps.programme, state, deps.clock.now());
       const rows = [...model.milestones, ...model.actions].filter((r) => feed.kind === 'channel' || r.ownerId === feed.for);

@@ -91,6 +91,6 @@ describe('calendar', () => {
   it('says what is missing, and changes nothing, when the bot has no public address', async () => {
     const t = await setup({});
     expect(await t.say('calendar')).toContain('REFORM_PUBLIC_URL');
-    expect((await t.store.read()).calendars).toEqual([]);
+    expect((await t.store.read()).calendars ?? []).toEqual([]);
   });
 });

@@ -61,7 +61,7 @@ export const calendar: Command = {
     const what = mine ? 'Your calendar (what you own)' : "This channel's calendar";
     const resetWith = mine ? 'calendar reset mine' : 'calendar reset';
     return ctx.store.update((state): Reply => {
-      const live = state.calendars.find((c) => c.kind === kind && c.platform === platform && c.for === forWhom && !c.revokedAt);
+      const live = state.calendars?.find((c) => c.kind === kind && c.platform === platform && c.for === forWhom && !c.revokedAt);
       if (live && !reset) {
         return reply('answer', `${mine ? 'You have' : 'This channel has'} a calendar address already`, [
           { lines: [[`It was made on ${formatInstant(DateTime.fromISO(live.createdAt, { setZone: true }), ctx.programme.timezone)}. The address is shown only once and not kept, so it cannot be shown again. `, command(resetWith), ' revokes it and gives a new one.']] },
@@ -73,7 +73,7 @@ export const calendar: Command = {
       }
       const stamp = stampOf(ctx.now);
       if (live) live.revokedAt = stamp;
-      state.calendars.push({ kind, platform, for: forWhom, hash, createdAt: stamp, createdBy: user.id });
+      (state.calendars ??= []).push({ kind, platform, for: forWhom, hash, createdAt: stamp, createdBy: user.id });
       // The audit names the feed, never its address; like subscriptions, it is the bot's setting, not a change to the programme.
       audit(state, user, ctx.now, { item: `${SUBSCRIPTION_ITEM}calendar:${kind}:${platform}:${forWhom}`, change: live ? 'calendar address reset' : 'calendar address made' });
       return reply('answer', live ? `${what}: a new address; the old one no longer works` : what, howTo(url, 'Address', resetWith));

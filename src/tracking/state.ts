@@ -127,14 +127,17 @@ export const stateSchema = z.strictObject({
   /** Personal conversations per identity (Teams), so owners can be nudged directly. */
   directChannels: z.record(z.string(), z.strictObject({ platform: z.string(), channel: z.string(), extras: z.record(z.string(), z.unknown()).optional() })).default({}),
   digests: z.strictObject({ lastBuiltAt: instant.optional() }).default({}),
-  /** Calendar feed addresses given out (`calendar`), revoked ones kept so their audit reads true. */
-  calendars: z.array(calendarFeedSchema).default([]),
+  /**
+   * Calendar feed addresses given out (`calendar`), revoked ones kept so their audit reads true. Absent until the
+   * first is made, so a store that has none stays readable by versions before calendar feeds.
+   */
+  calendars: z.array(calendarFeedSchema).optional(),
 });
 export type State = z.infer<typeof stateSchema>;
 
 /** A new store's state: what stateSchema.parse({ version }) gives (a test keeps the two equal), without zod. */
 export function emptyState(): State {
-  return { version: STATE_VERSION, items: {}, actions: {}, audit: [], subscriptions: [], ledger: {}, directChannels: {}, digests: {}, calendars: [] };
+  return { version: STATE_VERSION, items: {}, actions: {}, audit: [], subscriptions: [], ledger: {}, directChannels: {}, digests: {} };
 }
 
 export function itemState(state: State, id: string): ItemState {
