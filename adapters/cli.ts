@@ -1,5 +1,6 @@
 // The `reform` command: start the bot, check a programme file, ask one question, run one tick.
 import { userInfo } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import { createBot } from '../src/bot.js';
@@ -13,7 +14,7 @@ import { renderPlain } from '../src/replies/plain.js';
 import { frozenClock, systemClock } from './clock.js';
 import { CONSOLE_NAME, ConfigError, instantIn, readConfig, type Config } from './config.js';
 import { consoleChat } from './console/chat.js';
-import { consoleMessage } from './console/console.js';
+import { consoleMessage, reportFiles } from './console/console.js';
 import { tickOnce } from './scheduler.js';
 import { slackOutbound, SlackStartupError } from './slack/app.js';
 import { ServerStartError } from './server.js';
@@ -24,6 +25,8 @@ import { loadEnvFile } from './env-file.js';
 import { ProgrammeFileError, readProgrammeFile } from './programme-file.js';
 import { StoreCommandRefused } from './store/copy.js';
 import { openStore } from './store/open.js';
+import { buildReport } from '../src/report/model.js';
+import type { Format } from './report/pack.js';
 
 const USAGE = `Usage:
   reform [start]                              run the bot (console when no Slack or Teams settings)
@@ -36,6 +39,9 @@ const USAGE = `Usage:
                                               and Teams when they are set up, and list what it sent
   reform store migrate                        bring REFORM_DB's PostgreSQL schema up to date
   reform store copy <from> <to> [--force]     copy a store (a file or a postgres:// URL) into another
+  reform report [--format docx|xlsx|csv|png|ics] [--out FILE|DIR] [--since DATE] [--now ISO] [--milestones FILE]
+                                              the committee pack: all formats into a folder (default
+                                              reports/<date>/), or one format; prints the paths
   reform help                                 this text`;
 
 function fail(message: string): never {
@@ -94,9 +100,9 @@ async function ask(args: string[], config: Config): Promise<void> {
   const { programme } = await readProgrammeFile(values.milestones ?? config.milestonesFile, config.timezone, values.milestones ? '--milestones' : config.milestonesFrom);
   const logger = createLogger(config.logLevel, config.secrets);
   const store = await openStore(config.dbFile, logger, { poolSize: config.dbPool });
-  const bot = createBot({ programme, store, clock: now ? frozenClock(now) : systemClock(), logger, editors: config.editors });
+  const bot = createBot({ programme, store, clock: now ? frozenClock(now) : systemClock(), logger, editors: config.editors, publicUrl: config.publicUrl });
   const answer = await bot.handle(consoleMessage(text, values.user ?? config.consoleUser, values.channel ?? 'console'));
-  process.stdout.write(renderPlain(answer) + '\n');
+  process.stdout.write(renderPlain(answer) + '\n' + (await reportFiles(answer)));
   // Scripts can tell: a refusal, an unknown id, a store that cannot be read, or a command not understood exit 1.
   // Help asked for: the list, or the usage of a command that exists ("help frobnicate" is a problem).
   const [verb, topic] = tokenize(commandText(text));
@@ -133,6 +139,34 @@ async function tickCommand(args: string[], config: Config): Promise<void> {
     const { subscriptions } = await store.read();
     process.stdout.write(subscriptions.length ? 'nothing due\n' : 'nothing due: no channel is subscribed. Type "subscribe reminders" or "subscribe digest" in a channel (or reform ask "subscribe reminders" --channel leadership)\n');
   }
+}
+
+async function reportCommand(args: string[], config: Config): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { format: { type: 'string' }, out: { type: 'string' }, since: { type: 'string' }, now: { type: 'string' }, milestones: { type: 'string' } },
+    strict: true,
+  });
+  // The writers (Word, Excel, Vega) take seconds to load: only `report` loads them.
+  const { buildPack, FORMATS, writePack } = await import('./report/pack.js');
+  const format = values.format?.toLowerCase();
+  if (format !== undefined && !(FORMATS as readonly string[]).includes(format)) fail(`--format: "${values.format}" is not a format: ${FORMATS.join(', ')} (leave it out for all of them)`);
+  const now = parseNow(values.now, config) ?? systemClock().now();
+  let since: DateTime | undefined;
+  if (values.since !== undefined) {
+    // A day alone (2026-11-01) is from its start on the programme's clock.
+    since = instantIn(values.since, config.timezone);
+    if (!since.isValid) fail(`--since: "${values.since}" is not a date: ISO 8601, such as 2026-11-01 or 2026-11-01T09:00`);
+    if (since > now) fail(`--since: ${values.since} is after the report's date (${now.setZone(config.timezone).toISODate()}): changes are listed from an earlier date`);
+  }
+  const { programme } = await readProgrammeFile(values.milestones ?? config.milestonesFile, config.timezone, values.milestones ? '--milestones' : config.milestonesFrom);
+  const state = await (await openStore(config.dbFile)).read();
+  const model = buildReport(programme, state, now, since ? { since } : {});
+  const files = await buildPack(model, format ? [format as Format] : FORMATS);
+  const paths = format && values.out
+    ? await writePack(files.map((f) => ({ ...f, name: basename(values.out!) })), dirname(values.out))
+    : await writePack(files, values.out ?? join('reports', model.day));
+  for (const path of paths) process.stdout.write(`${path}\n`);
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -174,6 +208,8 @@ async function main(argv: string[]): Promise<void> {
         return await tickCommand(rest, config);
       case 'store':
         return await (await import('./store/command.js')).storeCommand(rest, config, USAGE, (text) => process.stdout.write(text + '\n'));
+      case 'report':
+        return await reportCommand(rest, config);
       case 'help':
       case '--help':
       case '-h':

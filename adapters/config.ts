@@ -101,6 +101,8 @@ const envSchema = z.object({
   ToChannelFromBotLoginUrl: authUrl,
   ToChannelFromBotOAuthScope: optionalText,
   ValidateAuthority: oneOf(['true', 'false'], 'true or false').optional(),
+  // The bot's own public address: Teams cards show the report's files from it, and calendars subscribe to it.
+  REFORM_PUBLIC_URL: z.url({ protocol: /^https?$/, error: (issue) => `${quoted(issue.input)} is not the bot's public address: a URL such as https://reform.council.gov.uk` }).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -137,6 +139,8 @@ export interface Config {
   secrets: string[];
   /** The settings file read into the environment at start-up (`.env`), if any. */
   envFile?: string;
+  /** The bot's public address (REFORM_PUBLIC_URL), for files and calendar feeds it serves. */
+  publicUrl?: string;
 }
 
 export class ConfigError extends Error {}
@@ -212,6 +216,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, defaultUser = '
     teams: teamsOn
       ? { appId: e.MicrosoftAppId, appPassword: e.MicrosoftAppPassword, appType: e.MicrosoftAppType, tenantId: e.MicrosoftAppTenantId, devNoAuth: e.TEAMS_DEV_NO_AUTH === '1', ...teamsAuth(e) }
       : undefined,
+    ...(e.REFORM_PUBLIC_URL ? { publicUrl: e.REFORM_PUBLIC_URL.replace(/\/+$/, '') } : {}),
     secrets: [e.SLACK_BOT_TOKEN, e.SLACK_SIGNING_SECRET, e.SLACK_APP_TOKEN, e.MicrosoftAppPassword, databasePassword(e.REFORM_DB)].filter((s): s is string => !!s),
   };
 }

@@ -6,6 +6,8 @@ import { frozenClock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { consoleChat } from './console/chat.js';
 import { runConsole } from './console/console.js';
+import { calendarRoute } from './calendar-feed.js';
+import { fileShelf } from './files.js';
 import { createLogger } from './logger.js';
 import { readProgrammeFile } from './programme-file.js';
 import { watchProgramme } from './programme-watch.js';
@@ -28,10 +30,12 @@ export async function start(config: Config): Promise<void> {
   const holder = programmeHolder(programme);
   // An edit made while the bot was down is compared with the file last taken, and announced, as one made now.
   await store.update((state) => recordProgramme(state, programme, hash, clock.now()));
-  const bot = createBot({ programme: holder, store, clock, logger, editors: config.editors });
+  const bot = createBot({ programme: holder, store, clock, logger, editors: config.editors, publicUrl: config.publicUrl });
 
   const slack = config.slack ? createSlackAdapter({ bot, store, config: config.slack, logger }) : undefined;
-  const teams = config.teams ? createTeamsAdapter({ bot, store, config: config.teams, logger }) : undefined;
+  // Teams shows the report's files and the digest's picture by URL, so the bot serves them at its public address.
+  const files = config.publicUrl ? fileShelf({ baseUrl: config.publicUrl }) : undefined;
+  const teams = config.teams ? createTeamsAdapter({ bot, store, config: config.teams, logger, files }) : undefined;
   if (teams) {
     const moved = await store.update(channelSubscriptions);
     if (moved) logger.info('Teams subscriptions made in a thread now belong to their channel', { count: moved });
@@ -39,7 +43,7 @@ export async function start(config: Config): Promise<void> {
   // Slack checks its credentials (auth.test) before any request is served.
   await slack?.start();
   const server = slack || teams
-    ? await startServer({ port: config.port, host: config.host, slack, teams: teams ? (req, res) => teams.handler(req, res) : undefined, store: () => store.health(), logger })
+    ? await startServer({ port: config.port, host: config.host, slack, teams: teams ? (req, res) => teams.handler(req, res) : undefined, store: () => store.health(), files, calendar: calendarRoute({ programme: holder, store, clock }), logger })
     : undefined;
 
   // A server's output is its log, read by nobody as a chat: console subscriptions and console owners' reminders are

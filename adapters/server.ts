@@ -15,6 +15,10 @@ export interface ServerOptions {
   teams?: (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
   /** Whether the tracking store can be reached now (a database may be down while the bot runs on). */
   store?: () => Promise<{ ok: boolean; store: string; error?: string }>;
+  /** Serves GET /files/… (the report files and pictures Teams cards show and link to). */
+  files?: { serve(path: string, res: ServerResponse): void };
+  /** Serves GET /calendar/<secret>.ics (calendar feeds). */
+  calendar?: { serve(path: string, res: ServerResponse): Promise<void> };
   logger: Logger;
 }
 
@@ -89,6 +93,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       } catch (error) {
         return failed(logger, res, path, error);
       }
+    }
+    if (req.method === 'GET' && path.startsWith('/files/') && opts.files) return opts.files.serve(path, res);
+    if (req.method === 'GET' && path.startsWith('/calendar/') && opts.calendar) {
+      // The address is a secret: a failure is logged with the route, never the path.
+      return void opts.calendar.serve(path, res).catch((error: unknown) => failed(logger, res, '/calendar/…', error));
     }
     if (req.method === 'POST' && path === '/api/messages' && teams) {
       try {

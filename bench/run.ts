@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { DateTime } from 'luxon';
 import { fileStore } from '../adapters/store/file-store.js';
 import { benchUnsignedBurst } from './burst.js';
+import { benchPack } from './pack.js';
 import { benchSlack, benchStartup, benchTeams } from './platforms.js';
 import { benchStores } from './stores.js';
 import { loadProgramme } from '../src/programme/load.js';
@@ -138,6 +139,10 @@ await benchPlatforms();
 await benchTick();
 // Both stores: a change as the state grows, and the first tick (PostgreSQL: REFORM_BENCH_PG, or embedded).
 await benchStores(rows, results);
+// The committee pack, each size in a fresh process (bench/pack.ts).
+const pack = benchPack();
+rows.push(...pack.rows);
+results.pack = pack.results;
 results.machine = { cpus: cpus().length, model: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
 results.totalSeconds = (performance.now() - started) / 1000;
 const width = Math.max(...rows.map((r) => r.measure.length));

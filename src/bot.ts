@@ -14,6 +14,8 @@ export interface BotDeps {
   logger: Logger;
   /** Identities allowed to change tracking state; undefined means everyone. */
   editors?: readonly string[];
+  /** The bot's public address, for the calendar feed's addresses. */
+  publicUrl?: string;
 }
 
 export interface Bot {
@@ -32,7 +34,7 @@ export function createBot(deps: BotDeps): Bot {
     async handle(message) {
       const now = deps.clock.now();
       try {
-        return await runCommand({ programme: currentProgramme(deps.programme), store: deps.store, now, message, editors: deps.editors });
+        return await runCommand({ programme: currentProgramme(deps.programme), store: deps.store, now, message, editors: deps.editors, publicUrl: deps.publicUrl });
       } catch (error) {
         if (error instanceof StoreUnavailable) {
           deps.logger.error('store unavailable', { user: message.user.id, error: error.message });

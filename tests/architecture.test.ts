@@ -9,6 +9,7 @@ function files(dir: string): string[] {
 
 const FORBIDDEN: [RegExp, string][] = [
   [/from ['"](@slack\/|botbuilder|botframework|lowdb|node-cron|proper-lockfile)/, 'a platform or infrastructure package'],
+  [/from ['"](docx|exceljs|ical-generator|vega|vega-lite|@resvg\/resvg-js)['"]/, 'a file writer (the pack is written in adapters\/report)'],
   [/from ['"](node:)?(fs|http|https|net|child_process|fs\/promises)['"]/, 'an I/O module'],
   [/\bDate\.now\(|new Date\(|DateTime\.now\(|DateTime\.local\(\)/, 'the wall clock'],
   [/process\.env/, 'the environment'],

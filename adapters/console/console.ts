@@ -3,6 +3,7 @@
 import { createInterface } from 'node:readline';
 import type { Bot } from '../../src/bot.js';
 import type { Incoming } from '../../src/commands/types.js';
+import type { Reply } from '../../src/replies/model.js';
 import { renderPlain } from '../../src/replies/plain.js';
 
 /**
@@ -31,6 +32,17 @@ export interface ConsoleOptions {
   output: NodeJS.WritableStream;
   /** Show a prompt (when standard input is a terminal). */
   prompt: boolean;
+  /** Where `report` writes its folder of files (default `reports/`, under which each day has its own). */
+  reportsDir?: string;
+}
+
+/** `report` at a terminal: the files go into a folder, and their paths are printed under the answer. */
+export async function reportFiles(answer: Reply, root?: string): Promise<string> {
+  if (!answer.pack) return '';
+  // Loaded on first use: the writers take a while to load.
+  const { writeReportFolder } = await import('../report/pack.js');
+  const paths = await writeReportFolder(answer.pack, root);
+  return `Written:\n${paths.map((p) => `  ${p}`).join('\n')}\n`;
 }
 
 /** Reads commands until end of input, answering each in order. Resolves when input ends. */
@@ -50,7 +62,7 @@ export async function runConsole(opts: ConsoleOptions): Promise<void> {
     }
     if (['quit', 'exit'].includes(line.trim().toLowerCase())) break;
     const answer = await opts.bot.handle(consoleMessage(line, opts.user));
-    write(renderPlain(answer) + '\n\n');
+    write(renderPlain(answer) + '\n' + (await reportFiles(answer, opts.reportsDir)) + '\n');
     if (opts.prompt) rl.prompt();
   }
   rl.close();

@@ -10,6 +10,7 @@ import { boltLogger } from './bolt-logger.js';
 import { slackChat } from './chat.js';
 import { dedupeEvents } from './dedupe.js';
 import { guardedSlackListener } from './guard.js';
+import { slackFiles } from './files.js';
 import { registerHandlers } from './handlers.js';
 import type { Sleep } from './retry.js';
 
@@ -123,7 +124,8 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
   });
   // Before every handler: a retried event already run is acknowledged and dropped.
   dedupeEvents(app, opts.store, logger);
-  registerHandlers(app, bot, logger, { sleep: opts.sleep, answerInAckMs: opts.answerInAckMs });
+  const files = slackFiles(app.client, logger);
+  registerHandlers(app, bot, logger, { sleep: opts.sleep, answerInAckMs: opts.answerInAckMs, files });
   // The socket client says when Slack has said hello, and when the link drops (it then reconnects by itself).
   let linked = false;
   socket?.client.on('connected', () => (linked = true));
@@ -132,7 +134,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
   return {
     mode: socket ? 'socket' : 'http',
     ...(http ? { requestListener: guardedSlackListener(http.requestListener, config.signingSecret, logger) } : { connected: () => linked }),
-    chat: slackChat(app.client, logger),
+    chat: slackChat(app.client, logger, files),
     async start() {
       try {
         await app.init();

@@ -5,6 +5,7 @@ import type { webApi } from '@slack/bolt';
 import { z } from 'zod';
 import type { Chat, Destination, Logger, SendMeta, SendOutcome } from '../../src/ports.js';
 import type { Reply } from '../../src/replies/model.js';
+import { withPicture, type SlackFiles } from './files.js';
 import { LIMITS, renderSlack, type SlackMessage } from './render.js';
 import { messageRefusal, REPLY_POINTER, smaller } from './resplit.js';
 import { SLASH_COMMAND } from './mrkdwn.js';
@@ -173,8 +174,8 @@ function skipTo(plan: Plan, there: number): Plan {
 /** Re-splits, then one shortening, then one more try of the shortened message. */
 const MAX_SHRINKS = 3;
 
-/** `client` must carry the bot token; app.ts passes the Bolt app's client. */
-export function slackChat(client: webApi.WebClient, logger: Logger): Chat {
+/** `client` must carry the bot token; app.ts passes the Bolt app's client. `files` shows a message's picture. */
+export function slackChat(client: webApi.WebClient, logger: Logger, files?: SlackFiles): Chat {
   /**
    * How many leading parts of this rendering are in the channel. Parts go out in order and history comes newest
    * first, so the first part of this rendering found is the highest one posted.
@@ -194,6 +195,8 @@ export function slackChat(client: webApi.WebClient, logger: Logger): Chat {
     platform: 'slack',
     async send(to: Destination, message: Reply, meta: SendMeta): Promise<SendOutcome> {
       let plan = planOf(message, meta.receipt);
+      // The digest's picture, uploaded once for every channel; an upload that fails leaves the text to go alone.
+      if (files && message.picture && !plan.resumed) plan = { ...plan, pending: withPicture(plan.pending, await files.pictureBlock(message.picture)) };
       if (meta.uncertain && plan.total > 1) {
         // The last attempt may have posted a part it never heard back about: the channel says which.
         try {

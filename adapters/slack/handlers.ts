@@ -10,6 +10,7 @@ import type { Logger } from '../../src/ports.js';
 import { quietOwners, type Reply } from '../../src/replies/model.js';
 import { renderPlain } from '../../src/replies/plain.js';
 import { visibleText } from '../../src/replies/visible.js';
+import type { SlackFiles } from './files.js';
 import { homeView } from './home.js';
 import { escapeMrkdwn, slackToCore } from './mentions.js';
 import { truncate } from './mrkdwn.js';
@@ -131,6 +132,11 @@ function outcomeBlocks(original: Block[], reply: Reply, userId: string): Block[]
 
 /** Past this many characters a command is refused without being read (8 times the core's limit). */
 const MAX_UNREAD_CHARS = 16_000;
+/** Why the pack did not arrive, and what to do about it. */
+function packRefusal(error: string): string {
+  const invite = /not_in_channel|channel_not_found/.test(error) ? ' Invite me to this channel (`/invite @Reform`), or ask in a channel I am in.' : ' Try again in a minute.';
+  return `I could not upload the report files here (${error}).${invite}`;
+}
 
 /** How long a slash command may work before its ack. Slack waits 3 seconds for the ack, network included. */
 export const ANSWER_IN_ACK_MS = 1_500;
@@ -178,10 +184,18 @@ export interface HandlerOptions {
   sleep?: Sleep;
   /** A slash command's answer ready within this goes in the ack; a later one follows at the response_url. */
   answerInAckMs?: number;
+  /** Uploads the committee pack (`report`) to the channel it was asked for in. */
+  files?: SlackFiles;
 }
 
 export function registerHandlers(app: App, bot: Bot, logger: Logger, opts: HandlerOptions = {}): void {
-  const { sleep = realSleep, answerInAckMs = ANSWER_IN_ACK_MS } = opts;
+  const { sleep = realSleep, answerInAckMs = ANSWER_IN_ACK_MS, files } = opts;
+  /** `report`'s files, after its answer; a refusal (the bot not in the channel) is told to the asker alone. */
+  const handOver = async (reply: Reply, channel: string, threadTs: string | undefined, tell: (text: string) => Promise<unknown>): Promise<void> => {
+    if (!reply.pack || !files) return;
+    const shared = await files.sharePack(channel, threadTs, reply.pack);
+    if (!shared.ok) await withRetries(() => tell(packRefusal(shared.error)), sleep);
+  };
   const nameOf = nameLookup(app.client, logger);
   /**
    * Slack's text as the core reads it, with a name for every person mentioned; or, for a text over the core's
@@ -226,9 +240,12 @@ export function registerHandlers(app: App, bot: Bot, logger: Logger, opts: Handl
       // Past LATE_ACK_MS (a stalled process), Slack may already have given up: Socket Mode would drop an answer
       // in a late ack without a word, so it goes to the response_url instead.
       const inTime = performance.now() - started < LATE_ACK_MS;
-      if (parts.length === 1 && inTime && (await ackOnce({ ...extra, ...parts[0]! }))) return;
+      const answer = replier(command.response_url, respond);
+      const tell = (text: string) => answer({ response_type: 'ephemeral', replace_original: false, text });
+      if (parts.length === 1 && inTime && (await ackOnce({ ...extra, ...parts[0]! }))) return await handOver(reply, command.channel_id, undefined, tell);
       await ackOnce();
-      await respondAll(replier(command.response_url, respond), parts, extra, sleep, logger);
+      await respondAll(answer, parts, extra, sleep, logger);
+      await handOver(reply, command.channel_id, undefined, tell);
     } finally {
       // Whatever failed, Slack still gets its ack in time; app.error then sends the apology.
       await ackOnce();
@@ -255,6 +272,7 @@ export function registerHandlers(app: App, bot: Bot, logger: Logger, opts: Handl
           : withRetries(() => say({ ...part, unfurl_links: false, unfurl_media: false, thread_ts }), sleep),
       (m, c) => logger.warn(m, c),
     );
+    await handOver(reply, event.channel, thread_ts, (text) => client.chat.postEphemeral({ channel: event.channel, user, thread_ts, text }));
   });
 
   app.action<BlockAction>(/^reform_cmd_/, async ({ ack, body, action, respond: boltRespond, client }) => {

@@ -10,6 +10,8 @@ import type { Chat, Logger, Store } from '../../src/ports.js';
 import type { Config } from '../config.js';
 import { createTeamsBot, type TeamsDestination } from './bot.js';
 import { teamsChat } from './chat.js';
+import type { FileShelf } from '../files.js';
+import { teamsPresenter } from './files.js';
 import { readBody, refuseBody } from '../http-body.js';
 import { warnOnce } from '../warnings.js';
 
@@ -34,6 +36,8 @@ export interface TeamsAdapterOptions {
    * otherwise. Tests point it at a local server.
    */
   openIdMetadataUrl?: string;
+  /** Where the report's files and the digest's picture are served from (REFORM_PUBLIC_URL); without it, cards carry text only. */
+  files?: FileShelf;
 }
 
 export interface TeamsAdapter {
@@ -193,7 +197,8 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
       state.directChannels[identity] = destination;
     });
   };
-  const teamsBot = createTeamsBot({ bot, logger, recordReference });
+  const present = teamsPresenter(opts.files, logger);
+  const teamsBot = createTeamsBot({ bot, logger, recordReference, present });
 
   // Anyone who knows the bot's app id can put it in a Teams app of their own organisation. With a tenant set,
   // only that tenant's people reach the bot: an activity from another tenant, or naming none, is not answered,
@@ -213,7 +218,7 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
   };
 
   return {
-    chat: teamsChat(cloud, config.appId ?? '', opts.sendTimeoutMs ?? 15_000),
+    chat: teamsChat(cloud, config.appId ?? '', opts.sendTimeoutMs ?? 15_000, present),
     async handler(req, res) {
       try {
         if (req.method !== 'POST') {

@@ -7,6 +7,7 @@ import type { Incoming } from '../../src/commands/types.js';
 import type { Logger } from '../../src/ports.js';
 import type { Reply } from '../../src/replies/model.js';
 import { callerOf, inboundText, mentionsBot, teamsIdentity } from './mentions.js';
+import type { Present } from './files.js';
 import { replyActivity } from './render.js';
 
 /** Where a Teams conversation can be reached later: the conversation reference rides in `extras`. */
@@ -21,6 +22,8 @@ export interface TeamsBotOptions {
   logger: Logger;
   /** Called when a user's personal conversation is first seen by this process (or changes). */
   recordReference(identity: string, destination: TeamsDestination): Promise<void>;
+  /** The reply's activity with any files it carries (the report's, the digest's picture); plain cards without. */
+  present?: Present;
 }
 
 /** A button's command is ours; anything longer has been tampered with, and is cut to what the core takes. */
@@ -119,7 +122,9 @@ export function createTeamsBot(opts: TeamsBotOptions): TeamsActivityHandler {
     else if (isPersonal(activity) || mentionsBot(activity)) {
       // "share" means nothing in Teams (answers are in the conversation already) and is not part of the query.
       const text = splitShare(await inboundText(activity, aadLookup(ctx))).text;
-      await ctx.sendActivity(replyActivity(await bot.handle(incoming(ctx, text)), {}, envelopeOf(ctx)));
+      const answer = await bot.handle(incoming(ctx, text));
+      const envelope = envelopeOf(ctx);
+      await ctx.sendActivity(opts.present ? await opts.present(answer, {}, envelope) : replyActivity(answer, {}, envelope));
     }
     await next();
   });

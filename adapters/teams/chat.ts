@@ -3,6 +3,7 @@
 import { TurnContext, type Activity, type CloudAdapter, type ConversationReference } from 'botbuilder';
 import type { Chat, Destination, SendOutcome } from '../../src/ports.js';
 import type { Reply } from '../../src/replies/model.js';
+import type { Present } from './files.js';
 import { replyActivity } from './render.js';
 
 /** The part of botbuilder's ConnectorClient used here (the package itself is not a direct dependency). */
@@ -59,7 +60,8 @@ function withoutSdkRetry(connector: Connector): void {
   inner?.pipeline?.removePolicy?.({ name: 'defaultRetryPolicy' });
 }
 
-export function teamsChat(cloud: CloudAdapter, appId: string, timeoutMs: number): Chat {
+/** `present` adds what a message shows beside its text (the digest's picture). */
+export function teamsChat(cloud: CloudAdapter, appId: string, timeoutMs: number, present?: Present): Chat {
   async function postOnce(ctx: TurnContext, message: Reply, key: string): Promise<SendOutcome> {
     const connector = ctx.turnState.get(ctx.adapter.ConnectorClientKey) as Connector | undefined;
     if (!connector) return { ok: false, error: 'botbuilder gave no connector for this conversation' };
@@ -67,7 +69,8 @@ export function teamsChat(cloud: CloudAdapter, appId: string, timeoutMs: number)
     // The addressing first, so the size guard measures the activity as it is sent.
     const envelope = TurnContext.applyConversationReference({ channelData: { reformKey: key } }, TurnContext.getConversationReference(ctx.activity));
     // Reminders and digests exist to reach owners, so they mention them.
-    const activity: Partial<Activity> = { ...replyActivity(message, { notify: true }, envelope), ...envelope };
+    const shown = present ? await present(message, { notify: true }, envelope) : replyActivity(message, { notify: true }, envelope);
+    const activity: Partial<Activity> = { ...shown, ...envelope };
     // A new message in the conversation, not a reply to the synthetic continuation activity.
     delete activity.replyToId;
     try {

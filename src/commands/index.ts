@@ -19,10 +19,12 @@ import { next } from './next.js';
 import { overdue } from './overdue.js';
 import { status } from './status.js';
 import { supersede } from './supersede.js';
+import { report } from './report.js';
+import { calendar } from './calendar.js';
 import { tokenize, tokenizeWithEnds } from './tokenize.js';
 import type { Command, Context } from './types.js';
 
-export const COMMANDS: readonly Command[] = [status, next, overdue, mine, owned, assign, unassign, rag, note, done, reopen, supersede, action, revise, history, snooze, unsnooze, ack, lead, unlead, leads, digest, subscribe, unsubscribe, subscriptions];
+export const COMMANDS: readonly Command[] = [status, next, overdue, mine, owned, assign, unassign, rag, note, done, reopen, supersede, action, revise, history, snooze, unsnooze, ack, lead, unlead, leads, digest, report, calendar, subscribe, unsubscribe, subscriptions];
 const help = makeHelp(() => ALL);
 const ALL: readonly Command[] = [...COMMANDS, help];
 

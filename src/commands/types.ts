@@ -32,6 +32,8 @@ export interface Context {
   message: Incoming;
   /** Identities allowed to change things; undefined means everyone. */
   editors?: readonly string[];
+  /** The bot's public address (REFORM_PUBLIC_URL), for calendar feed addresses; undefined when it has none. */
+  publicUrl?: string;
 }
 
 export interface Command {

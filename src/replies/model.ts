@@ -1,6 +1,7 @@
 // The neutral reply model. The core builds these; each adapter renders them (plain text, Block Kit,
 // Adaptive Cards). User-provided text stays in `text` pieces, so every renderer can escape it.
 import type { Status } from '../programme/status.js';
+import type { ReportModel, ReportTimeline } from '../report/model.js';
 import { readableMentions } from '../tracking/owners.js';
 import type { Owner, Rag } from '../tracking/state.js';
 
@@ -56,6 +57,10 @@ export interface Reply {
    * to deliver it at all.
    */
   more?: string;
+  /** The committee pack to hand over as files (`report`): each adapter writes or uploads what it can show. */
+  pack?: ReportModel;
+  /** A picture shown with the message (the digest's timeline). `key` names it: drawn once for every channel it goes to. */
+  picture?: { key: string; timeline: ReportTimeline };
 }
 
 export function reply(tone: Reply['tone'], heading: string, sections: Section[] = [], footnotes: Rich[] = []): Reply {

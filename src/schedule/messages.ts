@@ -5,7 +5,8 @@ import { daysLeft } from '../programme/status.js';
 import { auditBy, auditChange, auditWhen } from '../replies/audit.js';
 import { itemToReply, whenText } from '../replies/items.js';
 import { clipWords, code, command, reply, type Reply, type Rich } from '../replies/model.js';
-import { SNOOZED, SUBSCRIPTION_ITEM } from '../tracking/changes.js';
+import { SNOOZED, stampOf, SUBSCRIPTION_ITEM } from '../tracking/changes.js';
+import { timelineOfItems } from '../report/model.js';
 import { allActionItems, allMilestoneItems, bySoonest, type Item } from '../tracking/items.js';
 import type { AuditEntry, State } from '../tracking/state.js';
 import type { Slot } from './slots.js';
@@ -137,5 +138,7 @@ export function digestMessage(programme: Programme, state: State, now: DateTime,
     ],
   );
   digest.more = 'digest';
+  // The timeline is the same for every channel at this instant: named by it, so it is drawn and uploaded once.
+  digest.picture = { key: `timeline@${stampOf(now)}`, timeline: timelineOfItems(programme, items, now) };
   return digest;
 }

@@ -136,6 +136,20 @@ const programmeEditSchema = z.strictObject({
 });
 export type ProgrammeEdit = z.infer<typeof programmeEditSchema>;
 
+export const calendarFeedSchema = z.strictObject({
+  /** `channel`: the channel's deadlines; `owner`: what one person owns. */
+  kind: z.enum(['channel', 'owner']),
+  platform: z.string(),
+  /** The channel it was made for, or the owner's identity. */
+  for: z.string(),
+  /** SHA-256 of the secret in the feed's address (hex). The secret itself is shown once and never kept. */
+  hash: z.string(),
+  createdAt: instant,
+  createdBy: z.string(),
+  revokedAt: instant.optional(),
+});
+export type CalendarFeed = z.infer<typeof calendarFeedSchema>;
+
 export const stateSchema = z.strictObject({
   version: z.number().int(),
   items: z.record(z.string(), itemStateSchema).default({}),
@@ -162,6 +176,11 @@ export const stateSchema = z.strictObject({
     .optional(),
   /** Each edit of the programme file the bot noticed, taken or refused, keyed as its announcement is in the ledger. */
   programmeEdits: z.record(z.string(), programmeEditSchema).default({}),
+  /**
+   * Calendar feed addresses given out (`calendar`), revoked ones kept so their audit reads true. Absent until the
+   * first is made, so a store that has none stays readable by versions before calendar feeds.
+   */
+  calendars: z.array(calendarFeedSchema).optional(),
 });
 export type State = z.infer<typeof stateSchema>;
 

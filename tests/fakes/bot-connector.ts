@@ -4,6 +4,7 @@
 import { generateKeyPairSync, sign as cryptoSign } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { FileShelf } from '../../adapters/files.js';
 import { createTeamsAdapter, type TeamsAdapter } from '../../adapters/teams/adapter.js';
 import type { Bot } from '../../src/bot.js';
 import type { Incoming } from '../../src/commands/types.js';
@@ -215,6 +216,8 @@ export interface HarnessOptions {
   sendTimeoutMs?: number;
   /** MicrosoftAppTenantId: only this tenant's activities are run. */
   tenantId?: string;
+  /** Where the adapter puts the report's files and the digest's picture. */
+  files?: FileShelf;
 }
 
 export async function startTeams(o: HarnessOptions = {}): Promise<TeamsHarness> {
@@ -235,6 +238,7 @@ export async function startTeams(o: HarnessOptions = {}): Promise<TeamsHarness> 
     config: { appId: o.appId, appPassword: o.appPassword, tenantId: o.tenantId, devNoAuth: !o.appId },
     sendTimeoutMs: o.sendTimeoutMs,
     openIdMetadataUrl: o.openIdMetadataUrl,
+    files: o.files,
   });
   // Every request the handler is still working on, so a test can tell when one is left waiting.
   const running = new Set<Promise<void>>();

@@ -71,13 +71,35 @@ export interface FakeSlackApi {
   /** The most calls of each method that were in flight at once. */
   peakInFlight: Map<string, number>;
   callsTo(method: string): ApiCall[];
+  /** Files uploaded through files.uploadV2 and completed, by id: bytes, name, and where they were shared. */
+  files: Map<string, UploadedFile>;
   close(): Promise<void>;
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+export interface UploadedFile {
+  id: string;
+  filename: string;
+  length: number;
+  data?: Buffer;
+  title?: string;
+  altText?: string;
+  completed: boolean;
+  channel?: string;
+  threadTs?: string;
+}
+
+/** An upload's bytes: the file part of a multipart form (as the Web API client sends it), or the raw body. */
+async function uploadedBytes(raw: Buffer, type: string | undefined): Promise<Buffer> {
+  if (!type?.startsWith('multipart/form-data')) return raw;
+  const form = await new Response(raw, { headers: { 'content-type': type } }).formData();
+  const file = [...form.values()].find((v) => typeof v !== 'string') as Blob | undefined;
+  return file ? Buffer.from(await file.arrayBuffer()) : Buffer.alloc(0);
+}
+
+async function readBytes(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 /** The Web API client form-encodes arguments and JSON-encodes the nested ones (blocks, metadata). */
@@ -99,6 +121,7 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
   const channels = new Map<string, Posted[]>();
   const failing = new Map<string, Scripted[]>();
   const inFlight = new Map<string, number>();
+  const files = new Map<string, UploadedFile>();
   let seq = 0;
 
   /** What Slack refuses before doing anything: blocks and text past its limits (HTTP 200, ok false). */
@@ -118,6 +141,7 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
       case 'auth.test':
         return { ok: true, url: 'https://council.slack.com/', team: 'Council', user: 'reform', team_id: 'T1', user_id: 'UBOT', bot_id: 'BBOT' };
       case 'chat.postMessage': {
+        if (!imagesKnown(args.blocks)) return { ok: false, error: 'invalid_blocks' };
         const channel = dmChannel(String(args.channel));
         const ts = `${1_700_000_000 + ++seq}.000100`;
         const list = channels.get(channel) ?? [];
@@ -148,6 +172,24 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
         const name = fake.displayNames.get(String(args.user));
         return name === undefined ? { ok: false, error: 'user_not_found' } : { ok: true, user: { id: args.user, name: name.toLowerCase(), profile: { display_name: name } } };
       }
+      case 'files.getUploadURLExternal': {
+        // Slack wants the name and the exact length up front; the upload must then bring that many bytes.
+        const length = Number(args.length);
+        if (!args.filename || !Number.isInteger(length) || length <= 0) return { ok: false, error: 'invalid_arguments' };
+        const id = `F${String(++seq).padStart(8, '0')}`;
+        files.set(id, { id, filename: String(args.filename), length, completed: false, ...(args.alt_text ? { altText: String(args.alt_text) } : {}) });
+        return { ok: true, upload_url: `${base}/upload/${id}`, file_id: id };
+      }
+      case 'files.completeUploadExternal': {
+        const listed = (Array.isArray(args.files) ? args.files : []) as { id: string; title?: string }[];
+        // Every file must have been uploaded whole first.
+        if (!listed.length || listed.some((f) => files.get(f.id)?.data?.length !== files.get(f.id)?.length)) return { ok: false, error: 'invalid_arguments' };
+        if (args.channel_id && !/^[CGD][A-Z0-9]+$/.test(String(args.channel_id))) return { ok: false, error: 'channel_not_found' };
+        for (const f of listed) {
+          Object.assign(files.get(f.id)!, { completed: true, title: f.title, ...(args.channel_id ? { channel: String(args.channel_id) } : {}), ...(args.thread_ts ? { threadTs: String(args.thread_ts) } : {}) });
+        }
+        return { ok: true, files: listed.map((f) => ({ id: f.id, title: f.title, name: files.get(f.id)!.filename })) };
+      }
       case 'chat.postEphemeral':
         return { ok: true, message_ts: `${1_700_000_000 + ++seq}.000200` };
       case 'chat.update':
@@ -158,13 +200,26 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
     }
   }
 
+  /** An image block may show only a file this app uploaded and completed (`slack_file`), as in Slack. */
+  const imagesKnown = (blocks: unknown): boolean =>
+    !Array.isArray(blocks) ||
+    blocks.every((b: { type?: string; slack_file?: { id?: string } }) => b?.type !== 'image' || !b.slack_file || files.get(String(b.slack_file.id))?.completed === true);
+
   const server = createServer(async (req, res) => {
-    const raw = await readBody(req);
+    const rawBytes = await readBytes(req);
+    const raw = rawBytes.toString('utf8');
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     const failure = path.startsWith('/respond/') ? failing.get(path)?.shift() : undefined;
     if (failure) {
       res.writeHead(failure.status ?? 500, failure.headers ?? {}).end();
       return;
+    }
+    if (path.startsWith('/upload/')) {
+      // The upload itself: the bytes of one file, to the address getUploadURLExternal gave.
+      const file = files.get(path.slice('/upload/'.length));
+      if (!file || req.method !== 'POST') return void res.writeHead(404).end();
+      file.data = await uploadedBytes(rawBytes, req.headers['content-type']);
+      return void res.writeHead(200, { 'Content-Type': 'text/plain' }).end(`OK - ${file.data.length}`);
     }
     if (path.startsWith('/respond/')) {
       const body = raw ? JSON.parse(raw) : {};
@@ -212,6 +267,7 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
     peakInFlight: new Map(),
     failNextResponse: (name, ...failures) => void failing.set(`/respond/${name}`, failures.length ? failures : [{ status: 500 }]),
     callsTo: (method) => calls.filter((c) => c.method === method),
+    files,
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
