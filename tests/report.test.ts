@@ -20,12 +20,12 @@ async function trackedBot(): Promise<TestBot> {
   const t = testBot(defaultProgramme(), '2026-11-20T10:00:00Z');
   for (const line of [
     'assign kinship-strategy @bob',
-    'rag phase-1-end red slipping: waiting on "the DfE", again',
-    'assign phase-1-end "Service Director, Family Support"',
-    'revise phase-1-end 31 March 2027 because the DfE moved it',
-    'action add phase-1-end "Brief members, then cabinet" due 31 January 2027 owner @carol',
-    'action add phase-1-end "Write the local plan"',
-    'rag early-career-framework green',
+    'rag early-career-framework red slipping: waiting on "the DfE", again',
+    'assign early-career-framework "Service Director, Family Support"',
+    'revise early-career-framework 31 March 2027 because the DfE moved it',
+    'action add early-career-framework "Brief members, then cabinet" due 31 January 2027 owner @carol',
+    'action add early-career-framework "Write the local plan"',
+    'rag kinship-strategy green',
     'done multi-agency-cp pilots running',
   ]) {
     const answer = await t.say(line);
@@ -49,16 +49,18 @@ beforeAll(async () => {
 describe('the report model', () => {
   it('has every milestone and action, with the store tracking merged in', () => {
     expect(model.milestones.map((m) => m.id)).toEqual(t.bot.programme.milestones.map((m) => m.id));
-    expect(model.actions.map((a) => a.id).sort()).toEqual(['phase-1-end/1', 'phase-1-end/2']);
-    const phase = model.milestones.find((m) => m.id === 'phase-1-end')!;
+    expect(model.actions.map((a) => a.id).sort()).toEqual(['early-career-framework/1', 'early-career-framework/2']);
+    const phase = model.milestones.find((m) => m.id === 'early-career-framework')!;
     expect(phase).toMatchObject({ owner: 'Service Director, Family Support', rag: 'red', deadlineDay: '2027-03-31', status: 'upcoming' });
     expect(phase.revisions.at(-1)).toMatchObject({ day: '2027-03-31', reason: 'the DfE moved it' });
     expect(model.milestones.find((m) => m.id === 'multi-agency-cp')!.status).toBe('done');
   });
 
   it('lists an action without a deadline as undated, and leaves it out of the calendar and the picture', () => {
-    expect(model.undated.map((r) => r.id)).toEqual(['phase-1-end/2']);
-    expect(model.timeline.rows.map((r) => r.id)).toEqual(model.milestones.filter((m) => m.deadlineDay).map((m) => m.id));
+    // The programme file's undated milestones, then the action added without a deadline.
+    expect(model.undated.map((r) => r.id)).toEqual([...t.bot.programme.milestones.filter((m) => m.undated).map((m) => m.id), 'early-career-framework/2']);
+    expect(model.timeline.rows.map((r) => r.id).sort()).toEqual(model.milestones.filter((m) => m.deadlineDay && m.standing !== 'undated').map((m) => m.id).sort());
+    expect(model.timeline.undated.map((u) => u.id)).toEqual(t.bot.programme.milestones.filter((m) => m.undated).map((m) => m.id));
   });
 
   it('gives the digest the same timeline as the report, named by its instant so it is drawn once', async () => {
@@ -211,7 +213,7 @@ describe('the calendar', () => {
       expect(e.description).toContain(`Status: ${r.statusLabel}`);
       expect(e.description).toContain(`Owner: ${r.owner ?? 'nobody'}`);
       expect(e.description).toContain(`RAG: ${r.rag ?? 'not rated'}`);
-      expect(e.component.getFirstPropertyValue('status')).toBe(r.status === 'done' ? 'CANCELLED' : 'CONFIRMED');
+      expect(e.component.getFirstPropertyValue('status')).toBe(r.status === 'done' || r.status === 'superseded' ? 'CANCELLED' : 'CONFIRMED');
     }
   });
 
@@ -251,7 +253,7 @@ describe('the timeline picture', () => {
       expect(mine, r.id).toHaveLength(1);
       expect(mine[0]!.fill).toBe(STATUS_COLOURS[r.status]);
     }
-    expect(markers.some((m) => m.label.includes('phase-1-end/2'))).toBe(false);
+    expect(markers.some((m) => m.label.includes('early-career-framework/2'))).toBe(false);
   });
 
   it('plots at most 120 milestones of a large programme, the open ones first, and says how many more the tables hold', async () => {

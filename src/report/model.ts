@@ -11,8 +11,8 @@ import type { Rag, State } from '../tracking/state.js';
 
 /**
  * Where a commitment stands as a matter of record. `dated`: it has a deadline. `undated`: none today (an action
- * added without `due`). `superseded`: replaced by a later commitment; the programme file does not say so yet,
- * so nothing is superseded today, but every writer already has a place for it.
+ * added without `due`, or a milestone the programme file marks `undated`). `superseded`: overtaken by later policy
+ * (the programme file's `superseded:`, or `supersede` in chat): closed, but not done.
  */
 export type Standing = 'dated' | 'undated' | 'superseded';
 
@@ -162,7 +162,7 @@ function rowOf(item: Item, programme: Programme, now: DateTime, changes: Map<str
     title: item.title,
     milestoneId: item.milestoneId,
     theme,
-    standing: deadlineDay ? 'dated' : 'undated',
+    standing: item.superseded ? 'superseded' : deadlineDay ? 'dated' : 'undated',
     ...(item.due ? { dueAsWritten: item.due.phrase, statedDay: item.due.span.last } : {}),
     revisions,
     ...(deadlineDay ? { deadlineDay } : {}),
@@ -173,7 +173,8 @@ function rowOf(item: Item, programme: Programme, now: DateTime, changes: Map<str
     ...(item.owner ? { owner: item.owner.name, ownerId: item.owner.id } : {}),
     ...(item.rag ? { rag: item.rag } : {}),
     ...(item.latestNote ? { latestNote: { text: item.latestNote.text, at: item.latestNote.at, by: item.latestNote.by.replace(/^[a-z]+:/, '') } } : {}),
-    ...(source ? { source: { seed: source.seed, section: source.section, text: `${source.seed} ${source.section}` } } : {}),
+    // Cited by the report's name and date where the programme file gives them (`sources:`), else by the seed file.
+    ...(source ? { source: { seed: source.seed, section: source.section, text: `${source.report ?? source.seed}, ${source.section}` } } : {}),
     fileVersions: (milestone && item.kind === 'milestone' ? (milestone.revised ? 1 : 0) + (milestone.completed && completedBy(milestone.completed, zone, now) ? 1 : 0) : 0),
     changesRecorded: recorded?.count ?? 0,
     ...(recorded?.last ? { lastChangedAt: recorded.last } : {}),
@@ -241,7 +242,9 @@ export function buildReport(programme: Programme, state: State, now: DateTime, o
   const sources = new Map<string, ReportSource>();
   for (const m of milestones) {
     if (!m.source) continue;
-    const known = sources.get(m.source.seed) ?? { seed: m.source.seed, name: m.source.seed, items: [] };
+    const named = programme.sources[m.source.seed];
+    const name = named ? [named.name, named.date].filter(Boolean).join(', ') : m.source.seed;
+    const known = sources.get(m.source.seed) ?? { seed: m.source.seed, name, items: [] };
     known.items.push(m.id);
     sources.set(m.source.seed, known);
   }
@@ -292,8 +295,9 @@ function timelineOf(dated: TimelineRow[], undated: ReportTimeline['undated'], no
 }
 
 function timelineFrom(milestones: readonly ReportRow[], now: DateTime, zone: string): ReportTimeline {
+  // A superseded milestone keeps the deadline it had, plotted in its own colour, as the digest's timeline shows it.
   const dated: TimelineRow[] = milestones
-    .filter((m) => m.standing === 'dated')
+    .filter((m) => m.standing !== 'undated' && m.deadlineDay)
     .map((m) => ({
       id: m.id,
       title: m.title,

@@ -95,6 +95,14 @@ function blockProblem(block: Json, i: number): string | undefined {
       return Array.isArray(block.elements) && block.elements.length ? undefined : `${where}: no elements`;
     case 'divider':
       return undefined;
+    case 'image': {
+      // An uploaded file (slack_file) or a public URL, with alt text of at most 2,000 characters.
+      const b = block as { alt_text?: string; image_url?: string; slack_file?: { id?: string; url?: string } };
+      if (!b.alt_text) return `${where}: an image needs alt_text`;
+      if (b.alt_text.length > 2000) return `${where}: alt_text over 2,000 characters`;
+      if (!b.image_url && !b.slack_file?.id && !b.slack_file?.url) return `${where}: an image needs image_url or slack_file`;
+      return undefined;
+    }
     default:
       return `${where}: a block type the bot does not send`;
   }
