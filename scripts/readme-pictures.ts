@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { DateTime } from 'luxon';
 import { chromium, type Page } from 'playwright-core';
+import { parse as parseYaml } from 'yaml';
 import { consoleMessage } from '../adapters/console/console.js';
 import { renderSlack } from '../adapters/slack/render.js';
 import { memoryStore } from '../adapters/store/memory.js';
@@ -51,6 +52,9 @@ export async function realReminder(): Promise<Reply> {
   return reminder.reply;
 }
 
+/** The bot's name in each chat, as its app manifests give it. */
+const SLACK_NAME = (parseYaml(readFileSync(new URL('../adapters/slack/manifest.yaml', import.meta.url), 'utf8')) as { display_information: { name: string } }).display_information.name;
+const TEAMS_NAME = (JSON.parse(readFileSync(new URL('../adapters/teams/manifest.json', import.meta.url), 'utf8')) as { name: { short: string } }).name.short;
 const ICON = `data:image/png;base64,${readFileSync(new URL('../adapters/teams/color.png', import.meta.url)).toString('base64')}`;
 const html = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 /** JSON inside a <script>: no `</script>` can end it early. */
@@ -114,7 +118,7 @@ const TEAMS_MARKDOWN = `function (text) {
 function teamsPage(card: unknown, time: string): string {
   const library = readFileSync(createRequire(import.meta.url).resolve('adaptivecards/dist/adaptivecards.min.js'), 'utf8');
   return `<!doctype html><html><head><meta charset="utf-8"><style>${TEAMS_CSS}</style><script>${library}</script></head><body>
-<div id="frame"><img class="avatar" src="${ICON}" alt=""><div class="message"><div class="meta"><b>Reform Bot</b>${html(time)}</div><div class="bubble" id="card"></div></div></div>
+<div id="frame"><img class="avatar" src="${ICON}" alt=""><div class="message"><div class="meta"><b>${html(TEAMS_NAME)}</b>${html(time)}</div><div class="bubble" id="card"></div></div></div>
 <script>
   AdaptiveCards.AdaptiveCard.onProcessMarkdown = (text, result) => Object.assign(result, (${TEAMS_MARKDOWN})(text));
   const card = new AdaptiveCards.AdaptiveCard();
@@ -199,7 +203,7 @@ const SLACK_CSS = `
 
 function slackPage(blocks: Block[], time: string): string {
   return `<!doctype html><html><head><meta charset="utf-8"><style>${SLACK_CSS}</style></head><body>
-<div id="frame"><img class="avatar" src="${ICON}" alt=""><div class="message"><div class="meta"><b>Reform Bot</b><span class="app">APP</span><span class="time">${html(time)}</span></div>
+<div id="frame"><img class="avatar" src="${ICON}" alt=""><div class="message"><div class="meta"><b>${html(SLACK_NAME)}</b><span class="app">APP</span><span class="time">${html(time)}</span></div>
 ${blocks.map(blockHtml).join('\n')}</div></div></body></html>`;
 }
 
