@@ -34,7 +34,7 @@ function relativeLinks(file: string): string[] {
 
 describe('the README and docs/', () => {
   it('has the README and a file for each reference topic', () => {
-    for (const topic of ['commands', 'nudges', 'programme-file', 'store', 'operations', 'guarantees', 'performance']) {
+    for (const topic of ['commands', 'nudges', 'reports', 'programme-file', 'store', 'operations', 'guarantees', 'performance']) {
       expect(DOCS, `docs/${topic}.md`).toContain(join('docs', `${topic}.md`));
     }
   });
