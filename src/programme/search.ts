@@ -146,7 +146,7 @@ function find(programme: Programme, text: string, strict = false): Found | undef
     }
     // The most specific word (the one that finds fewest, but some): a phrase finds at least what it finds. Only
     // words of three letters or more, not numbers, and only when at least half of them find something: one word
-    // of a pasted sentence ("process" in "${process.env.X}") is not what was asked about.
+    // of a pasted sentence (one word of a template string or some code) is not what was asked about.
     const meaningful = wanted.filter((w) => w.length >= 3 && !/^\d+$/.test(w));
     const hits = meaningful.map((w) => ({ w, found: programme.milestones.filter((m) => byName(m, w) || bySaid(m, w)) })).filter((h) => h.found.length);
     const specific = hits.length * 2 >= meaningful.length ? hits.sort((a, b) => a.found.length - b.found.length)[0] : undefined;
