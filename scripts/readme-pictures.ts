@@ -19,10 +19,10 @@ import { silentLogger, type Chat } from '../src/ports.js';
 import type { Reply } from '../src/replies/model.js';
 import { tick } from '../src/schedule/tick.js';
 
-const ITEM = 'phase-1-end';
-/** Set up on 1 December 2026; the 7-day reminder for 31 December falls on Thursday 24 December at 09:00. */
-const SETUP_AT = '2026-12-01T10:00:00Z';
-const REMINDER_AT = '2026-12-24T09:00:00Z';
+const ITEM = 'multi-agency-cp';
+/** Set up on 1 December 2027; the 7-day reminder for 31 December falls on Friday 24 December at 09:00. */
+const SETUP_AT = '2027-12-01T10:00:00Z';
+const REMINDER_AT = '2027-12-24T09:00:00Z';
 const WIDTH = 480;
 const OUT = new URL('../docs/images/', import.meta.url);
 
@@ -34,7 +34,7 @@ export async function realReminder(): Promise<Reply> {
   const store = memoryStore();
   let now = DateTime.fromISO(SETUP_AT, { setZone: true });
   const bot = createBot({ programme, store, clock: { now: () => now }, logger: silentLogger });
-  for (const text of ['subscribe reminders', `assign ${ITEM} "Service Director, Family Support"`, `rag ${ITEM} amber Phase 2 plan awaited from the DfE`]) {
+  for (const text of ['subscribe reminders', `assign ${ITEM} "Service Director, Family Support"`, `rag ${ITEM} amber local scheme waits for the police's sign-off`]) {
     await bot.handle({ ...consoleMessage(text, 'clerk'), channel: 'leadership' });
   }
   const sent: { key: string; reply: Reply }[] = [];

@@ -39,7 +39,7 @@ describe('Teams reminder cards', () => {
     const json = JSON.stringify(card.body);
     expect(json.match(/RAG/g)).toHaveLength(1);
     expect(json).toContain('RAG amber');
-    expect(card.actions.map((a: { title: string }) => a.title)).toEqual(['Done', 'Take it', 'Snooze']);
+    expect(card.actions.map((a: { title: string }) => a.title)).toEqual(['Done', 'Take it', 'Snooze', 'Ack']); // an overdue nudge can be acknowledged
     const facts = card.body.flatMap((e: any) => e.items ?? []).flatMap((e: any) => e.facts ?? []);
     const shown: string = facts.find((f: { title: string }) => f.title === 'note').value;
     expect(shown.length).toBeLessThanOrEqual(MAX_CARD_TEXT + 20);
