@@ -21,6 +21,8 @@ describe('the programme is true', () => {
     const out = await say('status phase-1-end');
     expect(out).toMatch(/\[superseded\]/);
     expect(out).toContain('superseded by Keeping Children Safe, Helping Families Thrive and the Families First Partnership on 31 March 2025');
+    // A supersession the file records to the month reads "in", not "on".
+    expect(await say('status corporate-parenting')).toContain('superseded by the Children\'s Wellbeing and Schools Bill (now the 2026 Act) in March 2025');
     expect(out).toContain('ended in March 2025');
     expect(out).not.toMatch(/days left|due soon|overdue/);
     expect(out).toContain('source: North Lincolnshire Health and Wellbeing Board, 21 February 2023, §4.1');

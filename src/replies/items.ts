@@ -20,7 +20,8 @@ export function dueText(item: Item): string {
 /** "deadline 31 May 2024, 12 days left" / "overdue by 3 days" / "done 15 December 2023" */
 export function whenText(item: Item, now: DateTime, zone: string): string {
   if (item.done) return item.doneText ? `done ${item.doneText}` : 'done';
-  if (item.superseded) return `superseded${item.superseded.by ? ` by ${item.superseded.by}` : ''} on ${item.superseded.when}`;
+  // "on 31 March 2025" for a day, "in March 2025" for a month or a year, as the programme file recorded it.
+  if (item.superseded) return `superseded${item.superseded.by ? ` by ${item.superseded.by}` : ''} ${/^\d/.test(item.superseded.when) ? 'on' : 'in'} ${item.superseded.when}`;
   // An undated milestone: the seed gives no date, so none is invented; an action: none was given.
   if (!item.deadline) return item.kind === 'milestone' ? 'undated: the source gives no date, so no reminders' : 'no deadline set';
   const days = daysLeft(item.deadline, now, zone);
