@@ -30,8 +30,8 @@ function benchStore() {
 }
 
 /** A bot on the default programme over a real file store, with a clock that moves on like the system's. */
-function benchBot(): { bot: Bot; store: Store } {
-  const store = benchStore();
+function benchBot(given?: Store): { bot: Bot; store: Store } {
+  const store = given ?? benchStore();
   const anchor = Date.parse('2026-11-24T10:00:00Z');
   const started = performance.now();
   const clock = { now: () => DateTime.fromMillis(anchor + (performance.now() - started)) };
@@ -161,11 +161,13 @@ async function slackRequests(url: string, sink: Sink, total: number, prefix: str
 export interface StatusBench {
   total?: number;
   tracked?: boolean;
+  /** The store the bot answers from (default: a new file store). */
+  store?: Store;
 }
 
-export async function benchSlack({ total = 400, tracked = true }: StatusBench = {}): Promise<{ reform: Latency; bare: Latency }> {
+export async function benchSlack({ total = 400, tracked = true, store: given }: StatusBench = {}): Promise<{ reform: Latency; bare: Latency }> {
   const sink = await replySink((path) => (path.endsWith('auth.test') ? { ok: true, user_id: 'UBOT', team_id: 'T1', bot_id: 'B1' } : undefined));
-  const { bot, store } = benchBot();
+  const { bot, store } = benchBot(given);
   if (tracked) await seed(bot);
   // The bare app only acks, with the very message ours answers with (blocks and text): only the work differs.
   const sameSize = renderSlack(await bot.handle({ text: 'status kinship', user: { id: 'slack:U1', name: 'alice' }, platform: 'slack', channel: 'C1' }))[0]!;

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import pg from 'pg';
 import { fileStore } from '../adapters/store/file-store.js';
+import { benchSlack } from './platforms.js';
 import { postgresStore } from '../adapters/store/postgres/store.js';
 import { loadProgramme } from '../src/programme/load.js';
 import type { Programme } from '../src/programme/model.js';
@@ -122,6 +123,28 @@ async function writeP50(store: Store): Promise<number> {
   return median(samples);
 }
 
+/**
+ * `/reform status kinship` through the real Bolt path, answered from each store in turn, each in its own
+ * comparison with the bare Bolt app: our p50 on PostgreSQL over our p50 on the file store, median of three.
+ */
+export async function benchStatusByStore(database: () => Promise<string>, add: (row: Row) => void, results: Record<string, unknown>): Promise<void> {
+  const status: { file: number; postgres: number }[] = [];
+  for (let i = 0; i < 3; i++) {
+    const onFile = await benchSlack({ total: 800, tracked: true });
+    const pgStore = postgresStore({ url: await database() });
+    const onPostgres = await benchSlack({ total: 800, tracked: true, store: pgStore });
+    await pgStore.close();
+    status.push({ file: onFile.reform.p50, postgres: onPostgres.reform.p50 });
+  }
+  const ratios = status.map((r) => r.postgres / r.file).sort((a, b) => a - b);
+  const mid = status.find((r) => r.postgres / r.file === ratios[1])!;
+  add({
+    measure: '/reform status kinship through Bolt, p50: file store / PostgreSQL; ratio PostgreSQL ÷ file, median of 3 (range)',
+    value: `${ms(mid.file)} / ${ms(mid.postgres)}; ${ratios[1]!.toFixed(2)} (${ratios[0]!.toFixed(2)}–${ratios[2]!.toFixed(2)})`,
+  });
+  results.statusByStore = { runs: status, ratio: ratios[1] };
+}
+
 export async function benchStores(rows: Row[], results: Record<string, unknown>, progress: (row: Row) => void = () => undefined): Promise<void> {
   const add = (row: Row): void => {
     rows.push(row);
@@ -151,6 +174,8 @@ export async function benchStores(rows: Row[], results: Record<string, unknown>,
       add({ measure: `PostgreSQL store: first read of ${n} items by a new process`, value: ms(openMs) });
     }
     results.storeWriteP50Ms = writes;
+
+    await benchStatusByStore(() => db.database(), add, results);
 
     // First tick: 10,000 milestones and actions, 200 subscriptions, one day of catch-up; on each store, and shared by
     // three replicas (three stores on one database, ticking at once).

@@ -45,7 +45,20 @@ interface ProgrammeIndex {
   /** Words of its source, reading, notes and stated due: what is said about it. */
   secondary: Map<Milestone, Set<string>>;
   vocabulary: string[];
+  /**
+   * Per query word, the milestones it finds by name and by name or what is said about them, worked out once: a
+   * word's prefix match scans every milestone's words, and officers ask about the same few words all week.
+   */
+  hits: Map<string, WordHits>;
 }
+
+interface WordHits {
+  named: Set<Milestone>;
+  said: Set<Milestone>;
+}
+
+/** Words remembered per programme; past this the memory is emptied, so arbitrary queries cannot grow it. */
+const MAX_REMEMBERED_WORDS = 2_000;
 
 const indexes = new WeakMap<Programme, ProgrammeIndex>();
 const RANK: Record<Phrase['kind'], number> = { id: 0, glossary: 1, alias: 2, theme: 3 };
@@ -64,7 +77,7 @@ function addPhrase(phrases: Map<string, Phrase>, text: string, kind: Phrase['kin
 function indexOf(programme: Programme): ProgrammeIndex {
   const known = indexes.get(programme);
   if (known) return known;
-  const index: ProgrammeIndex = { exact: new Map(), phrases: new Map(), primary: new Map(), secondary: new Map(), vocabulary: [] };
+  const index: ProgrammeIndex = { exact: new Map(), phrases: new Map(), primary: new Map(), secondary: new Map(), vocabulary: [], hits: new Map() };
   const byId = new Map(programme.milestones.map((m) => [m.id, m]));
   for (const m of programme.milestones) {
     if (!index.exact.has(m.id)) index.exact.set(m.id, m);
@@ -99,6 +112,22 @@ function has(set: Set<string>, w: string): boolean {
   return false;
 }
 
+function hitsOf(programme: Programme, index: ProgrammeIndex, w: string): WordHits {
+  let hits = index.hits.get(w);
+  if (!hits) {
+    hits = { named: new Set(), said: new Set() };
+    const glossary = index.phrases.get(w)?.milestones;
+    for (const m of programme.milestones) {
+      const named = has(index.primary.get(m)!, w) || (glossary?.has(m) ?? false);
+      if (named) hits.named.add(m);
+      if (named || has(index.secondary.get(m)!, w)) hits.said.add(m);
+    }
+    if (index.hits.size >= MAX_REMEMBERED_WORDS) index.hits.clear();
+    index.hits.set(w, hits);
+  }
+  return hits;
+}
+
 /**
  * The query's words as the index has them: stop words out, and a short plural ("IROs", "SGOs") as its singular
  * where that is a term of the programme (pluralize leaves words under five letters alone).
@@ -129,15 +158,16 @@ function find(programme: Programme, text: string, strict = false): Found | undef
   for (const m of phrase?.milestones ?? []) bump(m, 100);
 
   // A word finds a milestone by its name (id, title, theme, alias), by a glossary term, or by what is said about it.
-  const byName = (m: Milestone, w: string) => has(index.primary.get(m)!, w) || (index.phrases.get(w)?.milestones.has(m) ?? false);
-  const bySaid = (m: Milestone, w: string) => has(index.secondary.get(m)!, w);
+  const wordHits = new Map(wanted.map((w) => [w, hitsOf(programme, index, w)]));
+  const byName = (m: Milestone, w: string) => wordHits.get(w)!.named.has(m);
+  const byNameOrSaid = (m: Milestone, w: string) => wordHits.get(w)!.said.has(m);
   const strong = new Set(phrase?.milestones ?? []);
   let related = new Set<Milestone>();
   let relatedBy: string | undefined;
   if (wanted.length) {
     for (const m of programme.milestones) {
       const named = wanted.filter((w) => byName(m, w)).length;
-      const said = wanted.filter((w) => byName(m, w) || bySaid(m, w)).length;
+      const said = wanted.filter((w) => byNameOrSaid(m, w)).length;
       bump(m, named * 10 + (said - named) * 2);
       // A known phrase ("children in care") is answered by what it names; milestones that merely use its words
       // ("Children's Social Care National Framework") come after, apart.
@@ -148,7 +178,7 @@ function find(programme: Programme, text: string, strict = false): Found | undef
     // words of three letters or more, not numbers, and only when at least half of them find something: one word
     // of a pasted sentence (one word of a template string or some code) is not what was asked about.
     const meaningful = wanted.filter((w) => w.length >= 3 && !/^\d+$/.test(w));
-    const hits = meaningful.map((w) => ({ w, found: programme.milestones.filter((m) => byName(m, w) || bySaid(m, w)) })).filter((h) => h.found.length);
+    const hits = meaningful.map((w) => ({ w, found: programme.milestones.filter((m) => byNameOrSaid(m, w)) })).filter((h) => h.found.length);
     const specific = hits.length * 2 >= meaningful.length ? hits.sort((a, b) => a.found.length - b.found.length)[0] : undefined;
     if (specific && wanted.length > 1 && !strict) {
       for (const m of specific.found) related.add(m);
