@@ -32,6 +32,12 @@ function yamlHint(code: string, message: string, line: string): string {
   return message;
 }
 
+/**
+ * A milestone read on its own, unknown keys let through (the whole file's parse reports them). Made once: zod
+ * compiles a schema on its first parse, and a schema made per milestone was compiled 37 times at start-up.
+ */
+const looseMilestone = milestoneSchema.loose();
+
 export function formatLocatedError(e: LocatedError): string {
   return `${e.file}:${e.line}: ${e.path ? `${e.path}: ` : ''}${e.message}`;
 }
@@ -252,7 +258,7 @@ export function loadProgramme(text: string, file: string, defaultZone = 'Europe/
   const firstLine = new Map<string, number>();
   const milestones: Milestone[] = [];
   entries.forEach((value, index) => {
-    const entry = milestoneSchema.loose().safeParse(value);
+    const entry = looseMilestone.safeParse(value);
     if (!entry.success) return;
     const line = lineOf(doc, counter, ['milestones', index, 'id']);
     const seen = firstLine.get(entry.data.id);
