@@ -4,8 +4,9 @@ export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
     globalSetup: ['tests/global-setup.ts'],
-    // Tests that start real processes take seconds each on a loaded 2-core machine; bounded, never open-ended.
-    testTimeout: 60_000,
+    // Tests that start real processes take seconds each on a loaded 2-core machine, and the suite runs the replica
+    // and crash tests (several `npm start` processes and a PostgreSQL server) beside them: bounded, never open-ended.
+    testTimeout: 120_000,
     hookTimeout: 20_000,
     pool: 'forks',
     // One PostgreSQL server per run for the store's tests (REFORM_TEST_PG, or one started from npm binaries).

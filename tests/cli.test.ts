@@ -20,7 +20,7 @@ function reform(args: string[], opts: { input?: string; env?: Record<string, str
     input: opts.input ?? '',
     env: { ...baseEnv, ...opts.env },
     encoding: 'utf8',
-    timeout: 15_000,
+    timeout: 45_000,
   });
   return { code: result.status, out: result.stdout, err: result.stderr };
 }
@@ -39,7 +39,7 @@ async function startTeamsUntilReady(db: string): Promise<{ out: string; log: str
   child.stdout!.on('data', (d: Buffer) => void (out += d.toString()));
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`not ready within 15 s: ${log.slice(-300)}`)), 15_000);
+      const timer = setTimeout(() => reject(new Error(`not ready within 45 s: ${log.slice(-300)}`)), 45_000);
       child.stderr!.on('data', (d: Buffer) => {
         log += d.toString();
         if (log.includes('"message":"ready"')) resolve(clearTimeout(timer));
@@ -88,7 +88,7 @@ describe('reform CLI', () => {
   it('finds the project\'s programme file and store by default from any working folder, so a cron job uses the same store', () => {
     const elsewhere = mkdtempSync(join(tmpdir(), 'reform-elsewhere-'));
     const { REFORM_DB: _db, ...noDb } = baseEnv;
-    const r = spawnSync(process.execPath, [join(process.cwd(), 'bin/reform.mjs'), 'check'], { cwd: elsewhere, env: noDb, encoding: 'utf8', timeout: 15_000 });
+    const r = spawnSync(process.execPath, [join(process.cwd(), 'bin/reform.mjs'), 'check'], { cwd: elsewhere, env: noDb, encoding: 'utf8', timeout: 45_000 });
     expect(r.stdout).toContain('stable-homes.yaml: 37 milestones');
     expect(r.status).toBe(0);
     expect(readConfig({}, 'x').dbFile).toBe(join(process.cwd(), 'data', 'reform.json'));
@@ -123,7 +123,7 @@ describe('reform CLI', () => {
     writeFileSync(join(folder, '.env'), `# settings\nREFORM_USER=zed\nREFORM_MILESTONES=${join(root, 'milestones/stable-homes.yaml')}\nREFORM_DB=${join(folder, 'from-dotenv.json')}\n`);
     const env = { PATH: process.env.PATH!, HOME: process.env.HOME!, REFORM_LOG_LEVEL: 'info', REFORM_NOW: '2026-11-24T10:00:00Z' };
     const run = (extra: Record<string, string> = {}) =>
-      spawnSync(process.execPath, [join(root, 'bin/reform.mjs'), 'start'], { cwd: folder, input: 'assign kinship-strategy me\n', env: { ...env, ...extra }, encoding: 'utf8', timeout: 15_000 });
+      spawnSync(process.execPath, [join(root, 'bin/reform.mjs'), 'start'], { cwd: folder, input: 'assign kinship-strategy me\n', env: { ...env, ...extra }, encoding: 'utf8', timeout: 45_000 });
     const fromFile = run();
     expect(fromFile.status).toBe(0);
     expect(fromFile.stdout).toContain('kinship-strategy is now owned by @zed');
