@@ -4,33 +4,21 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { DateTime } from 'luxon';
 import { fileStore } from '../adapters/store/file-store.js';
 import { benchUnsignedBurst } from './burst.js';
 import { benchPack } from './pack.js';
 import { benchSlack, benchStartup, benchTeams } from './platforms.js';
 import { benchStores } from './stores.js';
-import { loadProgramme } from '../src/programme/load.js';
 import type { Programme } from '../src/programme/model.js';
 import { silentLogger, type Chat } from '../src/ports.js';
 import { digestMessage } from '../src/schedule/messages.js';
 import { tick } from '../src/schedule/tick.js';
 import { emptyState, type State } from '../src/tracking/state.js';
+import { NOW, programmeOf } from './programme.js';
 
-const NOW = DateTime.fromISO('2026-11-24T09:00:00Z');
 const rows: { measure: string; value: string }[] = [];
 const results: Record<string, unknown> = {};
 
-function programmeOf(milestones: number): Programme {
-  const lines = ['programme: Bench', 'milestones:'];
-  for (let i = 0; i < milestones; i++) {
-    const day = NOW.plus({ days: (i % 400) - 30 }).toISODate();
-    lines.push(`  - id: m-${i}`, `    title: Milestone ${i}`, `    due: ${day}`, `    themes: [t${i % 12}]`);
-  }
-  const r = loadProgramme(lines.join('\n'), 'bench.yaml');
-  if (!r.ok) throw new Error(r.errors[0]?.message);
-  return r.programme;
-}
 
 function stateOf(programme: Programme, actions: number, subscriptions: number): State {
   const state = emptyState();

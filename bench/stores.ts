@@ -7,33 +7,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
-import { DateTime } from 'luxon';
 import pg from 'pg';
 import { fileStore } from '../adapters/store/file-store.js';
 import { benchSlack } from './platforms.js';
 import { postgresStore } from '../adapters/store/postgres/store.js';
-import { loadProgramme } from '../src/programme/load.js';
 import type { Programme } from '../src/programme/model.js';
 import { silentLogger, type Chat, type Store } from '../src/ports.js';
 import { tick } from '../src/schedule/tick.js';
 import { emptyState, type State } from '../src/tracking/state.js';
+import { NOW, programmeOf } from './programme.js';
 
-const NOW = DateTime.fromISO('2026-11-24T09:00:00Z');
 export interface Row {
   measure: string;
   value: string;
 }
 
-function programmeOf(milestones: number): Programme {
-  const lines = ['programme: Bench', 'milestones:'];
-  for (let i = 0; i < milestones; i++) {
-    const day = NOW.plus({ days: (i % 400) - 30 }).toISODate();
-    lines.push(`  - id: m-${i}`, `    title: Milestone ${i}`, `    due: ${day}`, `    themes: [t${i % 12}]`);
-  }
-  const r = loadProgramme(lines.join('\n'), 'bench.yaml');
-  if (!r.ok) throw new Error(r.errors[0]?.message);
-  return r.programme;
-}
 
 /** `items` tracked items (owners, a note each) with as many audit entries, and `subscriptions` channels. */
 function stateOf(programme: Programme, items: number, subscriptions: number): State {
