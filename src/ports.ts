@@ -20,6 +20,12 @@ export interface Store {
    * throws, nothing is saved. Returns what `change` returned.
    */
   update<T>(change: (state: State) => T): Promise<T>;
+  /**
+   * A mark that changes whenever the saved state changes, by this process or another, read without reading the
+   * state (a file's identity, a version row). Called by tick() once a minute to skip a minute in which nothing
+   * changed and nothing can fall due. A store without it is ticked in full every minute.
+   */
+  revision?(): Promise<string | undefined>;
 }
 
 export interface Logger {

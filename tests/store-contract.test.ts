@@ -61,6 +61,24 @@ for (const [name, available, makeHome] of homes) {
       expect(await home.open().read()).toEqual(emptyState());
     });
 
+    it("its revision changes with every change that changes something, this process's or another's, and with nothing else", async () => {
+      const home = await makeHome();
+      const a = home.open({ recheckMs: 60_000 });
+      const b = home.open();
+      await a.update(fill);
+      const first = await a.revision!();
+      expect(first).toBeDefined();
+      await a.update((s) => Object.keys(s.items).length);
+      await a.read();
+      expect(await a.revision!()).toBe(first);
+      expect(await b.revision!()).toBe(first);
+      await b.update((s) => void s.items['kinship-strategy']!.notes.push(note('by another process')));
+      const second = await a.revision!();
+      expect(second).not.toBe(first);
+      await a.update((s) => void s.items['kinship-strategy']!.notes.push(note('by this one')));
+      expect(await b.revision!()).not.toBe(second);
+    });
+
     it('keeps every collection, and the order of each, for another process', async () => {
       const home = await makeHome();
       await home.open().update(fill);

@@ -155,6 +155,11 @@ class DurableJsonFile implements Adapter<State> {
     );
   }
 
+  /** The file's identity now (inode, size, modification time), or undefined before it is first written. */
+  revision(): Promise<string | undefined> {
+    return this.version();
+  }
+
   /** True when the file is not the one last read or written here: another process wrote it meanwhile. */
   async changedSinceRead(): Promise<boolean> {
     return (await this.version()) !== this.cached?.version;
@@ -310,6 +315,7 @@ export function fileStore(given: string, options: FileStoreOptions = {}): Store 
     async read() {
       return (await file.read(recheckMs)) ?? emptyState();
     },
+    revision: () => file.revision(),
     update(change) {
       const run = queue.then(() =>
         locked(async (lock) => {

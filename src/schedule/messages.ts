@@ -60,15 +60,28 @@ function changeLine(e: AuditEntry, zone: string): Rich {
  * lists changes from then, so one made while a digest was going out is in the next.
  */
 export function lastDigestSent(state: State, subscription?: string): DateTime | undefined {
-  // A channel that unsubscribed and subscribed again starts afresh: its first digest covers a week, not the months
-  // since its last one under the old subscription.
-  const subscribed = subscription === undefined ? undefined : state.subscriptions.find((s) => s.id === subscription)?.createdAt;
-  const from = subscribed === undefined ? 0 : Date.parse(subscribed);
-  return Object.values(state.ledger)
-    .filter((l) => l.kind === 'digest' && l.state === 'sent' && (subscription === undefined || l.subscription === subscription))
-    .map((l) => DateTime.fromISO(l.builtAt ?? l.sentAt ?? l.dueAt, { setZone: true }))
-    .filter((at) => at.toMillis() >= from)
-    .sort((a, b) => b.toMillis() - a.toMillis())[0];
+  return lastDigestsSent(state, subscription).get(subscription);
+}
+
+/**
+ * When each subscription's digest was last built or sent (`undefined`: any subscription's), from one pass over the
+ * ledger: a tick with many digest channels asks for all of them. A channel that unsubscribed and subscribed again
+ * starts afresh: its first digest covers a week, not the months since its last one under the old subscription.
+ */
+export function lastDigestsSent(state: State, only?: string): Map<string | undefined, DateTime> {
+  const subscribed = new Map(state.subscriptions.map((s) => [s.id, Date.parse(s.createdAt)]));
+  const latest = new Map<string | undefined, DateTime>();
+  const later = (key: string | undefined, at: DateTime): void => {
+    const known = latest.get(key);
+    if (!known || at.toMillis() > known.toMillis()) latest.set(key, at);
+  };
+  for (const l of Object.values(state.ledger)) {
+    if (l.kind !== 'digest' || l.state !== 'sent' || (only !== undefined && l.subscription !== only)) continue;
+    const at = DateTime.fromISO(l.builtAt ?? l.sentAt ?? l.dueAt, { setZone: true });
+    if (only === undefined) later(undefined, at);
+    if (at.toMillis() >= (subscribed.get(l.subscription) ?? 0)) later(l.subscription, at);
+  }
+  return latest;
 }
 
 const MAX_CHANGES = 40;

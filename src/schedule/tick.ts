@@ -16,7 +16,8 @@ import { DM_REFUSED, supersede } from './ledger.js';
 import { escalationMessage } from './escalation-messages.js';
 import { isEscalation, planEscalations } from './escalation.js';
 import { standingAcknowledgement } from '../tracking/leads.js';
-import { digestMessage, lastDigestSent, LATE_AFTER_MINUTES, reminderMessage } from './messages.js';
+import { digestMessage, lastDigestsSent, LATE_AFTER_MINUTES, reminderMessage } from './messages.js';
+import { CLAIM_TIMEOUT_MINUTES, nextDueAfter, noteQuiet, stillQuiet } from './quiet.js';
 import { digestSlot, latestDue, nextSendTime, reminderSlots, type Slot } from './slots.js';
 
 export interface TickDeps {
@@ -62,14 +63,19 @@ export interface TickReport {
   superseded: number;
 }
 
-/** A claim older than this is taken to belong to a tick that died; the slot is recovered. */
-const CLAIM_TIMEOUT_MINUTES = 10;
 /**
  * A tick renews its remaining claims once this long has passed since it made or last renewed them. One delivery
  * is bounded (a few attempts with timeouts, waits of at most 10 seconds), well inside the rest of the timeout.
  */
 const RENEW_AFTER_MINUTES = 3;
+/**
+ * Outcomes are recorded every RECORD_BATCH sends: a crash loses the record of at most that many, which are then
+ * checked (Slack) or sent again (Teams, console) once their claims expire. Each record writes the store, whose cost
+ * grows with the ledger; when sends go faster than that (a catch-up of thousands to a quick platform) and the clock
+ * moves, a record waits until RECORD_EVERY_MS has passed, so the window stays about a second of sends.
+ */
 const RECORD_BATCH = 100;
+const RECORD_EVERY_MS = 1_000;
 
 interface Target {
   id: string;
@@ -292,12 +298,12 @@ function delivery(e: LedgerEntry, target: Target | undefined, now: DateTime, err
  * The message for a ledger entry, or why it will not go out after all: a reminder waiting for a retry is
  * dropped once its item is done or snoozed past the slot, as plan() would not have made it then.
  */
-function messageFor(programme: Programme, state: State, e: LedgerEntry, now: DateTime): Reply | { skip: string } {
+function messageFor(programme: Programme, state: State, e: LedgerEntry, now: DateTime, since: DateTime | undefined): Reply | { skip: string } {
   if (e.kind === 'programme') return e.item.startsWith(EDIT_ITEM) ? editMessage(programme, state, e.item) : { skip: 'not an edit of the programme file' };
   // An escalation step is timed like the overdue nudge it follows.
   const slot: Slot = { name: e.slot, kind: isEscalation(e.kind) ? 'overdue' : e.kind, daysBefore: 0, at: instant(e.dueAt) };
   if (e.kind === 'digest') {
-    return digestMessage(programme, state, now, lastDigestSent(state, e.subscription), slot);
+    return digestMessage(programme, state, now, since, slot);
   }
   const item = findItem(programme, state, e.item, now);
   if (!item) return { skip: 'the item no longer exists' };
@@ -317,10 +323,15 @@ function messageFor(programme: Programme, state: State, e: LedgerEntry, now: Dat
 export async function tick(deps: TickDeps, now: DateTime): Promise<TickReport> {
   const { store, chats } = deps;
   const programme = currentProgramme(deps.programme);
+  // 0. A minute in which nothing changed and nothing can fall due (quiet.ts) is skipped without the store's lock.
+  const revision = await store.revision?.();
+  const quiet = stillQuiet<Pick<TickReport, 'pending' | 'failing'>>(store, revision, programme, chats, deps.elsewhere, now);
+  if (quiet) return { sent: [], pending: [...quiet.report.pending], failing: [...quiet.report.failing], superseded: 0 };
   const report: TickReport = { sent: [], pending: [], failing: [], superseded: 0 };
   const chatFor = (platform: string): Chat | undefined => chats.find((c) => c.platform === platform);
 
   // 1. Plan and claim, under the store's lock.
+  let until: number | undefined;
   const jobs = await store.update((state) => {
     report.superseded = plan(programme, state, chats, now, deps.elsewhere);
     const claimed: Job[] = [];
@@ -328,6 +339,7 @@ export async function tick(deps: TickDeps, now: DateTime): Promise<TickReport> {
     // The same reminder goes to many channels: build each message once per tick.
     const messages = new Map<string, Reply | { skip: string }>();
     const latest = latestInSeries(state);
+    let digestsSent: Map<string | undefined, DateTime> | undefined;
     for (const e of Object.values(state.ledger)) {
       const stale = e.state === 'claimed' && e.claimedAt !== undefined && now.diff(instant(e.claimedAt), 'minutes').minutes >= CLAIM_TIMEOUT_MINUTES;
       if (e.state !== 'pending' && !stale) continue;
@@ -353,8 +365,10 @@ export async function tick(deps: TickDeps, now: DateTime): Promise<TickReport> {
         report.pending.push(delivery(e, target, now, e.lastError));
         continue;
       }
-      const messageKey = e.kind === 'digest' ? e.key : `${e.item}|${e.slot}`;
-      if (!messages.has(messageKey)) messages.set(messageKey, messageFor(programme, state, e, now));
+      // Digests to channels whose last digest was built at the same time (most of them) read the same.
+      const since = e.kind === 'digest' ? (digestsSent ??= lastDigestsSent(state)).get(e.subscription) : undefined;
+      const messageKey = e.kind === 'digest' ? `${e.slot}|${since?.toMillis() ?? 'never'}` : `${e.item}|${e.slot}`;
+      if (!messages.has(messageKey)) messages.set(messageKey, messageFor(programme, state, e, now, since));
       const message = messages.get(messageKey)!;
       if ('skip' in message) {
         supersede(e, message.skip);
@@ -368,8 +382,14 @@ export async function tick(deps: TickDeps, now: DateTime): Promise<TickReport> {
       e.claimedBy = deps.tickId;
       claimed.push({ entry: { ...e }, target, chat, message, recovering: stale || e.uncertain === true });
     }
+    if (!claimed.length && revision !== undefined) until = nextDueAfter(programme, state, now);
     return claimed;
   });
+  // Nothing to send, and (the revision unchanged) nothing planned, superseded or changed by anyone meanwhile.
+  if (until !== undefined && (await store.revision?.()) === revision) {
+    const waiting = { pending: [...report.pending], failing: [...report.failing] };
+    noteQuiet(store, { revision: revision!, programme, chats, elsewhere: deps.elsewhere, from: now.toMillis(), until, report: waiting });
+  }
 
   // 2. Send, outside the lock, one at a time; 3. record outcomes under the lock, a few at a time (one store
   // write per send would make a large catch-up quadratic). A crash before recording leaves the slot claimed;
@@ -378,6 +398,7 @@ export async function tick(deps: TickDeps, now: DateTime): Promise<TickReport> {
   // meanwhile (one send outlasted the timeout) is that tick's to send now: this one drops it.
   let outcomes: { job: Job; result: SendOutcome | Unchecked }[] = [];
   let renewedAt = now;
+  let recordedAt = now;
   const lost = new Set<string>();
   const flush = async (renewal?: { at: DateTime; rest: Job[] }): Promise<void> => {
     const batch = outcomes;
@@ -388,6 +409,7 @@ export async function tick(deps: TickDeps, now: DateTime): Promise<TickReport> {
       for (const { job, result } of batch) record(state, job, result, at, deps, report);
       return (renewal?.rest ?? []).filter((job) => !renewClaim(state, job, at, deps.tickId));
     });
+    recordedAt = at;
     if (renewal) renewedAt = at;
     for (const job of taken) lost.add(job.entry.key);
     // Taken over by another tick (which sends them), or dropped meanwhile (the channel unsubscribed).
@@ -399,10 +421,19 @@ export async function tick(deps: TickDeps, now: DateTime): Promise<TickReport> {
     const current = deps.clock?.now();
     const renew = current !== undefined && i + 1 < jobs.length && current.diff(renewedAt, 'minutes').minutes >= RENEW_AFTER_MINUTES;
     if (renew) await flush({ at: current, rest: jobs.slice(i + 1) });
-    else if (outcomes.length >= RECORD_BATCH) await flush();
+    else if (outcomes.length >= RECORD_BATCH && recordDue(now, recordedAt, current)) await flush();
   }
   await flush();
   return report;
+}
+
+/**
+ * Whether a full batch of outcomes is recorded now: always without a clock, or with one that does not move (a frozen
+ * REFORM_NOW), and otherwise once RECORD_EVERY_MS has passed since the last record.
+ */
+function recordDue(started: DateTime, recordedAt: DateTime, current: DateTime | undefined): boolean {
+  if (current === undefined || current.toMillis() === started.toMillis()) return true;
+  return current.toMillis() - recordedAt.toMillis() >= RECORD_EVERY_MS;
 }
 
 /**

@@ -233,6 +233,13 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       if (kept && performance.now() - confirmedAt < recheckMs) return kept.state;
       return (refreshing ??= refresh().finally(() => (refreshing = undefined)));
     },
+    async revision() {
+      try {
+        return String(await readVersion(pool));
+      } catch (error) {
+        throw unavailable(error, url, 'read');
+      }
+    },
     update(change) {
       const run = queue.then(() => changeLocked(change));
       queue = run.catch(() => undefined);
