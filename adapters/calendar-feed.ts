@@ -6,9 +6,7 @@ import type { ServerResponse } from 'node:http';
 import { FEED_SECRET } from '../src/commands/calendar.js';
 import { currentProgramme, type ProgrammeInput } from '../src/programme/holder.js';
 import type { Clock, Store } from '../src/ports.js';
-import { calendarEvents, calendarName } from '../src/report/calendar.js';
 import { buildReport } from '../src/report/model.js';
-import { writeIcs } from './report/ics.js';
 
 export interface CalendarRoute {
   /** Answers GET /calendar/<secret>.ics. */
@@ -26,6 +24,8 @@ export function calendarRoute(deps: { programme: ProgrammeInput; store: Store; c
       const state = await deps.store.read();
       const feed = state.calendars?.find((c) => c.hash === hash);
       if (!feed || feed.revokedAt) return notFound();
+      // The iCalendar writer (ical-generator) is loaded at the first feed fetched, not at every start-up.
+      const [{ calendarEvents, calendarName }, { writeIcs }] = await Promise.all([import('../src/report/calendar.js'), import('./report/ics.js')]);
       const model = buildReport(currentProgramme(deps.programme), state, deps.clock.now());
       const rows = [...model.milestones, ...model.actions].filter((r) => feed.kind === 'channel' || r.ownerId === feed.for);
       const owner = feed.kind === 'owner' ? (rows[0]?.owner ?? feed.for.replace(/^[a-z]+:/, '')) : undefined;

@@ -2,7 +2,8 @@
 // Socket Mode (no public URL, for council networks), the handlers, and the scheduler's Chat. Called once by
 // the composition root: createSlackAdapter(), then start(), then hand requestListener to the server.
 import type { RequestListener } from 'node:http';
-import { App, HTTPReceiver, SocketModeReceiver, webApi } from '@slack/bolt';
+import type { webApi } from '@slack/bolt';
+import { App, HTTPReceiver, SocketModeReceiver, webApi as web } from './bolt.js';
 import type { Bot } from '../../src/bot.js';
 import type { Chat, Logger, Store } from '../../src/ports.js';
 import type { Config } from '../config.js';
@@ -92,7 +93,7 @@ function webClientOptions(config: NonNullable<Config['slack']>, timeoutMs = 10_0
  * this exactly as the running bot's scheduler does (same client settings, same Chat), and needs no server.
  */
 export function slackOutbound(config: NonNullable<Config['slack']>, logger: Logger, timeoutMs?: number): Chat {
-  return slackChat(new webApi.WebClient(config.botToken, { ...webClientOptions(config, timeoutMs), logger: boltLogger(logger) }), logger);
+  return slackChat(new web.WebClient(config.botToken, { ...webClientOptions(config, timeoutMs), logger: boltLogger(logger) }), logger);
 }
 
 export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {

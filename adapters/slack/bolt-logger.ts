@@ -1,6 +1,7 @@
 // Bolt, its receivers and its Web API client log through this bridge into the bot's structured logger
 // (which masks secrets). Debug output is dropped: it includes request bodies.
-import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import type { Logger as BoltLogger } from '@slack/bolt';
+import { LogLevel } from './bolt.js';
 import type { Logger } from '../../src/ports.js';
 
 function text(parts: unknown[]): string {

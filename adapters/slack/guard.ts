@@ -5,7 +5,7 @@
 // the request handed to Bolt, which reuses the body already read (`rawBody`).
 import type { IncomingMessage, RequestListener } from 'node:http';
 import { parse } from 'node:querystring';
-import { verifySlackRequest } from '@slack/bolt';
+import { verifySlackRequest } from './bolt.js';
 import type { Logger } from '../../src/ports.js';
 import { readBody, refuseBody } from '../http-body.js';
 import { warnOnce } from '../warnings.js';

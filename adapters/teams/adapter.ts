@@ -1,9 +1,9 @@
 // The Teams adapter's startup wiring: credentials -> CloudAdapter, one catch-all onTurnError, the
 // `POST /api/messages` handler for the shared node:http server, and the Chat the scheduler posts through.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ConfidentialClientApplication } from '@azure/msal-node';
-import { MsalServiceClientCredentialsFactory } from 'botframework-connector';
-import { CallerIdConstants, CloudAdapter, ConfigurationBotFrameworkAuthentication, type Activity, type InvokeResponse, type TurnContext } from 'botbuilder';
+import type { Activity, ConfigurationBotFrameworkAuthentication as Authentication, InvokeResponse, TurnContext } from 'botbuilder';
+import type { MsalServiceClientCredentialsFactory as CredentialsFactory } from 'botframework-connector';
+import { CallerIdConstants, CloudAdapter, ConfidentialClientApplication, ConfigurationBotFrameworkAuthentication, MsalServiceClientCredentialsFactory } from './botbuilder.js';
 import type { Bot } from '../../src/bot.js';
 import { APOLOGY } from '../../src/bot.js';
 import type { Chat, Logger, Store } from '../../src/ports.js';
@@ -72,14 +72,13 @@ const PUBLIC_CLOUD: Record<string, string | boolean> = {
  * login authority with Microsoft's instance discovery, which such a service is not known to. MSAL is told the
  * authority is known instead, as the setting means.
  */
-function unvalidatedAuthority(appId: string, password: string, loginUrl: string): MsalServiceClientCredentialsFactory {
+function unvalidatedAuthority(appId: string, password: string, loginUrl: string): CredentialsFactory {
   const authority = new URL(loginUrl);
   const client = new ConfidentialClientApplication({ auth: { clientId: appId, clientSecret: password, authority: loginUrl, knownAuthorities: [authority.host] } });
-  // botframework-connector's types name msal-node's CommonJS build, this import its ES module build: the same class.
-  return new MsalServiceClientCredentialsFactory(appId, client as unknown as ConstructorParameters<typeof MsalServiceClientCredentialsFactory>[1]);
+  return new MsalServiceClientCredentialsFactory(appId, client);
 }
 
-function authentication(config: TeamsAdapterOptions['config'], openIdMetadataUrl?: string): ConfigurationBotFrameworkAuthentication {
+function authentication(config: TeamsAdapterOptions['config'], openIdMetadataUrl?: string): Authentication {
   if (config.appId && config.appType !== 'UserAssignedMSI' && !config.appPassword) {
     throw new TeamsConfigError('Teams: MicrosoftAppPassword is required with MicrosoftAppId (unless MicrosoftAppType=UserAssignedMSI)');
   }

@@ -1,6 +1,7 @@
 // Inbound Teams activities -> Bot.handle -> Adaptive Card replies. Commands come from mentions in channels and
 // group chats, from any message in a personal chat, and from the buttons on reminder cards.
-import { TeamsActivityHandler, TeamsInfo, TurnContext, type Activity, type ConversationReference } from 'botbuilder';
+import type { Activity, ConversationReference, TeamsActivityHandler as Handler, TurnContext as Context } from 'botbuilder';
+import { TeamsActivityHandler, TeamsInfo, TurnContext } from './botbuilder.js';
 import type { Bot } from '../../src/bot.js';
 import { MAX_COMMAND_CHARS, splitShare } from '../../src/commands/index.js';
 import type { Incoming } from '../../src/commands/types.js';
@@ -59,7 +60,7 @@ function clickedCommand(activity: Activity): string | undefined {
   return typeof command === 'string' && command.trim() ? command.trim().slice(0, MAX_COMMAND) : undefined;
 }
 
-export function createTeamsBot(opts: TeamsBotOptions): TeamsActivityHandler {
+export function createTeamsBot(opts: TeamsBotOptions): Handler {
   const { bot, logger } = opts;
   // identity -> conversation id already recorded by this process, so a chatty user does not rewrite the store.
   const recorded = new Map<string, string>();
@@ -76,7 +77,7 @@ export function createTeamsBot(opts: TeamsBotOptions): TeamsActivityHandler {
     }
   }
 
-  function incoming(ctx: TurnContext, text: string): Incoming {
+  function incoming(ctx: Context, text: string): Incoming {
     const a = ctx.activity;
     const destination = destinationOf(a);
     // Passed whole: the core refuses an over-long command, where cutting it here would store half a note.
@@ -87,13 +88,13 @@ export function createTeamsBot(opts: TeamsBotOptions): TeamsActivityHandler {
    * What botbuilder adds to a reply before it goes (addressing, the ids), so the size guard measures the activity
    * as Teams receives it: the card alone once measured 24,000 bytes and the activity sent 24,064.
    */
-  const envelopeOf = (ctx: TurnContext): Partial<Activity> =>
+  const envelopeOf = (ctx: Context): Partial<Activity> =>
     TurnContext.applyConversationReference({ id: ctx.activity.id }, TurnContext.getConversationReference(ctx.activity));
 
   /** Mention entities often lack the AAD id; the roster has it. Failure falls back to the Teams user id. */
-  const aadLookup = (ctx: TurnContext) => async (userId: string) => (await TeamsInfo.getMember(ctx, userId)).aadObjectId;
+  const aadLookup = (ctx: Context) => async (userId: string) => (await TeamsInfo.getMember(ctx, userId)).aadObjectId;
 
-  async function onClick(ctx: TurnContext, command: string): Promise<void> {
+  async function onClick(ctx: Context, command: string): Promise<void> {
     const outcome = await bot.handle(incoming(ctx, command));
     const cardId = ctx.activity.replyToId;
     // A change replaces the card with its outcome (so the buttons cannot be pressed twice). A refusal or an

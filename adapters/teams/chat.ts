@@ -1,6 +1,7 @@
 // The scheduler's way into Teams: post a reply to a stored conversation reference with
 // continueConversationAsync, once, and say whether to retry. Called from tick(), one message at a time.
-import { TurnContext, type Activity, type CloudAdapter, type ConversationReference } from 'botbuilder';
+import type { Activity, CloudAdapter, ConversationReference, TurnContext as Context } from 'botbuilder';
+import { TurnContext } from './botbuilder.js';
 import type { Chat, Destination, SendOutcome } from '../../src/ports.js';
 import type { Reply } from '../../src/replies/model.js';
 import type { Present } from './files.js';
@@ -62,7 +63,7 @@ function withoutSdkRetry(connector: Connector): void {
 
 /** `present` adds what a message shows beside its text (the digest's picture). */
 export function teamsChat(cloud: CloudAdapter, appId: string, timeoutMs: number, present?: Present): Chat {
-  async function postOnce(ctx: TurnContext, message: Reply, key: string): Promise<SendOutcome> {
+  async function postOnce(ctx: Context, message: Reply, key: string): Promise<SendOutcome> {
     const connector = ctx.turnState.get(ctx.adapter.ConnectorClientKey) as Connector | undefined;
     if (!connector) return { ok: false, error: 'botbuilder gave no connector for this conversation' };
     withoutSdkRetry(connector);

@@ -1,7 +1,8 @@
 // Teams mentions both ways. Inbound: Teams writes `<at>Alice Smith</at>` in the text and describes each mention
 // in an entity; the core wants `<@teams:<aad object id>|Alice Smith>`. Outbound: an owner who is a Teams user
 // becomes `<at>Name</at>` plus a mention entity, so Teams notifies them.
-import { TurnContext, type Activity, type Mention } from 'botbuilder';
+import type { Activity, Mention } from 'botbuilder';
+import { TurnContext } from './botbuilder.js';
 import type { Caller } from '../../src/commands/types.js';
 
 /** Looks up a Teams user's AAD object id when a mention entity lacks it (TeamsInfo.getMember in the adapter). */

@@ -1,7 +1,8 @@
 // The neutral reply as an Adaptive Card for Teams, with a plain-text fallback. Teams renders markdown in every
 // TextBlock and Fact value and turns `<at>…</at>` into mentions, so every piece of user text is escaped here:
 // only the owners the core names become mentions, and nothing a user typed becomes a link or emphasis.
-import { CardFactory, type Activity } from 'botbuilder';
+import type { Activity } from 'botbuilder';
+import { CardFactory } from './botbuilder.js';
 import type { Status } from '../../src/programme/status.js';
 import { STATUS_LABEL } from '../../src/programme/status.js';
 import type { Inline, Reply, ReplyItem, Rich } from '../../src/replies/model.js';

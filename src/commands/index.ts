@@ -80,7 +80,8 @@ export function splitShare(text: string): { text: string; share: boolean } {
   return { text: text.slice(0, start).trim(), share: true };
 }
 
-const GRAPHEMES = new Intl.Segmenter('en-GB', { granularity: 'grapheme' });
+// Made at the first long command, not at start-up: a segmenter loads the grapheme rules, about 1 MiB.
+let graphemes: Intl.Segmenter | undefined;
 
 /**
  * The length of a command as its writer sees it: characters as shown (an emoji, with its skin tone or as a flag,
@@ -91,7 +92,8 @@ const GRAPHEMES = new Intl.Segmenter('en-GB', { granularity: 'grapheme' });
 function typedLength(text: string): number {
   if (text.length <= MAX_COMMAND_CHARS || text.length > MAX_COMMAND_CHARS * 8) return text.length;
   let count = 0;
-  for (const _ of GRAPHEMES.segment(readableMentions(text))) count++;
+  graphemes ??= new Intl.Segmenter('en-GB', { granularity: 'grapheme' });
+  for (const _ of graphemes.segment(readableMentions(text))) count++;
   return count;
 }
 
