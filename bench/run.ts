@@ -97,11 +97,12 @@ async function benchTick(): Promise<void> {
   results.tick = { items: 10_000, subscriptions: 200, firstMs: first.ms, messages: first.report.sent.length, lookMs: look.ms, steadyMs, steadyRangeMs: [steady[0], steady.at(-1)], digestMs };
 }
 
+const ratio = (a: number, b: number): string => (a / b).toFixed(2);
+
 /** Independent comparisons per platform and store (each starts both apps afresh). */
 const COMPARISONS = 5;
 
 async function benchPlatforms(): Promise<void> {
-  const ratio = (a: number, b: number) => (a / b).toFixed(2);
   const platforms = [
     ['slack', 'Slack (/reform status kinship, real Bolt HTTP)', benchSlack],
     ['teams', 'Teams (@Reform status kinship, real botbuilder)', benchTeams],
@@ -128,6 +129,9 @@ async function benchPlatforms(): Promise<void> {
       }
     }
   }
+}
+
+async function benchStartups(): Promise<void> {
   // Start-up: each comparison starts the bare app and the bot in turn; the figure is the median ratio of several.
   const starts = [];
   for (let i = 0; i < COMPARISONS; i++) starts.push(await benchStartup());
@@ -166,6 +170,7 @@ const only = onlyAt > 0 ? new Set(process.argv[onlyAt + 1]?.split(',')) : undefi
 const parts: [string, () => Promise<void>][] = [
   ['burst', benchBurst],
   ['platforms', benchPlatforms],
+  ['startup', benchStartups],
   ['tick', benchTick],
   // Both stores: a change as the state grows, and the first tick (PostgreSQL: REFORM_BENCH_PG, or embedded).
   ['stores', () => benchStores(rows, results)],
