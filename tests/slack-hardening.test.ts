@@ -1,18 +1,19 @@
 // The Slack adapter under retries, a slow Web API and hostile requests, through the real Bolt code over HTTP on
 // 127.0.0.1: an event is run once per event_id (across a restart too), the ack never waits for name lookups, and
 // no request body (null, huge, forged a thousand times) stops the process or floods the log.
-import { request } from 'node:http';
+import { createServer, request, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { claimSlackEvent, SLACK_EVENT_RETENTION_MS } from '../adapters/slack/dedupe.js';
 import { MAX_NAME_LOOKUPS } from '../adapters/slack/handlers.js';
-import { MAX_SLACK_BODY_BYTES } from '../adapters/slack/guard.js';
+import { guardedSlackListener, MAX_SLACK_BODY_BYTES } from '../adapters/slack/guard.js';
 import { fileStore } from '../adapters/store/file-store.js';
 import { warnOnce } from '../adapters/warnings.js';
 import { emptyState } from '../src/tracking/state.js';
-import { FORM, JSON_TYPE, startHarness, waitFor, type Harness } from './fakes/slack-api.js';
+import { FORM, JSON_TYPE, SECRET, slackSignature, startHarness, waitFor, type Harness } from './fakes/slack-api.js';
 
 let h: Harness | undefined;
 let dir: string | undefined;
@@ -210,5 +211,66 @@ describe('hostile requests', () => {
     expect(head.status).toBe(200);
     expect(head.headers.get('content-type')).toContain('application/json');
     expect(await head.text()).toBe('');
+  });
+});
+
+// Bolt's receiver behind the guard does not check signatures itself (adapters/slack/app.ts): what the guard lets
+// through is run. So the guard is tried alone, in front of a listener that records what reaches it.
+describe('the request guard is the only way to Bolt', () => {
+  const reached: (string | undefined)[] = [];
+  let server: Server | undefined;
+  afterEach(async () => {
+    reached.length = 0;
+    server?.closeAllConnections();
+    await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+    server = undefined;
+  });
+
+  async function guarded(): Promise<string> {
+    const quiet = { info() {}, warn() {}, error() {} };
+    const bolt = (req: IncomingMessage & { rawBody?: Buffer }, res: ServerResponse) => {
+      reached.push(req.rawBody?.toString('utf8'));
+      res.writeHead(200).end('reached');
+    };
+    server = createServer(guardedSlackListener(bolt as RequestListener, SECRET, quiet));
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
+  }
+
+  const send = (url: string, body: string, headers: Record<string, string>) => fetch(url, { method: 'POST', headers, body });
+  const signedHeaders = (body: string, type: string, timestamp = Math.floor(Date.now() / 1000), secret = SECRET) => ({
+    'content-type': type,
+    'x-slack-request-timestamp': String(timestamp),
+    'x-slack-signature': slackSignature(secret, timestamp, body),
+  });
+
+  it('hands on a signed request with the very bytes it read, and nothing unsigned, forged, stale or changed', async () => {
+    const url = await guarded();
+    const body = 'command=%2Freform&text=assign+kinship-strategy+%3C%40U666%7Cmallory%3E&user_id=U666';
+    const now = Math.floor(Date.now() / 1000);
+    const refusals = [
+      send(url, body, { 'content-type': FORM }),
+      send(url, body, { ...signedHeaders(body, FORM), 'x-slack-signature': 'v0=' + '0'.repeat(64) }),
+      send(url, body, signedHeaders(body, FORM, now, 'another-secret')),
+      send(url, body, signedHeaders(body, FORM, now - 5 * 60 - 2)),
+      send(url, `${body}&x=1`, signedHeaders(body, FORM)),
+      send(url, body, { ...signedHeaders(body, FORM), 'x-slack-request-timestamp': String(now + 1) }),
+      send(url, body, { ...signedHeaders(body, FORM), 'x-slack-signature': signedHeaders(body, FORM)['x-slack-signature'].replace('v0=', 'v1=') }),
+      send(url, '{"type":"event_callback"}', { ...signedHeaders('{"type":"event_callback"}', JSON_TYPE), 'x-slack-request-timestamp': 'soon' }),
+    ];
+    for (const response of await Promise.all(refusals)) expect(response.status).toBe(401);
+    expect(reached).toEqual([]);
+    const accepted = await send(url, body, signedHeaders(body, FORM));
+    expect(accepted.status).toBe(200);
+    expect(reached).toEqual([body]);
+  });
+
+  it('hands on an unsigned ssl_check as `ssl_check=1` alone, whatever was sent beside it', async () => {
+    const url = await guarded();
+    const smuggled = new URLSearchParams({ ssl_check: '1', token: 'x', payload: JSON.stringify({ type: 'block_actions', actions: [{ action_id: 'reform_cmd_0', value: 'done kinship-strategy' }] }) }).toString();
+    expect((await send(url, smuggled, { 'content-type': FORM })).status).toBe(200);
+    // Not a form (so not Slack's ssl_check): a signature is needed, as for anything else.
+    expect((await send(url, 'ssl_check=1', { 'content-type': JSON_TYPE })).status).toBe(401);
+    expect(reached).toEqual(['ssl_check=1']);
   });
 });
