@@ -6,10 +6,12 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { verifySlackRequest } from '@slack/bolt';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { claimSlackEvent, SLACK_EVENT_RETENTION_MS } from '../adapters/slack/dedupe.js';
 import { MAX_NAME_LOOKUPS } from '../adapters/slack/handlers.js';
-import { guardedSlackListener, MAX_SLACK_BODY_BYTES } from '../adapters/slack/guard.js';
+import { guardedSlackListener, MAX_SLACK_BODY_BYTES, signatureProblem } from '../adapters/slack/guard.js';
 import { fileStore } from '../adapters/store/file-store.js';
 import { warnOnce } from '../adapters/warnings.js';
 import { emptyState } from '../src/tracking/state.js';
@@ -272,5 +274,62 @@ describe('the request guard is the only way to Bolt', () => {
     // Not a form (so not Slack's ssl_check): a signature is needed, as for anything else.
     expect((await send(url, 'ssl_check=1', { 'content-type': JSON_TYPE })).status).toBe(401);
     expect(reached).toEqual(['ssl_check=1']);
+  });
+
+  it("accepts exactly what Bolt's own verifier accepts for signatures as Slack makes them, and nothing Bolt refuses", () => {
+    const now = Date.parse('2026-11-24T10:00:00Z');
+    const bolt = (body: string, signature: string | undefined, timestamp: string | undefined, secret = SECRET): boolean => {
+      try {
+        // As Bolt's receiver called it: the headers as strings (a missing one refused), the timestamp as a number.
+        if (signature === undefined || timestamp === undefined) return false;
+        verifySlackRequest({ signingSecret: secret, body, headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': Number(timestamp) }, nowMilliseconds: now });
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const ours = (body: string, signature: string | undefined, timestamp: string | undefined, secret = SECRET) => signatureProblem(secret, body, signature, timestamp, now) === undefined;
+    const seconds = Math.floor(now / 1000);
+    // Timestamps around the five-minute edge, in the future, and not numbers at all.
+    const timestamp = fc.oneof(fc.integer({ min: seconds - 400, max: seconds + 400 }).map(String), fc.constantFrom('', 'x', '1e9', ' 1', `${seconds}.5`, 'Infinity'));
+    const body = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.constantFrom('', 'command=%2Freform&text=status', '{"type":"event_callback"}'));
+    // Signatures as Slack makes them for this body and timestamp (maybe with another secret, or another body), with
+    // one character changed, cut, upper-cased, under another version, or made up.
+    const signed = (b: string, t: string, secret: string) => slackSignature(secret, Number(t) as number, b);
+    const signature = (b: string, t: string) =>
+      fc.oneof(
+        fc.constant(signed(b, t, SECRET)),
+        fc.constant(signed(b, t, 'another-secret')),
+        fc.constant(signed(`${b}x`, t, SECRET)),
+        fc.nat(66).map((i) => { const s = signed(b, t, SECRET); return s.slice(0, i) + (s[i] === 'a' ? 'b' : 'a') + s.slice(i + 1); }),
+        fc.nat(66).map((i) => signed(b, t, SECRET).slice(0, i)),
+        fc.constant(signed(b, t, SECRET).toUpperCase()),
+        fc.constant(signed(b, t, SECRET).replace('v0=', 'v1=')),
+        fc.string(),
+      );
+    let accepted = 0;
+    const request = fc.tuple(body, timestamp).chain(([b, t]) => fc.tuple(fc.constant(b), fc.constant(t), fc.option(signature(b, t), { nil: undefined })));
+    fc.assert(
+      fc.property(request, ([b, t, s]) => {
+        const verdict = ours(b, s, t);
+        expect(verdict, `${JSON.stringify(b)} ${s} ${t}`).toBe(bolt(b, s, t));
+        if (verdict) accepted++;
+      }),
+      { numRuns: 3_000 },
+    );
+    // Both sides of the line were tried: the equality above is not only over refusals.
+    expect(accepted).toBeGreaterThan(100);
+    // Five minutes to the second: taken, and a second older refused, by both.
+    for (const [age, taken] of [[300, true], [301, false], [-3600, true]] as const) {
+      const t = String(seconds - age);
+      expect([ours('x', slackSignature(SECRET, seconds - age, 'x'), t), bolt('x', slackSignature(SECRET, seconds - age, 'x'), t)]).toEqual([taken, taken]);
+    }
+    // No header at all, or no secret: refused by both.
+    expect(ours('x', slackSignature(SECRET, seconds, 'x'), undefined)).toBe(false);
+    expect(ours('x', slackSignature('', seconds, 'x'), String(seconds), '')).toBe(false);
+    // The one place it is stricter: Bolt reads the hash up to a second `=` and ignores the rest; Slack never sends one.
+    const good = slackSignature(SECRET, seconds, 'x');
+    expect([ours('x', `${good}=more`, String(seconds)), bolt('x', `${good}=more`, String(seconds))]).toEqual([false, true]);
+    expect(ours('x', good, String(seconds))).toBe(true);
   });
 });
