@@ -88,7 +88,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     }
     if (req.method === 'POST' && path === '/slack/events' && slackListener) {
       try {
-        // Bolt answers 401 to bad signatures and stale timestamps, and acks within Slack's 3 seconds.
+        // The guard answers 401 to bad signatures and stale timestamps; Bolt acks within Slack's 3 seconds.
         return void slackListener(req, res);
       } catch (error) {
         return failed(logger, res, path, error);

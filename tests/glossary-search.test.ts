@@ -109,4 +109,34 @@ milestones:
     expect(found.kind === 'matches' && found.milestones.map((m) => m.id)).toEqual(['send-review']);
     expect(() => programmeFrom(text('no-such'))).toThrow(/^4: glossary\[0\]\.milestones\[0\]: no milestone "no-such" in this file$/);
   });
+
+  it('a query asked again gets the same answer, whatever another query or a caller did in between, and an edited programme answers from its own milestones', () => {
+    const p = defaultProgramme();
+    const first = searchMilestones(p, 'kinship');
+    if (first.kind !== 'matches') throw new Error('expected matches');
+    const shown = first.milestones.map((m) => m.id);
+    // Answers are shared: a caller that tries to reorder or extend one cannot change the next caller's.
+    expect(() => (first.milestones as unknown as unknown[]).push(p.milestones[0])).toThrow(TypeError);
+    expect(() => (first.related as unknown as unknown[]).splice(0)).toThrow(TypeError);
+    // Ends trimmed alike; other queries in between (more than are remembered) change nothing.
+    for (let i = 0; i < 600; i++) searchMilestones(p, `query ${i}`);
+    const again = searchMilestones(p, '  kinship ');
+    expect(again.kind === 'matches' && again.milestones.map((m) => m.id)).toEqual(shown);
+    expect(again.kind === 'matches' && again.term).toBe('kinship');
+    // A typo is corrected the same way every time, and says what was typed.
+    for (let i = 0; i < 2; i++) {
+      const typo = searchMilestones(p, 'kinshp');
+      expect(typo.kind === 'matches' && [typo.term, typo.correctedFrom]).toEqual(['kinship', 'kinshp']);
+    }
+    // The programme as edited (a new programme: files are never changed in place) is searched afresh.
+    const edited = programmeFrom(`programme: P
+milestones:
+  - id: kinship-only
+    title: Kinship care offer
+    due: 2027
+    themes: [kinship]
+`);
+    const after = searchMilestones(edited, 'kinship');
+    expect(after.kind === 'matches' && after.milestones.map((m) => m.id)).toEqual(['kinship-only']);
+  });
 });

@@ -1,18 +1,21 @@
 // The Slack adapter under retries, a slow Web API and hostile requests, through the real Bolt code over HTTP on
 // 127.0.0.1: an event is run once per event_id (across a restart too), the ack never waits for name lookups, and
 // no request body (null, huge, forged a thousand times) stops the process or floods the log.
-import { request } from 'node:http';
+import { createServer, request, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { verifySlackRequest } from '@slack/bolt';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { claimSlackEvent, SLACK_EVENT_RETENTION_MS } from '../adapters/slack/dedupe.js';
 import { MAX_NAME_LOOKUPS } from '../adapters/slack/handlers.js';
-import { MAX_SLACK_BODY_BYTES } from '../adapters/slack/guard.js';
+import { guardedSlackListener, MAX_SLACK_BODY_BYTES, signatureProblem } from '../adapters/slack/guard.js';
 import { fileStore } from '../adapters/store/file-store.js';
 import { warnOnce } from '../adapters/warnings.js';
 import { emptyState } from '../src/tracking/state.js';
-import { FORM, JSON_TYPE, startHarness, waitFor, type Harness } from './fakes/slack-api.js';
+import { FORM, JSON_TYPE, SECRET, slackSignature, startHarness, waitFor, type Harness } from './fakes/slack-api.js';
 
 let h: Harness | undefined;
 let dir: string | undefined;
@@ -210,5 +213,123 @@ describe('hostile requests', () => {
     expect(head.status).toBe(200);
     expect(head.headers.get('content-type')).toContain('application/json');
     expect(await head.text()).toBe('');
+  });
+});
+
+// Bolt's receiver behind the guard does not check signatures itself (adapters/slack/app.ts): what the guard lets
+// through is run. So the guard is tried alone, in front of a listener that records what reaches it.
+describe('the request guard is the only way to Bolt', () => {
+  const reached: (string | undefined)[] = [];
+  let server: Server | undefined;
+  afterEach(async () => {
+    reached.length = 0;
+    server?.closeAllConnections();
+    await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+    server = undefined;
+  });
+
+  async function guarded(): Promise<string> {
+    const quiet = { info() {}, warn() {}, error() {} };
+    const bolt = (req: IncomingMessage & { rawBody?: Buffer }, res: ServerResponse) => {
+      reached.push(req.rawBody?.toString('utf8'));
+      res.writeHead(200).end('reached');
+    };
+    server = createServer(guardedSlackListener(bolt as RequestListener, SECRET, quiet));
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
+  }
+
+  const send = (url: string, body: string, headers: Record<string, string>) => fetch(url, { method: 'POST', headers, body });
+  const signedHeaders = (body: string, type: string, timestamp = Math.floor(Date.now() / 1000), secret = SECRET) => ({
+    'content-type': type,
+    'x-slack-request-timestamp': String(timestamp),
+    'x-slack-signature': slackSignature(secret, timestamp, body),
+  });
+
+  it('hands on a signed request with the very bytes it read, and nothing unsigned, forged, stale or changed', async () => {
+    const url = await guarded();
+    const body = 'command=%2Freform&text=assign+kinship-strategy+%3C%40U666%7Cmallory%3E&user_id=U666';
+    const now = Math.floor(Date.now() / 1000);
+    const refusals = [
+      send(url, body, { 'content-type': FORM }),
+      send(url, body, { ...signedHeaders(body, FORM), 'x-slack-signature': 'v0=' + '0'.repeat(64) }),
+      send(url, body, signedHeaders(body, FORM, now, 'another-secret')),
+      send(url, body, signedHeaders(body, FORM, now - 5 * 60 - 2)),
+      send(url, `${body}&x=1`, signedHeaders(body, FORM)),
+      send(url, body, { ...signedHeaders(body, FORM), 'x-slack-request-timestamp': String(now + 1) }),
+      send(url, body, { ...signedHeaders(body, FORM), 'x-slack-signature': signedHeaders(body, FORM)['x-slack-signature'].replace('v0=', 'v1=') }),
+      send(url, '{"type":"event_callback"}', { ...signedHeaders('{"type":"event_callback"}', JSON_TYPE), 'x-slack-request-timestamp': 'soon' }),
+    ];
+    for (const response of await Promise.all(refusals)) expect(response.status).toBe(401);
+    expect(reached).toEqual([]);
+    const accepted = await send(url, body, signedHeaders(body, FORM));
+    expect(accepted.status).toBe(200);
+    expect(reached).toEqual([body]);
+  });
+
+  it('hands on an unsigned ssl_check as `ssl_check=1` alone, whatever was sent beside it', async () => {
+    const url = await guarded();
+    const smuggled = new URLSearchParams({ ssl_check: '1', token: 'x', payload: JSON.stringify({ type: 'block_actions', actions: [{ action_id: 'reform_cmd_0', value: 'done kinship-strategy' }] }) }).toString();
+    expect((await send(url, smuggled, { 'content-type': FORM })).status).toBe(200);
+    // Not a form (so not Slack's ssl_check): a signature is needed, as for anything else.
+    expect((await send(url, 'ssl_check=1', { 'content-type': JSON_TYPE })).status).toBe(401);
+    expect(reached).toEqual(['ssl_check=1']);
+  });
+
+  it("accepts exactly what Bolt's own verifier accepts for signatures as Slack makes them, and nothing Bolt refuses", () => {
+    const now = Date.parse('2026-11-24T10:00:00Z');
+    const bolt = (body: string, signature: string | undefined, timestamp: string | undefined, secret = SECRET): boolean => {
+      try {
+        // As Bolt's receiver called it: the headers as strings (a missing one refused), the timestamp as a number.
+        if (signature === undefined || timestamp === undefined) return false;
+        verifySlackRequest({ signingSecret: secret, body, headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': Number(timestamp) }, nowMilliseconds: now });
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const ours = (body: string, signature: string | undefined, timestamp: string | undefined, secret = SECRET) => signatureProblem(secret, body, signature, timestamp, now) === undefined;
+    const seconds = Math.floor(now / 1000);
+    // Timestamps around the five-minute edge, in the future, and not numbers at all.
+    const timestamp = fc.oneof(fc.integer({ min: seconds - 400, max: seconds + 400 }).map(String), fc.constantFrom('', 'x', '1e9', ' 1', `${seconds}.5`, 'Infinity'));
+    const body = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.constantFrom('', 'command=%2Freform&text=status', '{"type":"event_callback"}'));
+    // Signatures as Slack makes them for this body and timestamp (maybe with another secret, or another body), with
+    // one character changed, cut, upper-cased, under another version, or made up.
+    const signed = (b: string, t: string, secret: string) => slackSignature(secret, Number(t) as number, b);
+    const signature = (b: string, t: string) =>
+      fc.oneof(
+        fc.constant(signed(b, t, SECRET)),
+        fc.constant(signed(b, t, 'another-secret')),
+        fc.constant(signed(`${b}x`, t, SECRET)),
+        fc.nat(66).map((i) => { const s = signed(b, t, SECRET); return s.slice(0, i) + (s[i] === 'a' ? 'b' : 'a') + s.slice(i + 1); }),
+        fc.nat(66).map((i) => signed(b, t, SECRET).slice(0, i)),
+        fc.constant(signed(b, t, SECRET).toUpperCase()),
+        fc.constant(signed(b, t, SECRET).replace('v0=', 'v1=')),
+        fc.string(),
+      );
+    let accepted = 0;
+    const request = fc.tuple(body, timestamp).chain(([b, t]) => fc.tuple(fc.constant(b), fc.constant(t), fc.option(signature(b, t), { nil: undefined })));
+    fc.assert(
+      fc.property(request, ([b, t, s]) => {
+        const verdict = ours(b, s, t);
+        expect(verdict, `${JSON.stringify(b)} ${s} ${t}`).toBe(bolt(b, s, t));
+        if (verdict) accepted++;
+      }),
+      { numRuns: 3_000 },
+    );
+    // Both sides of the line were tried: the equality above is not only over refusals.
+    expect(accepted).toBeGreaterThan(100);
+    // Five minutes to the second: taken, and a second older refused, by both.
+    for (const [age, taken] of [[300, true], [301, false], [-3600, true]] as const) {
+      const t = String(seconds - age);
+      expect([ours('x', slackSignature(SECRET, seconds - age, 'x'), t), bolt('x', slackSignature(SECRET, seconds - age, 'x'), t)]).toEqual([taken, taken]);
+    }
+    // No header at all, or no secret: refused by both.
+    expect(ours('x', slackSignature(SECRET, seconds, 'x'), undefined)).toBe(false);
+    expect(ours('x', slackSignature('', seconds, 'x'), String(seconds), '')).toBe(false);
+    // The one place it is stricter: Bolt reads the hash up to a second `=` and ignores the rest; Slack never sends one.
+    const good = slackSignature(SECRET, seconds, 'x');
+    expect([ours('x', `${good}=more`, String(seconds)), bolt('x', `${good}=more`, String(seconds))]).toEqual([false, true]);
+    expect(ours('x', good, String(seconds))).toBe(true);
   });
 });

@@ -4,7 +4,7 @@
 import { get } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LIMITS, renderSlack } from '../adapters/slack/render.js';
-import { FORM, JSON_TYPE, startHarness, waitFor, type Harness } from './fakes/slack-api.js';
+import { FORM, JSON_TYPE, SECRET, slackSignature, startHarness, waitFor, type Harness } from './fakes/slack-api.js';
 
 let h: Harness;
 afterEach(async () => h?.close());
@@ -115,6 +115,60 @@ describe('slash command /reform over HTTP', () => {
     expect((await h.command('status kinship-strategy', 'after')).ack!.text).toContain('kinship-strategy');
     expect(h.api.responses).toEqual([]);
     expect(JSON.stringify(h.store.snapshot())).toBe(before);
+  });
+
+  // The guard is the only signature check on this path (Bolt's receiver behind it has its own turned off), so each
+  // way of getting a request past Slack's signing is tried here, through the real server, on a command that would
+  // change the store.
+  it('rejects a body changed after it was signed, a signature made with another secret, and other signature versions with 401, changing nothing', async () => {
+    const before = JSON.stringify(h.store.snapshot());
+    const timestamp = Math.floor(Date.now() / 1000);
+    const signedBody = h.slash('status kinship', 't1');
+    const tampered = h.slash('assign kinship-strategy <@U666|mallory>', 't1');
+    const refused = [
+      // Signed for one body, sent with another.
+      await h.post(tampered, FORM, { timestamp, signature: slackSignature(SECRET, timestamp, signedBody) }),
+      // One byte more after the signed body.
+      await h.post(tampered + '&', FORM, { timestamp, signature: slackSignature(SECRET, timestamp, tampered) }),
+      // Signed for another timestamp than the one sent.
+      await h.post(tampered, FORM, { timestamp, signature: slackSignature(SECRET, timestamp - 1, tampered) }),
+      // Signed with a secret that is not ours.
+      await h.post(tampered, FORM, { timestamp, signature: slackSignature('not-the-secret', timestamp, tampered) }),
+      // The right hash under another version, or no hash at all.
+      await h.post(tampered, FORM, { timestamp, signature: slackSignature(SECRET, timestamp, tampered).replace(/^v0=/, 'v1=') }),
+      await h.post(tampered, FORM, { timestamp, signature: 'v0=' }),
+      // Signed properly, but more than five minutes ago (a replayed request).
+      await h.post(tampered, FORM, { timestamp: timestamp - 5 * 60 - 2 }),
+      // An event, signed for another body.
+      await h.post(JSON.stringify({ type: 'event_callback', event_id: 'Ev1', event: { type: 'app_mention', user: 'U666', text: '<@UBOT> assign kinship-strategy <@U666|mallory>', ts: '1.1', channel: 'C1' } }), JSON_TYPE, { timestamp, signature: slackSignature(SECRET, timestamp, '{}') }),
+    ];
+    for (const response of refused) {
+      expect(response.status).toBe(401);
+      expect(await response.text()).not.toContain('kinship-strategy');
+    }
+    // The same command, signed properly, is run: had any of the above got through, it would have changed the store.
+    expect((await h.command('assign kinship-strategy <@U666|mallory>', 'ok')).ack!.text).toContain('kinship-strategy');
+    expect(h.store.snapshot().items['kinship-strategy']?.owner).toEqual({ id: 'slack:U666', name: 'mallory' });
+    expect(before).not.toContain('U666');
+    expect(h.api.calls.filter((c) => c.method.startsWith('chat.'))).toEqual([]);
+  });
+
+  it("answers Slack's unsigned ssl_check with 200 and runs nothing sent beside it", async () => {
+    const before = JSON.stringify(h.store.snapshot());
+    const event = { type: 'event_callback', team_id: 'T1', event_id: 'EvSmuggled', authorizations: [{ team_id: 'T1', user_id: 'UBOT', is_bot: true }], event: { type: 'app_mention', user: 'U666', text: '<@UBOT> assign kinship-strategy <@U666|mallory>', ts: '1700000000.000100', channel: 'C1', event_ts: '1700000000.000100' } };
+    const smuggled = [
+      new URLSearchParams({ ssl_check: '1', payload: JSON.stringify(event) }).toString(),
+      `ssl_check=1&${h.slash('assign kinship-strategy <@U666|mallory>', 's1')}`,
+    ];
+    for (const body of smuggled) {
+      const response = await fetch(`${h.base}/slack/events`, { method: 'POST', headers: { 'Content-Type': FORM }, body });
+      expect(response.status).toBe(200);
+      expect(await response.text()).toBe('');
+    }
+    await new Promise((r) => setTimeout(r, 100));
+    expect(JSON.stringify(h.store.snapshot())).toBe(before);
+    expect(h.api.calls.filter((c) => c.method.startsWith('chat.'))).toEqual([]);
+    expect(h.api.responses).toEqual([]);
   });
 
   it('escapes user text so a note cannot ping the channel, mention someone or hide a link', async () => {

@@ -7,4 +7,4 @@ type Bolt = typeof import('@slack/bolt', { with: { 'resolution-mode': 'require' 
 
 const bolt = createRequire(import.meta.url)('@slack/bolt') as Bolt;
 
-export const { App, HTTPReceiver, SocketModeReceiver, LogLevel, verifySlackRequest, webApi } = bolt;
+export const { App, HTTPReceiver, SocketModeReceiver, LogLevel, webApi } = bolt;

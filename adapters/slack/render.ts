@@ -48,17 +48,24 @@ export interface SplitOptions {
 
 /** What Slack counts towards msg_blocks_too_long: every text in every block. */
 export function blocksText(blocks: readonly unknown[]): number {
+  return textIn(blocks);
+}
+
+/** Every `text` string's length under `value`. Keys are walked in place: no array of entries per object. */
+function textIn(value: unknown): number {
+  if (typeof value !== 'object' || value === null) return 0;
   let n = 0;
-  const walk = (value: unknown): void => {
-    if (Array.isArray(value)) for (const v of value) walk(v);
-    else if (typeof value === 'object' && value !== null) {
-      for (const [key, v] of Object.entries(value)) {
-        if (key === 'text' && typeof v === 'string') n += v.length;
-        else walk(v);
-      }
-    }
-  };
-  walk(blocks);
+  if (Array.isArray(value)) {
+    for (const v of value) n += textIn(v);
+    return n;
+  }
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    if (!Object.hasOwn(record, key)) continue;
+    const v = record[key];
+    if (key === 'text' && typeof v === 'string') n += v.length;
+    else n += textIn(v);
+  }
   return n;
 }
 

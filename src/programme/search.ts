@@ -13,9 +13,9 @@ export type SearchResult =
   | {
       kind: 'matches';
       /** Best first: the phrase itself (a theme, alias or glossary term), then every word, then fewer. */
-      milestones: Milestone[];
+      milestones: readonly Milestone[];
       /** Found only by the query's most specific word, or only in sources and notes: shown apart, after. */
-      related: Milestone[];
+      related: readonly Milestone[];
       /** The word that found `related`. */
       relatedBy?: string;
       matchedBy: 'theme' | 'alias' | 'words';
@@ -25,7 +25,7 @@ export type SearchResult =
       term: string;
     }
   /** `nearest`: what the glossary offers for a term no milestone is about ("adoption" -> kinship). */
-  | { kind: 'none'; suggestions: string[]; nearest: Milestone[] };
+  | { kind: 'none'; suggestions: readonly string[]; nearest: readonly Milestone[] };
 
 const STOP_WORDS = new Set(['the', 'a', 'an', 'of', 'and', 'or', 'for', 'on', 'in', 'at', 'to', 'from', 'by', 'with', 'as', 'is', 'be', 'it', 'its', 'this', 'that', 'what', 'whats', 'status', 'about', 'are', 'our', 'we']);
 
@@ -50,6 +50,12 @@ interface ProgrammeIndex {
    * word's prefix match scans every milestone's words, and officers ask about the same few words all week.
    */
   hits: Map<string, WordHits>;
+  /**
+   * Each query's answer, by its text: the answer depends on the programme and the query alone, never on the store
+   * or the time, and officers ask the same few queries all week (a phrase's scoring and ranking walks every
+   * milestone). Shared between callers, so answers are frozen.
+   */
+  answers: Map<string, SearchResult>;
 }
 
 interface WordHits {
@@ -59,6 +65,10 @@ interface WordHits {
 
 /** Words remembered per programme; past this the memory is emptied, so arbitrary queries cannot grow it. */
 const MAX_REMEMBERED_WORDS = 2_000;
+/** Queries answered from memory per programme; emptied past this, as the words are. */
+const MAX_REMEMBERED_QUERIES = 500;
+/** The longest query remembered: a pasted paragraph is answered afresh rather than kept. */
+const MAX_REMEMBERED_QUERY_CHARS = 200;
 
 const indexes = new WeakMap<Programme, ProgrammeIndex>();
 const RANK: Record<Phrase['kind'], number> = { id: 0, glossary: 1, alias: 2, theme: 3 };
@@ -77,7 +87,7 @@ function addPhrase(phrases: Map<string, Phrase>, text: string, kind: Phrase['kin
 function indexOf(programme: Programme): ProgrammeIndex {
   const known = indexes.get(programme);
   if (known) return known;
-  const index: ProgrammeIndex = { exact: new Map(), phrases: new Map(), primary: new Map(), secondary: new Map(), vocabulary: [], hits: new Map() };
+  const index: ProgrammeIndex = { exact: new Map(), phrases: new Map(), primary: new Map(), secondary: new Map(), vocabulary: [], hits: new Map(), answers: new Map() };
   const byId = new Map(programme.milestones.map((m) => [m.id, m]));
   for (const m of programme.milestones) {
     if (!index.exact.has(m.id)) index.exact.set(m.id, m);
@@ -226,6 +236,27 @@ export function nearestTerms(term: string, candidates: string[], limit = 3, allo
 }
 
 export function searchMilestones(programme: Programme, query: string): SearchResult {
+  const key = query.trim();
+  if (key.length > MAX_REMEMBERED_QUERY_CHARS) return searchAfresh(programme, query);
+  const answers = indexOf(programme).answers;
+  let answer = answers.get(key);
+  if (!answer) {
+    answer = frozen(searchAfresh(programme, key));
+    if (answers.size >= MAX_REMEMBERED_QUERIES) answers.clear();
+    answers.set(key, answer);
+  }
+  return answer;
+}
+
+/** An answer that can be handed to every caller: its lists cannot be changed by one of them (its scores are a ReadonlyMap). */
+function frozen(answer: SearchResult): SearchResult {
+  if (answer.kind === 'id') return Object.freeze(answer);
+  if (answer.kind === 'none') return Object.freeze({ ...answer, suggestions: Object.freeze([...answer.suggestions]), nearest: Object.freeze([...answer.nearest]) });
+  return Object.freeze({ ...answer, milestones: Object.freeze([...answer.milestones]), related: Object.freeze([...answer.related]) });
+}
+
+/** The answer worked out from the index; searchMilestones remembers it. Depends on the query with its ends trimmed. */
+function searchAfresh(programme: Programme, query: string): SearchResult {
   const raw = query.trim().toLowerCase();
   const index = indexOf(programme);
   const exact = index.exact.get(raw) ?? index.exact.get(raw.replace(/\s+/g, '-'));
