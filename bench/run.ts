@@ -29,7 +29,8 @@ function medianOf(values: number[]): { median: number; low: number; high: number
 
 function ratioTarget(target: string, goal: number, ratios: number[]): void {
   const { median, low, high } = medianOf(ratios);
-  targets.push({ target, goal: `≤ ${goal.toFixed(2)}×`, measured: `${median.toFixed(2)}× (${low.toFixed(2)}–${high.toFixed(2)})`, met: median <= goal });
+  // Three places, so that a median just over the goal does not read as the goal itself.
+  targets.push({ target, goal: `≤ ${goal.toFixed(2)}×`, measured: `${median.toFixed(3)}× (${low.toFixed(2)}–${high.toFixed(2)})`, met: median <= goal });
 }
 
 

@@ -109,9 +109,9 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
         installerOptions: { clientOptions: config.apiUrl ? { slackApiUrl: config.apiUrl } : {} },
       })
     : undefined;
-  // Bolt's own signature check is off because guardedSlackListener (guard.ts) makes the same check with Bolt's
-  // verifier before any request reaches this receiver, and requestListener below is the receiver's only way in:
-  // in HTTP mode the receiver never listens on a port of its own (start() does not start it).
+  // Bolt's own signature check is off because guardedSlackListener (guard.ts) makes the same check (its rules, held
+  // to Bolt's verifier by a property test) before any request reaches this receiver, and requestListener below is the
+  // receiver's only way in: in HTTP mode the receiver never listens on a port of its own (start() does not start it).
   const http = socket
     ? undefined
     : new HTTPReceiver({ signingSecret: config.signingSecret, endpoints: '/slack/events', signatureVerification: false, logger: log });
