@@ -16,9 +16,8 @@ import { CONSOLE_NAME, ConfigError, instantIn, readConfig, type Config } from '.
 import { consoleChat } from './console/chat.js';
 import { consoleMessage, reportFiles } from './console/console.js';
 import { tickOnce } from './scheduler.js';
-import { slackOutbound, SlackStartupError } from './slack/app.js';
 import { ServerStartError } from './server.js';
-import { createTeamsAdapter, TeamsConfigError } from './teams/adapter.js';
+import { SlackStartupError, TeamsConfigError } from './startup-errors.js';
 import { formatDelivery } from '../src/schedule/tick.js';
 import { createLogger } from './logger.js';
 import { loadEnvFile } from './env-file.js';
@@ -121,10 +120,11 @@ async function tickCommand(args: string[], config: Config): Promise<void> {
   // timer and no running process (cron, a serverless function) gets its nudges. Both may run; the ledger's claims
   // in the shared store keep each message to one sender.
   const chats: Chat[] = [consoleChat(process.stdout)];
-  if (config.slack) chats.push(slackOutbound(config.slack, logger));
+  // Each platform's SDK is loaded only where its settings are: a terminal's tick often has neither.
+  if (config.slack) chats.push((await import('./slack/app.js')).slackOutbound(config.slack, logger));
   if (config.teams) {
     const bot = createBot({ programme, store, clock, logger, editors: config.editors });
-    chats.push(createTeamsAdapter({ bot, store, config: config.teams, logger }).chat);
+    chats.push((await import('./teams/adapter.js')).createTeamsAdapter({ bot, store, config: config.teams, logger }).chat);
   }
   const report = await tickOnce({ programme, store, chats, logger, clock });
   for (const d of report.sent) process.stdout.write(`sent ${formatDelivery(d)}\n`);

@@ -15,9 +15,7 @@ import { programmeHolder } from '../src/programme/holder.js';
 import { recordProgramme } from '../src/tracking/programme-edits.js';
 import { startScheduler } from './scheduler.js';
 import { startServer } from './server.js';
-import { createSlackAdapter } from './slack/app.js';
 import { openStore } from './store/open.js';
-import { createTeamsAdapter } from './teams/adapter.js';
 import { channelSubscriptions } from './teams/migrate.js';
 
 export async function start(config: Config): Promise<void> {
@@ -32,10 +30,11 @@ export async function start(config: Config): Promise<void> {
   await store.update((state) => recordProgramme(state, programme, hash, clock.now()));
   const bot = createBot({ programme: holder, store, clock, logger, editors: config.editors, publicUrl: config.publicUrl });
 
-  const slack = config.slack ? createSlackAdapter({ bot, store, config: config.slack, logger }) : undefined;
+  // Each platform's SDK is loaded only when its settings are there: the console alone loads neither.
+  const slack = config.slack ? (await import('./slack/app.js')).createSlackAdapter({ bot, store, config: config.slack, logger }) : undefined;
   // Teams shows the report's files and the digest's picture by URL, so the bot serves them at its public address.
   const files = config.publicUrl ? fileShelf({ baseUrl: config.publicUrl }) : undefined;
-  const teams = config.teams ? createTeamsAdapter({ bot, store, config: config.teams, logger, files }) : undefined;
+  const teams = config.teams ? (await import('./teams/adapter.js')).createTeamsAdapter({ bot, store, config: config.teams, logger, files }) : undefined;
   if (teams) {
     const moved = await store.update(channelSubscriptions);
     if (moved) logger.info('Teams subscriptions made in a thread now belong to their channel', { count: moved });

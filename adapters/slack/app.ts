@@ -7,6 +7,7 @@ import { App, HTTPReceiver, SocketModeReceiver, webApi as web } from './bolt.js'
 import type { Bot } from '../../src/bot.js';
 import type { Chat, Logger, Store } from '../../src/ports.js';
 import type { Config } from '../config.js';
+import { SlackStartupError } from '../startup-errors.js';
 import { boltLogger } from './bolt-logger.js';
 import { slackChat } from './chat.js';
 import { dedupeEvents } from './dedupe.js';
@@ -44,10 +45,7 @@ export interface SlackAdapter {
   stop(): Promise<void>;
 }
 
-/** One line for the operator, naming the variable to fix; main prints the message, never a stack. */
-export class SlackStartupError extends Error {
-  override name = 'SlackStartupError';
-}
+export { SlackStartupError };
 
 const REJECTED_TOKEN = new Set(['invalid_auth', 'not_authed', 'token_revoked', 'account_inactive', 'not_allowed_token_type', 'token_expired']);
 

@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Activity, ConfigurationBotFrameworkAuthentication as Authentication, InvokeResponse, TurnContext } from 'botbuilder';
 import type { MsalServiceClientCredentialsFactory as CredentialsFactory } from 'botframework-connector';
 import { CallerIdConstants, CloudAdapter, ConfidentialClientApplication, ConfigurationBotFrameworkAuthentication, MsalServiceClientCredentialsFactory } from './botbuilder.js';
+import { TeamsConfigError } from '../startup-errors.js';
 import type { Bot } from '../../src/bot.js';
 import { APOLOGY } from '../../src/bot.js';
 import type { Chat, Logger, Store } from '../../src/ports.js';
@@ -50,7 +51,7 @@ export interface TeamsAdapter {
 /** Teams activities are small (files and images arrive as links); anything bigger is not from Teams. */
 const MAX_BODY_BYTES = 1024 * 1024;
 
-export class TeamsConfigError extends Error {}
+export { TeamsConfigError };
 
 /**
  * The public cloud's settings (botframework-connector's AuthenticationConstants). Given any one authentication

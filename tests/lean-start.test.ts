@@ -1,0 +1,84 @@
+// A deployment loads only the platform SDKs it has settings for: `npm start` with none (the console) loads neither
+// Bolt nor botbuilder, with Teams settings alone no Bolt, with Slack settings alone no botbuilder, and `reform tick`
+// at a terminal neither. Real processes; a preloaded probe lists the SDK modules loaded when the process exits.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startFakeSlackApi, type FakeSlackApi } from './fakes/slack-api.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'reform-lean-'));
+const probe = join(dir, 'probe.cjs');
+writeFileSync(
+  probe,
+  `process.on('exit', () => {
+  const keys = Object.keys(require.cache);
+  const count = (part) => keys.filter((k) => k.includes(part)).length;
+  process.stderr.write('SDK modules: ' + JSON.stringify({ bolt: count('/@slack/bolt/'), botbuilder: count('/botbuilder/') }) + '\\n');
+});
+`,
+);
+
+interface Run {
+  code: number | null;
+  out: string;
+  sdk: { bolt: number; botbuilder: number };
+}
+
+/** Runs `reform <args>` with the probe; a server is stopped once it says it is ready. */
+function reform(args: string[], env: Record<string, string>, input?: string): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--require', probe, 'bin/reform.mjs', ...args], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, REFORM_ENV_FILE: '', REFORM_DB: join(mkdtempSync(join(dir, 'db-')), 'reform.json'), REFORM_NOW: '2026-12-07T10:00:00Z', ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`reform ${args.join(' ')} did not finish within 45 s: ${err.slice(-400)}`));
+    }, 45_000);
+    child.stdout.on('data', (d: Buffer) => void (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+      if (err.includes('"message":"ready"')) child.kill('SIGTERM');
+    });
+    child.stdin.end(input ?? '');
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      const line = /SDK modules: (\{.*\})/.exec(err);
+      if (!line) return reject(new Error(`no probe line: ${err.slice(-400)}`));
+      resolve({ code, out, sdk: JSON.parse(line[1]!) as Run['sdk'] });
+    });
+  });
+}
+
+let api: FakeSlackApi | undefined;
+afterEach(async () => {
+  await api?.close();
+  api = undefined;
+});
+
+describe('what a start loads', () => {
+  it('the console alone (no settings) answers without loading Bolt or botbuilder; so does a terminal tick', { timeout: 120_000 }, async () => {
+    const alone = await reform(['start'], {}, 'status kinship\n');
+    expect(alone.code).toBe(0);
+    expect(alone.out).toContain('kinship');
+    expect(alone.sdk).toEqual({ bolt: 0, botbuilder: 0 });
+    const tick = await reform(['tick'], {});
+    expect(tick.code).toBe(0);
+    expect(tick.sdk).toEqual({ bolt: 0, botbuilder: 0 });
+  });
+
+  it('Teams settings alone load botbuilder and not Bolt; Slack settings alone load Bolt and not botbuilder', { timeout: 120_000 }, async () => {
+    const server = { PORT: '0', HOST: '127.0.0.1' };
+    const teams = await reform(['start'], { ...server, TEAMS_DEV_NO_AUTH: '1' });
+    expect(teams.sdk.bolt).toBe(0);
+    expect(teams.sdk.botbuilder).toBeGreaterThan(0);
+    api = await startFakeSlackApi();
+    const slack = await reform(['start'], { ...server, SLACK_BOT_TOKEN: 'xoxb-lean-test', SLACK_SIGNING_SECRET: 'lean-test-secret', SLACK_API_URL: api.apiUrl });
+    expect(slack.sdk.bolt).toBeGreaterThan(0);
+    expect(slack.sdk.botbuilder).toBe(0);
+  });
+});
