@@ -15,47 +15,10 @@ import { memoryStore } from '../adapters/store/memory.js';
 import { silentLogger, type Chat } from '../src/ports.js';
 import { tick } from '../src/schedule/tick.js';
 import { stateSchema } from '../src/tracking/state.js';
+import { novemberProgramme, prng, SEED_STATE } from './fakes/november-programme.js';
 import { startSlowSlackApi, type SlowSlackApi } from './fakes/slow-slack-api.js';
 
-/** mulberry32: small, seeded, good enough to pick kill moments reproducibly. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-// Nine milestones due on working days in November 2026 (no bank holidays in England), nudged 4 and 1 days
-// before and once overdue; the weekly digest on Mondays. All slots are at 09:00 London.
-const DUE = ['6', '9', '10', '11', '12', '13', '16', '17', '18'];
-const PROGRAMME = `programme: Crash test programme
-timezone: Europe/London
-reminders:
-  days_before: [4, 1]
-  overdue: true
-  at: "09:00"
-digest:
-  day: monday
-  at: "09:00"
-milestones:
-${DUE.map((d, i) => `  - id: crash-milestone-${i + 1}
-    title: Crash test milestone ${i + 1}
-    due: ${d} November 2026
-    themes: [programme]
-`).join('')}`;
-
-const SUBSCRIBED = '2026-10-01T00:00:00.000Z';
-const SEED_STATE = {
-  version: 1,
-  subscriptions: [
-    { id: 'reminders:slack:C_LEAD', kind: 'reminders', platform: 'slack', channel: 'C_LEAD', createdAt: SUBSCRIBED, createdBy: 'slack:U_ADMIN' },
-    { id: 'digest:slack:C_DIGEST', kind: 'digest', platform: 'slack', channel: 'C_DIGEST', createdAt: SUBSCRIBED, createdBy: 'slack:U_ADMIN' },
-  ],
-};
+const PROGRAMME = novemberProgramme('crash');
 
 /** Ticks run at 10:00Z; restarts within a step add 11 minutes each (claims expire after 10), never reaching a slot. */
 const STEP_TIME = 'T10:00:00Z';

@@ -14,20 +14,10 @@ import { postgresStore } from '../adapters/store/postgres/store.js';
 import { silentLogger, type Chat } from '../src/ports.js';
 import { tick } from '../src/schedule/tick.js';
 import { stateSchema, type LedgerEntry } from '../src/tracking/state.js';
+import { prng } from './fakes/november-programme.js';
 import { startSlowSlackApi } from './fakes/slow-slack-api.js';
 import { freshDatabase, pgAvailable } from './pg/database.js';
 import { baseEnv, children, PROGRAMME, SEED_STATE, seed, startReplica, type Replica } from './pg/replica.js';
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 afterEach(() => {
   for (const child of children) child.kill('SIGKILL');

@@ -4,7 +4,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { silentLogger } from '../src/ports.js';
 import { formatDelivery, tick } from '../src/schedule/tick.js';
-import { FORM, startHarness, waitFor, type Harness } from './fakes/slack-api.js';
+import { startHarness, waitFor, type Harness } from './fakes/slack-api.js';
 import { at, testBot } from './helpers.js';
 
 let h: Harness | undefined;
@@ -53,17 +53,7 @@ it('lead, a direct message to a Slack lead, a post-title lead in the channel, th
 
   // Someone who is neither owner, lead nor editor cannot acknowledge; the lead can, with the button.
   expect((await h.command('ack agency-compliance', 'a0')).ack).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining("You can't acknowledge agency-compliance") });
-  const payload = {
-    type: 'block_actions',
-    user: { id: 'U0LEAD', username: 'lena', name: 'lena', team_id: 'T1' },
-    team: { id: 'T1', domain: 'council' },
-    channel: { id: 'CLEAD', name: 'leadership' },
-    container: { type: 'message', message_ts: '1700000000.000200', channel_id: 'CLEAD', is_ephemeral: false },
-    message: { type: 'message', ts: '1700000000.000200', text: board.text, blocks: board.blocks },
-    response_url: h.api.responseUrl('ack-click'),
-    actions: [{ ...button, block_id: 'b1', action_ts: '1700000001.000000' }],
-  };
-  expect((await h.post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), FORM)).status).toBe(200);
+  expect(await h.click(board, button, 'ack-click', { user: { id: 'U0LEAD', name: 'lena' }, channel: { id: 'CLEAD', name: 'leadership' }, ts: '1700000000.000200' })).toBe(200);
   const update = await waitFor(() => harness.api.responses.find((r) => r.path === '/respond/ack-click')?.body, 'the button outcome');
   expect(update.replace_original).toBe(true);
   expect(texts(update)).toContain('agency-compliance: overdue, acknowledged by @lena');

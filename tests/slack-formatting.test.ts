@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { renderSlack } from '../adapters/slack/render.js';
 import { reminderMessage } from '../src/schedule/messages.js';
 import { allMilestoneItems } from '../src/tracking/items.js';
-import { FORM, NOW, startHarness, waitFor, type Harness } from './fakes/slack-api.js';
+import { NOW, startHarness, waitFor, type Harness } from './fakes/slack-api.js';
 import { at, programmeFrom } from './helpers.js';
 
 let h: Harness | undefined;
@@ -67,20 +67,7 @@ describe('Slack formatting that survives user text', () => {
     expect(textsOf(reminder!).join('\n')).toContain('Next: `/reform done m1`');
     const button = (reminder!.blocks.find((b) => b.type === 'actions') as any).elements[0];
     expect(button.text.text).toBe('Mark done');
-    const payload = {
-      type: 'block_actions',
-      user: { id: 'U1', username: 'bob', name: 'bob', team_id: 'T1' },
-      api_app_id: 'A1',
-      token: 'legacy-verification-token',
-      container: { type: 'message', message_ts: '1700000000.000100', channel_id: 'C1', is_ephemeral: false },
-      trigger_id: '1.2.3',
-      team: { id: 'T1', domain: 'council' },
-      channel: { id: 'C1', name: 'reform' },
-      message: { type: 'message', ts: '1700000000.000100', text: reminder!.text, blocks: reminder!.blocks },
-      response_url: h.api.responseUrl('click'),
-      actions: [{ ...button, block_id: 'b1', action_ts: '1700000001.000000' }],
-    };
-    expect((await h.post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), FORM)).status).toBe(200);
+    expect(await h.click(reminder!, button, 'click')).toBe(200);
     const update = await responseTo(h, 'click');
     const shown = textsOf(update).join('\n');
     expect(shown).toContain('<@U1>: m1 is done');

@@ -221,21 +221,7 @@ describe('buttons, mentions and the Home tab', () => {
     const [reminder] = renderSlack({ tone: 'answer', heading: 'Due soon: multi-agency-cp', sections: [], footnotes: [], buttons: [{ label: 'Mark done', command: 'done multi-agency-cp' }] });
     const button = reminder!.blocks.find((b) => b.type === 'actions')! as any;
     expect(button.elements[0]).toMatchObject({ action_id: 'reform_cmd_0', value: 'done multi-agency-cp' });
-    const payload = {
-      type: 'block_actions',
-      user: { id: 'U1', username: 'bob', name: 'bob', team_id: 'T1' },
-      api_app_id: 'A1',
-      token: 'legacy-verification-token',
-      container: { type: 'message', message_ts: '1700000000.000100', channel_id: 'C1', is_ephemeral: false },
-      trigger_id: '1.2.3',
-      team: { id: 'T1', domain: 'council' },
-      channel: { id: 'C1', name: 'reform' },
-      message: { type: 'message', ts: '1700000000.000100', text: reminder!.text, blocks: reminder!.blocks },
-      response_url: h.api.responseUrl('click'),
-      actions: [{ ...button.elements[0], block_id: 'b1', action_ts: '1700000001.000000' }],
-    };
-    const res = await h.post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), FORM);
-    expect(res.status).toBe(200);
+    expect(await h.click(reminder!, button.elements[0], 'click')).toBe(200);
     const update = await responseTo('click');
     expect(update.replace_original).toBe(true);
     expect(update.blocks.some((b: any) => b.type === 'actions')).toBe(false);

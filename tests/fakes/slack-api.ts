@@ -316,6 +316,11 @@ export interface Harness {
   slash(text: string, respondTo: string, user?: { id: string; name: string }): string;
   /** Sends a signed slash command; `ack` is the message in the HTTP answer (undefined for an empty ack). */
   command(text: string, respondTo: string, user?: { id: string; name: string }): Promise<{ status: number; ack?: Record<string, any> }>;
+  /**
+   * Clicks `button` (an element of the message's actions block) in a message posted to `channel`, as Slack sends
+   * the block_actions payload; `respondTo` names the recorded response_url. Returns the HTTP status.
+   */
+  click(message: { text: string; blocks: unknown[] }, button: Record<string, unknown>, respondTo: string, opts?: { user?: { id: string; name: string }; channel?: { id: string; name: string }; ts?: string }): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -399,6 +404,25 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
         response_url: api.responseUrl(respondTo),
         trigger_id: '1.2.3',
       }).toString();
+    },
+    async click(message, button, respondTo, opts = {}) {
+      const user = opts.user ?? { id: 'U1', name: 'bob' };
+      const channel = opts.channel ?? { id: 'C1', name: 'reform' };
+      const ts = opts.ts ?? '1700000000.000100';
+      const payload = {
+        type: 'block_actions',
+        user: { id: user.id, username: user.name, name: user.name, team_id: 'T1' },
+        api_app_id: 'A1',
+        token: 'legacy-verification-token',
+        container: { type: 'message', message_ts: ts, channel_id: channel.id, is_ephemeral: false },
+        trigger_id: '1.2.3',
+        team: { id: 'T1', domain: 'council' },
+        channel,
+        message: { type: 'message', ts, text: message.text, blocks: message.blocks },
+        response_url: api.responseUrl(respondTo),
+        actions: [{ ...button, block_id: 'b1', action_ts: '1700000001.000000' }],
+      };
+      return (await harness.post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), FORM)).status;
     },
     async command(text, respondTo, user) {
       const res = await harness.post(harness.slash(text, respondTo, user), FORM);

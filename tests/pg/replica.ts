@@ -2,32 +2,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { postgresStore } from '../../adapters/store/postgres/store.js';
 import { stateSchema } from '../../src/tracking/state.js';
+import { novemberProgramme, SEED_STATE } from '../fakes/november-programme.js';
 
-export const DUE = ['6', '9', '10', '11', '12', '13', '16', '17', '18'];
-export const PROGRAMME = `programme: Replica test programme
-timezone: Europe/London
-reminders:
-  days_before: [4, 1]
-  overdue: true
-  at: "09:00"
-digest:
-  day: monday
-  at: "09:00"
-milestones:
-${DUE.map((d, i) => `  - id: replica-milestone-${i + 1}
-    title: Replica test milestone ${i + 1}
-    due: ${d} November 2026
-    themes: [programme]
-`).join('')}`;
-
-const SUBSCRIBED = '2026-10-01T00:00:00.000Z';
-export const SEED_STATE = {
-  version: 1,
-  subscriptions: [
-    { id: 'reminders:slack:C_LEAD', kind: 'reminders', platform: 'slack', channel: 'C_LEAD', createdAt: SUBSCRIBED, createdBy: 'slack:U_ADMIN' },
-    { id: 'digest:slack:C_DIGEST', kind: 'digest', platform: 'slack', channel: 'C_DIGEST', createdAt: SUBSCRIBED, createdBy: 'slack:U_ADMIN' },
-  ],
-};
+export const PROGRAMME = novemberProgramme('replica');
+export { SEED_STATE };
 export const SECRET = 'replica-test-signing-secret';
 export const READY_TIMEOUT_MS = 90_000; // a loaded 2-core machine takes many seconds to start three
 
