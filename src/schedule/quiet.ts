@@ -8,11 +8,15 @@ import type { Programme } from '../programme/model.js';
 import type { Chat, Store } from '../ports.js';
 import type { State } from '../tracking/state.js';
 import { digestSlot, nextSendTime } from './slots.js';
+import type { TickReport } from './tick.js';
 
 /** A claim older than this is taken to belong to a tick that died; the slot is recovered. */
 export const CLAIM_TIMEOUT_MINUTES = 10;
 
-export interface Quiet<R> {
+/** What a skipped tick reports: the deliveries the quiet stretch began with, still waiting or held. */
+type Waiting = Pick<TickReport, 'pending' | 'failing'>;
+
+export interface Quiet {
   revision: string;
   programme: Programme;
   chats: readonly Chat[];
@@ -21,7 +25,7 @@ export interface Quiet<R> {
   from: number;
   until: number;
   /** What that tick reported as waiting, reported again by the ticks it stands for. */
-  report: R;
+  report: Waiting;
 }
 
 /**
@@ -44,11 +48,11 @@ export function nextDueAfter(programme: Programme, state: State, now: DateTime):
   return first;
 }
 
-const quietOf = new WeakMap<Store, Quiet<unknown>>();
+const quietOf = new WeakMap<Store, Quiet>();
 
 /** The quiet stretch `now` falls in for this store, programme and chats, if the store has not changed since. */
-export function stillQuiet<R>(store: Store, revision: string | undefined, programme: Programme, chats: readonly Chat[], elsewhere: readonly string[] | undefined, now: DateTime): Quiet<R> | undefined {
-  const q = quietOf.get(store) as Quiet<R> | undefined;
+export function stillQuiet(store: Store, revision: string | undefined, programme: Programme, chats: readonly Chat[], elsewhere: readonly string[] | undefined, now: DateTime): Quiet | undefined {
+  const q = quietOf.get(store);
   const at = now.toMillis();
   const same = q !== undefined && revision !== undefined && q.revision === revision && q.programme === programme && sameList(q.chats, chats) && sameList(q.elsewhere ?? [], elsewhere ?? []);
   if (same && at >= q.from && at < q.until) return q;
@@ -58,6 +62,6 @@ export function stillQuiet<R>(store: Store, revision: string | undefined, progra
 
 const sameList = <T>(a: readonly T[], b: readonly T[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
-export function noteQuiet<R>(store: Store, quiet: Quiet<R>): void {
+export function noteQuiet(store: Store, quiet: Quiet): void {
   quietOf.set(store, quiet);
 }

@@ -325,7 +325,7 @@ export async function tick(deps: TickDeps, now: DateTime): Promise<TickReport> {
   const programme = currentProgramme(deps.programme);
   // 0. A minute in which nothing changed and nothing can fall due (quiet.ts) is skipped without the store's lock.
   const revision = await store.revision?.();
-  const quiet = stillQuiet<Pick<TickReport, 'pending' | 'failing'>>(store, revision, programme, chats, deps.elsewhere, now);
+  const quiet = stillQuiet(store, revision, programme, chats, deps.elsewhere, now);
   if (quiet) return { sent: [], pending: [...quiet.report.pending], failing: [...quiet.report.failing], superseded: 0 };
   const report: TickReport = { sent: [], pending: [], failing: [], superseded: 0 };
   const chatFor = (platform: string): Chat | undefined => chats.find((c) => c.platform === platform);
