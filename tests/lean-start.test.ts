@@ -1,6 +1,7 @@
 // A deployment loads only the platform SDKs it has settings for: `npm start` with none (the console) loads neither
 // Bolt nor botbuilder, with Teams settings alone no Bolt, with Slack settings alone no botbuilder, and `reform tick`
-// at a terminal neither. Real processes; a preloaded probe lists the SDK modules loaded when the process exits.
+// at a terminal neither; Slack over HTTP (no app token) loads neither Bolt's Socket Mode client nor its other
+// receivers. Real processes; a preloaded probe lists the SDK modules loaded when the process exits.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +16,7 @@ writeFileSync(
   `process.on('exit', () => {
   const keys = Object.keys(require.cache);
   const count = (part) => keys.filter((k) => k.includes(part)).length;
-  process.stderr.write('SDK modules: ' + JSON.stringify({ bolt: count('/@slack/bolt/'), botbuilder: count('/botbuilder/') }) + '\\n');
+  process.stderr.write('SDK modules: ' + JSON.stringify({ bolt: count('/@slack/bolt/'), botbuilder: count('/botbuilder/'), socketMode: count('/@slack/socket-mode/'), express: count('/node_modules/express/') }) + '\\n');
 });
 `,
 );
@@ -23,7 +24,7 @@ writeFileSync(
 interface Run {
   code: number | null;
   out: string;
-  sdk: { bolt: number; botbuilder: number };
+  sdk: { bolt: number; botbuilder: number; socketMode: number; express: number };
 }
 
 /** Runs `reform <args>` with the probe; a server is stopped once it says it is ready. */
@@ -65,10 +66,10 @@ describe('what a start loads', () => {
     const alone = await reform(['start'], {}, 'status kinship\n');
     expect(alone.code).toBe(0);
     expect(alone.out).toContain('kinship');
-    expect(alone.sdk).toEqual({ bolt: 0, botbuilder: 0 });
+    expect(alone.sdk).toEqual({ bolt: 0, botbuilder: 0, socketMode: 0, express: 0 });
     const tick = await reform(['tick'], {});
     expect(tick.code).toBe(0);
-    expect(tick.sdk).toEqual({ bolt: 0, botbuilder: 0 });
+    expect(tick.sdk).toEqual({ bolt: 0, botbuilder: 0, socketMode: 0, express: 0 });
   });
 
   it('Teams settings alone load botbuilder and not Bolt; Slack settings alone load Bolt and not botbuilder', { timeout: 120_000 }, async () => {
@@ -80,5 +81,8 @@ describe('what a start loads', () => {
     const slack = await reform(['start'], { ...server, SLACK_BOT_TOKEN: 'xoxb-lean-test', SLACK_SIGNING_SECRET: 'lean-test-secret', SLACK_API_URL: api.apiUrl });
     expect(slack.sdk.bolt).toBeGreaterThan(0);
     expect(slack.sdk.botbuilder).toBe(0);
+    // Over HTTP: Bolt's App and HTTP receiver, not its Socket Mode client or Express receiver.
+    expect(slack.sdk.socketMode).toBe(0);
+    expect(slack.sdk.express).toBe(0);
   });
 });

@@ -3,7 +3,7 @@
 // the composition root: createSlackAdapter(), then start(), then hand requestListener to the server.
 import type { RequestListener } from 'node:http';
 import type { webApi } from '@slack/bolt';
-import { App, HTTPReceiver, SocketModeReceiver, webApi as web } from './bolt.js';
+import { httpBolt, socketModeBolt, webApi as web } from './bolt.js';
 import type { Bot } from '../../src/bot.js';
 import type { Chat, Logger, Store } from '../../src/ports.js';
 import type { Config } from '../config.js';
@@ -99,20 +99,28 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
   const apiUrl = config.apiUrl ?? 'https://slack.com/api/';
   const log = boltLogger(logger);
   const clientOptions = webClientOptions(config, opts.timeoutMs);
-  const socket = config.appToken
-    ? new SocketModeReceiver({
-        appToken: config.appToken,
-        logger: log,
-        // Only the API address: the socket client keeps its own retry policy for reconnecting.
-        installerOptions: { clientOptions: config.apiUrl ? { slackApiUrl: config.apiUrl } : {} },
-      })
-    : undefined;
-  // Bolt's own signature check is off because guardedSlackListener (guard.ts) makes the same check (its rules, held
-  // to Bolt's verifier by a property test) before any request reaches this receiver, and requestListener below is the
-  // receiver's only way in: in HTTP mode the receiver never listens on a port of its own (start() does not start it).
-  const http = socket
-    ? undefined
-    : new HTTPReceiver({ signingSecret: config.signingSecret, endpoints: '/slack/events', signatureVerification: false, logger: log });
+  // Socket Mode with an app token; otherwise HTTP, where Bolt's Socket Mode receiver is never loaded (bolt.ts).
+  let App: ReturnType<typeof httpBolt>['App'];
+  let socket: InstanceType<ReturnType<typeof socketModeBolt>['SocketModeReceiver']> | undefined;
+  let http: InstanceType<ReturnType<typeof httpBolt>['HTTPReceiver']> | undefined;
+  if (config.appToken) {
+    const bolt = socketModeBolt();
+    App = bolt.App;
+    socket = new bolt.SocketModeReceiver({
+      appToken: config.appToken,
+      logger: log,
+      // Only the API address: the socket client keeps its own retry policy for reconnecting.
+      installerOptions: { clientOptions: config.apiUrl ? { slackApiUrl: config.apiUrl } : {} },
+    });
+  } else {
+    const bolt = httpBolt();
+    App = bolt.App;
+    // Bolt's own signature check is off because guardedSlackListener (guard.ts) makes the same check (its rules, held
+    // to Bolt's verifier by a property test) before any request reaches this receiver, and requestListener below is
+    // the receiver's only way in: in HTTP mode the receiver never listens on a port of its own (start() does not start
+    // it).
+    http = new bolt.HTTPReceiver({ signingSecret: config.signingSecret, endpoints: '/slack/events', signatureVerification: false, logger: log });
+  }
   const app = new App({
     token: config.botToken,
     receiver: socket ?? http,
