@@ -9,15 +9,10 @@ import { ActivityHandler, CloudAdapter, ConfigurationBotFrameworkAuthentication 
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileStore } from '../adapters/store/file-store.js';
-import { createSlackAdapter } from '../adapters/slack/app.js';
-import { renderSlack } from '../adapters/slack/render.js';
-import { createTeamsAdapter } from '../adapters/teams/adapter.js';
-import { replyActivity } from '../adapters/teams/render.js';
-import { startServer } from '../adapters/server.js';
 import { DateTime } from 'luxon';
-import { createBot, type Bot } from '../src/bot.js';
-import { silentLogger, type Store } from '../src/ports.js';
+import type { Bot } from '../src/bot.js';
+import type { Store } from '../src/ports.js';
+import { createBot, createSlackAdapter, createTeamsAdapter, fileStore, renderSlack, replyActivity, silentLogger, startServer } from './compiled.js';
 import { slackSignature } from '../tests/fakes/slack-api.js';
 import { CHANNEL, teamsActivity } from '../tests/fakes/bot-connector.js';
 import { defaultProgramme } from '../tests/helpers.js';
