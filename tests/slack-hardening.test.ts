@@ -73,6 +73,23 @@ describe('Slack event retries', () => {
     expect(h.logs.some((l) => l.message === 'slack event retry ignored: already taken')).toBe(true);
   });
 
+  it('claims only the events it runs: a command, and an event no listener takes, leave no claim; a resent Home tab event is run once', async () => {
+    h = await startHarness();
+    expect((await h.command('status kinship', 'dedupe')).status).toBe(200);
+    const event = (eventId: string, inner: Record<string, unknown>) => JSON.stringify({ team_id: 'T1', api_app_id: 'A1', type: 'event_callback', event_id: eventId, event_time: 1, authorizations: [{ team_id: 'T1', user_id: 'UBOT', is_bot: true }], event: inner });
+    const message = event('EvMessage', { type: 'message', user: 'U1', text: 'hello', ts: '1700000000.000600', channel: 'C1' });
+    expect((await h.post(message, JSON_TYPE)).status).toBe(200);
+    await settle();
+    expect((await h.store.read()).slackEvents).toEqual({});
+    const home = event('EvHome', { type: 'app_home_opened', user: 'U1', channel: 'D1', tab: 'home', event_ts: '1700000000.000700' });
+    await h.post(home, JSON_TYPE);
+    await waitFor(() => h!.api.callsTo('views.publish')[0], 'the Home tab');
+    expect((await h.post(home, JSON_TYPE, { retryNum: 1 })).status).toBe(200);
+    await settle();
+    expect(h.api.callsTo('views.publish')).toHaveLength(1);
+    expect(Object.keys((await h.store.read()).slackEvents)).toEqual(['EvHome']);
+  });
+
   it('remembers event ids for an hour, then forgets them, so the list stays bounded', () => {
     const state = emptyState();
     const t0 = Date.parse('2026-11-24T10:00:00Z');

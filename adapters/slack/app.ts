@@ -132,10 +132,9 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     // No handler keeps per-conversation state in Bolt; the store is ours. One middleware less per request.
     convoStore: false,
   });
-  // Before every handler: a retried event already run is acknowledged and dropped.
-  dedupeEvents(app, opts.store, logger);
   const files = slackFiles(app.client, logger);
-  registerHandlers(app, bot, logger, { sleep: opts.sleep, answerInAckMs: opts.answerInAckMs, files });
+  // Before each event handler: a retried event already run is acknowledged and dropped.
+  registerHandlers(app, bot, logger, { sleep: opts.sleep, answerInAckMs: opts.answerInAckMs, files, once: dedupeEvents(opts.store, logger) });
   // The socket client says when Slack has said hello, and when the link drops (it then reconnects by itself).
   let linked = false;
   socket?.client.on('connected', () => (linked = true));

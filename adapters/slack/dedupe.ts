@@ -1,7 +1,7 @@
 // Slack resends an Events API event (x-slack-retry-num) when it did not see our 200 in time: straight away, after
 // a minute and after five. Each event_id is run once, whichever process or restart receives it: the id is claimed
 // in the store (State.slackEvents) before the event is run, and a retry finds it there and is only acknowledged.
-import type { App } from '@slack/bolt';
+import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import type { Logger, Store } from '../../src/ports.js';
 import type { State } from '../../src/tracking/state.js';
 import { warnOnce } from '../warnings.js';
@@ -27,13 +27,15 @@ export function claimSlackEvent(state: State, eventId: string, nowMs: number): b
 }
 
 /**
- * Global middleware: an event whose id was already claimed is acknowledged (Bolt acks events before any
- * middleware runs) and not run again. Claimed first, in its own store update: an event is run at most once (a
- * crash between the claim and the reply loses that reply, where running it twice would note or assign twice).
- * A store that cannot be written does not stop the event: answering twice is better than not answering.
+ * Listener middleware for the events the bot handles: an event whose id was already claimed is acknowledged (Bolt
+ * acks events before any middleware runs) and not run again. Claimed first, in its own store update: an event is
+ * run at most once (a crash between the claim and the reply loses that reply, where running it twice would note or
+ * assign twice). A store that cannot be written does not stop the event: answering twice is better than not
+ * answering. On the event listeners only: slash commands and button clicks are not resent with a retry number, and
+ * an event the bot has no listener for is neither claimed nor run.
  */
-export function dedupeEvents(app: App, store: Store, logger: Logger, now: () => number = Date.now): void {
-  app.use(async ({ body, next }) => {
+export function dedupeEvents(store: Store, logger: Logger, now: () => number = Date.now): Middleware<AnyMiddlewareArgs> {
+  return async ({ body, next }) => {
     const b = body as { type?: unknown; event_id?: unknown; event?: { type?: unknown } };
     if (b.type !== 'event_callback' || typeof b.event_id !== 'string' || !b.event_id) return next();
     const eventId = b.event_id;
@@ -49,5 +51,5 @@ export function dedupeEvents(app: App, store: Store, logger: Logger, now: () => 
       return;
     }
     await next();
-  });
+  };
 }

@@ -2,7 +2,7 @@
 // in time (Slack allows 3 seconds) and through respond() after the ack when it is not; the other handlers ack
 // first, then answer through respond(), say() or views.publish.
 import { performance } from 'node:perf_hooks';
-import type { AckFn, App, BlockAction, CodedError, RespondArguments, RespondFn, types } from '@slack/bolt';
+import type { AckFn, App, BlockAction, CodedError, Middleware, RespondArguments, RespondFn, SlackEventMiddlewareArgs, types } from '@slack/bolt';
 import { APOLOGY, type Bot } from '../../src/bot.js';
 import { splitShare, tooLong } from '../../src/commands/index.js';
 import type { Incoming } from '../../src/commands/types.js';
@@ -186,10 +186,12 @@ export interface HandlerOptions {
   answerInAckMs?: number;
   /** Uploads the committee pack (`report`) to the channel it was asked for in. */
   files?: SlackFiles;
+  /** Runs before each event listener: lets an event through once, however often Slack resends it (dedupe.ts). */
+  once?: Middleware<SlackEventMiddlewareArgs>;
 }
 
 export function registerHandlers(app: App, bot: Bot, logger: Logger, opts: HandlerOptions = {}): void {
-  const { sleep = realSleep, answerInAckMs = ANSWER_IN_ACK_MS, files } = opts;
+  const { sleep = realSleep, answerInAckMs = ANSWER_IN_ACK_MS, files, once = async ({ next }) => next() } = opts;
   /** `report`'s files, after its answer; a refusal (the bot not in the channel) is told to the asker alone. */
   const handOver = async (reply: Reply, channel: string, threadTs: string | undefined, tell: (text: string) => Promise<unknown>): Promise<void> => {
     if (!reply.pack || !files) return;
@@ -255,7 +257,7 @@ export function registerHandlers(app: App, bot: Bot, logger: Logger, opts: Handl
   // `@Reform status kinship` in a channel: answers and changes in a thread under the mention, so the channel stays
   // readable; usage and problems to the asker only, as for the slash command. Answers name owners without
   // pinging them; "share" means nothing here (the answer is in the channel already) and is dropped.
-  app.event('app_mention', async ({ event, context, say, client }) => {
+  app.event('app_mention', once, async ({ event, context, say, client }) => {
     if (!event.user) return;
     const user = event.user;
     const name = event.user_profile?.display_name || event.user_profile?.name || nameOf(user);
@@ -299,7 +301,7 @@ export function registerHandlers(app: App, bot: Bot, logger: Logger, opts: Handl
     }
   });
 
-  app.event('app_home_opened', async ({ event, client }) => {
+  app.event('app_home_opened', once, async ({ event, client }) => {
     if (event.tab !== undefined && event.tab !== 'home') return;
     const view = await homeView(bot, { id: `slack:${event.user}`, name: event.user }, event.channel);
     await client.views.publish({ user_id: event.user, view });
