@@ -171,6 +171,19 @@ describe('Teams message size', () => {
     expect((activity.attachments![0]!.content as { actions: unknown[] }).actions).toHaveLength(3);
   });
 
+  it('counts bytes, not characters: notes in Bengali (three bytes a character) are cut to the limit in bytes', () => {
+    const note = 'শিশুদের সামাজিক যত্ন '.repeat(60).slice(0, 1_400);
+    const r = reply('answer', 'Overdue (6)', [{ items: Array.from({ length: 6 }, (_, i) => action(i + 1, note)) }]);
+    // The whole card, in characters, with the summary beside it, would pass for a message under the limit; in bytes
+    // the card alone is over it.
+    const full = JSON.stringify(renderCard(r));
+    expect(full.length + 1_200).toBeLessThan(MAX_ACTIVITY_BYTES);
+    expect(Buffer.byteLength(full)).toBeGreaterThan(MAX_ACTIVITY_BYTES);
+    const activity = replyActivity(r);
+    expect(bytes(activity)).toBeLessThanOrEqual(MAX_ACTIVITY_BYTES);
+    expect(JSON.stringify(card(activity).body)).toMatch(/and \d+ more not shown here/);
+  });
+
   it('cuts one very long note rather than refusing the item', () => {
     const activity = replyActivity(reply('answer', 'kinship-strategy', [{ items: [action(1, 'x😀'.repeat(40_000))] }]));
     expect(bytes(activity)).toBeLessThanOrEqual(MAX_ACTIVITY_BYTES);

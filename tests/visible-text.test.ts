@@ -77,6 +77,14 @@ describe('control characters', () => {
     const r = reply('answer', 'h\u0007', [{ lines: [['x\u001B']] }]);
     expect(renderPlain(visibleReply(r))).toBe(renderPlain(r));
   });
+
+  it('makes a reply visible once, however often it is rendered (a Teams card and its plain fallback)', () => {
+    const r = reply('answer', 'h\u0007', [{ lines: [['x\u001B']] }]);
+    const shown = visibleReply(r);
+    expect(shown.heading).toBe('h␇');
+    expect(visibleReply(r)).toBe(shown);
+    expect(visibleReply(shown)).toBe(shown);
+  });
 });
 
 describe('multi-line notes', () => {

@@ -167,8 +167,12 @@ export function renderCard(given: Reply, o: CardOptions = {}, plain = renderPlai
  * refuses it.
  */
 export function replyActivity(reply: Reply, o: CardOptions = {}, envelope: Partial<Activity> = {}): Partial<Activity> {
-  // Measured as sent: with the addressing botbuilder adds (from, recipient, conversation, serviceUrl, ids).
-  const fits = (activity: Partial<Activity>): boolean => Buffer.byteLength(JSON.stringify({ ...envelope, ...activity })) <= MAX_ACTIVITY_BYTES;
+  // Measured as sent: with the addressing botbuilder adds (from, recipient, conversation, serviceUrl, ids). No UTF-16
+  // unit takes more than 3 bytes of UTF-8, so JSON of up to a third of the limit in units fits without counting.
+  const fits = (activity: Partial<Activity>): boolean => {
+    const json = JSON.stringify({ ...envelope, ...activity });
+    return json.length * 3 <= MAX_ACTIVITY_BYTES || Buffer.byteLength(json) <= MAX_ACTIVITY_BYTES;
+  };
   const whole = activityOf(reply, o);
   if (fits(whole)) return whole;
   // The largest number of item nodes (milestones and their actions, in order) that still fits.

@@ -65,15 +65,26 @@ function visibleSection(section: Section): Section {
 }
 
 /**
+ * Replies already made visible, and what each became. A reply is rendered more than once (a Teams card and its
+ * plain fallback), and is not changed once rendering begins.
+ */
+const madeVisible = new WeakMap<Reply, Reply>();
+
+/**
  * The reply as it may be shown. Button commands are left alone: they are sent back as typed, never shown (their
- * labels are). Applying it twice changes nothing more.
+ * labels are). Applying it twice changes nothing more, so a reply made visible is its own visible form.
  */
 export function visibleReply(reply: Reply): Reply {
-  return {
+  const known = madeVisible.get(reply);
+  if (known) return known;
+  const shown: Reply = {
     ...reply,
     heading: visibleText(reply.heading),
     sections: reply.sections.map(visibleSection),
     footnotes: reply.footnotes.map(visibleRich),
     ...(reply.buttons ? { buttons: reply.buttons.map((b) => ({ ...b, label: visibleText(b.label) })) } : {}),
   };
+  madeVisible.set(reply, shown);
+  madeVisible.set(shown, shown);
+  return shown;
 }
