@@ -72,7 +72,7 @@ describe('what a start loads', () => {
     expect(tick.sdk).toEqual({ bolt: 0, botbuilder: 0, socketMode: 0, express: 0 });
   });
 
-  it('Teams settings alone load botbuilder and not Bolt; Slack settings alone load Bolt and not botbuilder', { timeout: 120_000 }, async () => {
+  it('Teams settings alone load botbuilder and not Bolt; Slack settings alone load Bolt and not botbuilder, and a tick no Bolt at all', { timeout: 120_000 }, async () => {
     const server = { PORT: '0', HOST: '127.0.0.1' };
     const teams = await reform(['start'], { ...server, TEAMS_DEV_NO_AUTH: '1' });
     expect(teams.sdk.bolt).toBe(0);
@@ -84,5 +84,9 @@ describe('what a start loads', () => {
     // Over HTTP: Bolt's App and HTTP receiver, not its Socket Mode client or Express receiver.
     expect(slack.sdk.socketMode).toBe(0);
     expect(slack.sdk.express).toBe(0);
+    // A terminal's tick with Slack settings posts through Bolt's Web API client alone.
+    const tick = await reform(['tick'], { SLACK_BOT_TOKEN: 'xoxb-lean-test', SLACK_SIGNING_SECRET: 'lean-test-secret', SLACK_API_URL: api.apiUrl });
+    expect(tick.code).toBe(0);
+    expect(tick.sdk).toEqual({ bolt: 0, botbuilder: 0, socketMode: 0, express: 0 });
   });
 });

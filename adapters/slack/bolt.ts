@@ -8,7 +8,7 @@
 // An app over HTTP (no SLACK_APP_TOKEN) uses none of them. httpBolt() loads the App and the HTTP receiver alone, and
 // leaves in Node's module cache (`require.cache`, which Node documents as open to adding entries) a stand-in for the
 // Socket Mode receiver's module that loads the real module the first time anything asks for its class. Measured: Bolt
-// ready in about 80 ms and 54 MiB instead of 210 ms and 69 MiB (docs/performance.md). Socket Mode, and anything that
+// loads in about 80 ms and 54 MiB instead of 210 ms and 69 MiB (docs/performance.md). Socket Mode, and anything that
 // loads Bolt's index later in the same process, gets the real receiver, as the stand-in hands it over on first use.
 import Module, { createRequire } from 'node:module';
 
@@ -53,7 +53,7 @@ export function httpBolt(): Pick<Bolt, 'App' | 'HTTPReceiver'> {
 
 /**
  * Puts in the module cache, at `path`, a module whose `default` export is the real module's, loaded at first use. The
- * stand-in gives way at once: the real module then takes its place in the cache, so later requires get it directly.
+ * stand-in then gives way: the real module takes its place in the cache, so later requires get it directly.
  */
 function deferModule(path: string): void {
   let real: { default: unknown } | undefined;
