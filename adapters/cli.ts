@@ -10,6 +10,7 @@ import { commandText, findCommand } from '../src/commands/index.js';
 import { tokenize } from '../src/commands/tokenize.js';
 import { StoreUnavailable, type Chat } from '../src/ports.js';
 import { orphanedMilestones } from '../src/tracking/orphans.js';
+import { recordProgramme } from '../src/tracking/programme-edits.js';
 import { renderPlain } from '../src/replies/plain.js';
 import { frozenClock, systemClock } from './clock.js';
 import { CONSOLE_NAME, ConfigError, instantIn, readConfig, type Config } from './config.js';
@@ -112,10 +113,13 @@ async function ask(args: string[], config: Config): Promise<void> {
 async function tickCommand(args: string[], config: Config): Promise<void> {
   const { values } = parseArgs({ args, options: { now: { type: 'string' }, milestones: { type: 'string' } }, strict: true });
   const now = parseNow(values.now, config);
-  const { programme } = await readProgrammeFile(values.milestones ?? config.milestonesFile, config.timezone, values.milestones ? '--milestones' : config.milestonesFrom);
+  const { programme, hash } = await readProgrammeFile(values.milestones ?? config.milestonesFile, config.timezone, values.milestones ? '--milestones' : config.milestonesFrom);
   const logger = createLogger(config.logLevel, config.secrets);
   const store = await openStore(config.dbFile, logger, { poolSize: config.dbPool });
   const clock = now ? frozenClock(now) : systemClock();
+  // An edit of the file since the last one taken (by a tick or the running bot) is announced, as the running bot
+  // announces one: a council that runs only this from a timer hears of edits too, and each edit once.
+  await store.update((state) => recordProgramme(state, programme, hash, clock.now()));
   // With Slack or Teams settings, the tick sends there too, exactly as the running bot's does: a council with a
   // timer and no running process (cron, a serverless function) gets its nudges. Both may run; the ledger's claims
   // in the shared store keep each message to one sender.

@@ -102,6 +102,24 @@ describe('reform CLI', () => {
     expect(r.out).toContain('nothing due: no channel is subscribed. Type "subscribe reminders" or "subscribe digest" in a channel');
   });
 
+  it('tick from a timer announces an edit of the programme file to the reminders channels, once, as the running bot does', () => {
+    const db = join(dir, 'tick-edits.json');
+    const file = join(dir, 'tick-edits.yaml');
+    const original = readFileSync('milestones/stable-homes.yaml', 'utf8');
+    writeFileSync(file, original);
+    const env = { REFORM_DB: db, REFORM_MILESTONES: file };
+    expect(reform(['ask', 'subscribe reminders', '--channel', 'leadership', '--now', '2026-12-03T09:00:00Z'], { env }).code).toBe(0);
+    expect(reform(['tick', '--now', '2026-12-03T09:00:00Z'], { env }).code).toBe(0);
+    writeFileSync(file, original.replace('    due: September 2023\n', '    due: October 2023\n'));
+    const edited = reform(['tick', '--now', '2026-12-03T09:01:00Z'], { env });
+    expect(edited.code).toBe(0);
+    expect(edited.out).toContain('Programme file updated: 1 change to milestones');
+    expect(edited.out).toContain('agency-national-rules');
+    expect(edited.out).toMatch(/sent programme console:leadership/);
+    const again = reform(['tick', '--now', '2026-12-03T09:02:00Z'], { env });
+    expect(again.out).not.toContain('Programme file updated');
+  });
+
   it('ask exits 1 when the reply is a problem or the usage, so a script can tell, and 0 for help asked for', () => {
     expect(reform(['ask', 'status zebra crossings']).code).toBe(1);
     expect(reform(['ask', 'assign no-such-id me']).code).toBe(1);
