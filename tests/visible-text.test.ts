@@ -85,6 +85,18 @@ describe('control characters', () => {
     expect(visibleReply(r)).toBe(shown);
     expect(visibleReply(shown)).toBe(shown);
   });
+
+  it('copies only what it neutralises: a reply with nothing to neutralise is shown as it is, and untouched items are shared', () => {
+    const item = (id: string, title: string) => ({ id, title, fields: [{ label: 'owner', value: ['Ann'] }] });
+    const clean = reply('answer', 'Theme "kinship"', [{ title: 'Overdue', items: [item('a', 'Fine'), item('b', 'Also fine')] }], [['As at today.']]);
+    expect(visibleReply(clean)).toBe(clean);
+    const one = reply('answer', 'Theme "kinship"', [{ title: 'Overdue', items: [item('a', 'Fine'), item('b', 'Bell\u0007')] }]);
+    const shown = visibleReply(one);
+    expect(shown).not.toBe(one);
+    expect(shown.sections[0]!.items![1]!.title).toBe('Bell␇');
+    expect(shown.sections[0]!.items![0]).toBe(one.sections[0]!.items![0]);
+    expect(one.sections[0]!.items![1]!.title).toBe('Bell\u0007');
+  });
 });
 
 describe('multi-line notes', () => {

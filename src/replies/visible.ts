@@ -2,7 +2,7 @@
 // Slack, Teams) shows it through visibleReply. Control characters would act rather than show: U+202E reverses the
 // rest of a line, U+0000 or U+001B hide or restyle text in a terminal, U+0007 rings a bell. A line break inside a
 // note, title or name would start a line that could pass for one of the bot's own (`owner: @boss`).
-import type { Field, Inline, Reply, ReplyItem, Rich, Section } from './model.js';
+import type { Field, Inline, Reply, ReplyButton, ReplyItem, Rich, Section } from './model.js';
 
 /**
  * C0 controls and DEL, C1 controls, bidirectional marks, embeddings, overrides and isolates, and Unicode's line
@@ -35,33 +35,66 @@ export function visibleText(text: string): string {
   return text.slice(start, end).replace(UNSAFE_ALL, shownAs);
 }
 
-function visibleInline(piece: Inline): Inline {
-  if (typeof piece === 'string') return visibleText(piece);
-  if ('code' in piece) return { ...piece, code: visibleText(piece.code) };
-  if ('owner' in piece) return { ...piece, owner: { ...piece.owner, name: visibleText(piece.owner.name) } };
-  return { strong: visibleText(piece.strong) };
+// Usually nothing needs neutralising: each step below gives back what it was given when nothing in it changed, so a
+// reply is shown without being copied.
+
+/** The list with `f` applied to each entry; the list itself when `f` changed none of them. */
+function mapped<T>(list: T[], f: (entry: T) => T): T[] {
+  let out: T[] | undefined;
+  for (let i = 0; i < list.length; i++) {
+    const before = list[i]!;
+    const after = f(before);
+    if (out) out.push(after);
+    else if (after !== before) {
+      out = list.slice(0, i);
+      out.push(after);
+    }
+  }
+  return out ?? list;
 }
 
-const visibleRich = (rich: Rich): Rich => rich.map(visibleInline);
-const visibleField = (field: Field): Field => ({ label: visibleText(field.label), value: visibleRich(field.value) });
+function visibleInline(piece: Inline): Inline {
+  if (typeof piece === 'string') return visibleText(piece);
+  if ('code' in piece) {
+    const code = visibleText(piece.code);
+    return code === piece.code ? piece : { ...piece, code };
+  }
+  if ('owner' in piece) {
+    const name = visibleText(piece.owner.name);
+    return name === piece.owner.name ? piece : { ...piece, owner: { ...piece.owner, name } };
+  }
+  const strong = visibleText(piece.strong);
+  return strong === piece.strong ? piece : { strong };
+}
+
+const visibleRich = (rich: Rich): Rich => mapped(rich, visibleInline);
+
+function visibleField(field: Field): Field {
+  const label = visibleText(field.label);
+  const value = visibleRich(field.value);
+  return label === field.label && value === field.value ? field : { label, value };
+}
 
 function visibleItem(item: ReplyItem): ReplyItem {
-  return {
-    ...item,
-    id: visibleText(item.id),
-    title: visibleText(item.title),
-    fields: item.fields.map(visibleField),
-    ...(item.children ? { children: item.children.map(visibleItem) } : {}),
-  };
+  const id = visibleText(item.id);
+  const title = visibleText(item.title);
+  const fields = mapped(item.fields, visibleField);
+  const children = item.children && mapped(item.children, visibleItem);
+  if (id === item.id && title === item.title && fields === item.fields && children === item.children) return item;
+  return { ...item, id, title, fields, ...(children ? { children } : {}) };
 }
 
 function visibleSection(section: Section): Section {
-  return {
-    ...section,
-    ...(section.title !== undefined ? { title: visibleText(section.title) } : {}),
-    ...(section.lines ? { lines: section.lines.map(visibleRich) } : {}),
-    ...(section.items ? { items: section.items.map(visibleItem) } : {}),
-  };
+  const title = section.title === undefined ? undefined : visibleText(section.title);
+  const lines = section.lines && mapped(section.lines, visibleRich);
+  const items = section.items && mapped(section.items, visibleItem);
+  if (title === section.title && lines === section.lines && items === section.items) return section;
+  return { ...section, ...(title === undefined ? {} : { title }), ...(lines ? { lines } : {}), ...(items ? { items } : {}) };
+}
+
+function visibleButton(button: ReplyButton): ReplyButton {
+  const label = visibleText(button.label);
+  return label === button.label ? button : { ...button, label };
 }
 
 /**
@@ -77,13 +110,12 @@ const madeVisible = new WeakMap<Reply, Reply>();
 export function visibleReply(reply: Reply): Reply {
   const known = madeVisible.get(reply);
   if (known) return known;
-  const shown: Reply = {
-    ...reply,
-    heading: visibleText(reply.heading),
-    sections: reply.sections.map(visibleSection),
-    footnotes: reply.footnotes.map(visibleRich),
-    ...(reply.buttons ? { buttons: reply.buttons.map((b) => ({ ...b, label: visibleText(b.label) })) } : {}),
-  };
+  const heading = visibleText(reply.heading);
+  const sections = mapped(reply.sections, visibleSection);
+  const footnotes = mapped(reply.footnotes, visibleRich);
+  const buttons = reply.buttons && mapped(reply.buttons, visibleButton);
+  const same = heading === reply.heading && sections === reply.sections && footnotes === reply.footnotes && buttons === reply.buttons;
+  const shown: Reply = same ? reply : { ...reply, heading, sections, footnotes, ...(buttons ? { buttons } : {}) };
   madeVisible.set(reply, shown);
   madeVisible.set(shown, shown);
   return shown;
