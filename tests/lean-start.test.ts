@@ -2,11 +2,11 @@
 // Bolt nor botbuilder, with Teams settings alone no Bolt, with Slack settings alone no botbuilder, and `reform tick`
 // at a terminal neither; Slack over HTTP (no app token) loads neither Bolt's Socket Mode client nor its other
 // receivers. Real processes; a preloaded probe lists the SDK modules loaded when the process exits.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runReform, untilReady } from './fakes/reform-process.js';
 import { startFakeSlackApi, type FakeSlackApi } from './fakes/slack-api.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'reform-lean-'));
@@ -21,38 +21,15 @@ writeFileSync(
 `,
 );
 
-interface Run {
-  code: number | null;
-  out: string;
-  sdk: { bolt: number; botbuilder: number; socketMode: number; express: number };
-}
+type Sdk = { bolt: number; botbuilder: number; socketMode: number; express: number };
 
 /** Runs `reform <args>` with the probe; a server is stopped once it says it is ready. */
-function reform(args: string[], env: Record<string, string>, input?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--require', probe, 'bin/reform.mjs', ...args], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, REFORM_ENV_FILE: '', REFORM_DB: join(mkdtempSync(join(dir, 'db-')), 'reform.json'), REFORM_NOW: '2026-12-07T10:00:00Z', ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`reform ${args.join(' ')} did not finish within 45 s: ${err.slice(-400)}`));
-    }, 45_000);
-    child.stdout.on('data', (d: Buffer) => void (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => {
-      err += d.toString();
-      if (err.includes('"message":"ready"')) child.kill('SIGTERM');
-    });
-    child.stdin.end(input ?? '');
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      const line = /SDK modules: (\{.*\})/.exec(err);
-      if (!line) return reject(new Error(`no probe line: ${err.slice(-400)}`));
-      resolve({ code, out, sdk: JSON.parse(line[1]!) as Run['sdk'] });
-    });
-  });
+async function reform(args: string[], env: Record<string, string>, input?: string): Promise<{ code: number | null; out: string; sdk: Sdk }> {
+  const db = join(mkdtempSync(join(dir, 'db-')), 'reform.json');
+  const run = await runReform(args, { REFORM_DB: db, REFORM_NOW: '2026-12-07T10:00:00Z', ...env }, { nodeArgs: ['--require', probe], input: input ?? '', until: untilReady, timeoutMs: 45_000 });
+  const line = /SDK modules: (\{.*\})/.exec(run.err);
+  if (!line) throw new Error(`no probe line: ${run.err.slice(-400)}`);
+  return { code: run.code, out: run.out, sdk: JSON.parse(line[1]!) as Sdk };
 }
 
 let api: FakeSlackApi | undefined;

@@ -1,7 +1,6 @@
 // `reform tick` from a timer (cron, a serverless function) with Slack settings delivers to Slack as the running
 // bot's tick does, and the ledger in the shared store keeps each message to one sender when both run. Real
 // processes, the real Web API client, the strict fake Slack on 127.0.0.1.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,41 +8,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../adapters/store/open.js';
 import { createBot } from '../src/bot.js';
 import { silentLogger } from '../src/ports.js';
+import { runReform, untilReady } from './fakes/reform-process.js';
 import { startFakeSlackApi, type FakeSlackApi } from './fakes/slack-api.js';
 import { at, programmeFrom } from './helpers.js';
 
 const PROGRAMME = 'programme: P\nmilestones:\n  - id: m1\n    title: Thing to do\n    due: 5 April 2024\n    themes: [kinship]\n';
 /** A reminder for m1 falls due at 09:00 London on this day (four weeks before its deadline). */
 const NOW = '2024-03-08T09:00:00Z';
-
-interface Run {
-  code: number | null;
-  out: string;
-  err: string;
-}
-
-/** Runs `reform <args>` as a real process without blocking this one (the fake Slack answers from here). */
-function reform(args: string[], env: Record<string, string>, until?: (err: string) => boolean): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/reform.mjs', ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, REFORM_ENV_FILE: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`reform ${args.join(' ')} did not finish within 30 s: ${err.slice(-400)}`));
-    }, 30_000);
-    child.stdout.on('data', (d: Buffer) => void (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => {
-      err += d.toString();
-      // A running bot is stopped once it says it is ready (its start-up tick has run).
-      if (until?.(err)) child.kill('SIGTERM');
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out, err });
-    });
-  });
-}
 
 let api: FakeSlackApi | undefined;
 afterEach(async () => {
@@ -71,7 +42,7 @@ describe('reform tick with Slack settings', () => {
       SLACK_API_URL: api.apiUrl,
     };
 
-    const tick = await reform(['tick', '--now', NOW], env);
+    const tick = await runReform(['tick', '--now', NOW], env);
     expect(tick.code, tick.err).toBe(0);
     expect(tick.out).toMatch(/^sent .*C_LEAD/m);
     const posts = api.callsTo('chat.postMessage');
@@ -82,11 +53,11 @@ describe('reform tick with Slack settings', () => {
     expect(posts[0]!.args.metadata.event_payload.key).toMatch(/m1/);
 
     // The running bot, at the same minute, over the same store: its start-up tick finds the reminder sent.
-    const running = await reform(['start'], { ...env, REFORM_NOW: NOW, PORT: '0', HOST: '127.0.0.1' }, (err) => err.includes('"message":"ready"'));
+    const running = await runReform(['start'], { ...env, REFORM_NOW: NOW, PORT: '0', HOST: '127.0.0.1' }, { until: untilReady });
     expect(running.err).toContain('"message":"ready"');
     expect(api.callsTo('chat.postMessage')).toHaveLength(1);
     // And a second tick from the timer sends nothing either.
-    const again = await reform(['tick', '--now', NOW], env);
+    const again = await runReform(['tick', '--now', NOW], env);
     expect(again.out).not.toMatch(/^sent /m);
     expect(api.callsTo('chat.postMessage')).toHaveLength(1);
   });

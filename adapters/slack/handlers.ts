@@ -187,11 +187,11 @@ export interface HandlerOptions {
   /** Uploads the committee pack (`report`) to the channel it was asked for in. */
   files?: SlackFiles;
   /** Runs before each event listener: lets an event through once, however often Slack resends it (dedupe.ts). */
-  once?: Middleware<SlackEventMiddlewareArgs>;
+  once: Middleware<SlackEventMiddlewareArgs>;
 }
 
-export function registerHandlers(app: App, bot: Bot, logger: Logger, opts: HandlerOptions = {}): void {
-  const { sleep = realSleep, answerInAckMs = ANSWER_IN_ACK_MS, files, once = async ({ next }) => next() } = opts;
+export function registerHandlers(app: App, bot: Bot, logger: Logger, opts: HandlerOptions): void {
+  const { sleep = realSleep, answerInAckMs = ANSWER_IN_ACK_MS, files, once } = opts;
   /** `report`'s files, after its answer; a refusal (the bot not in the channel) is told to the asker alone. */
   const handOver = async (reply: Reply, channel: string, threadTs: string | undefined, tell: (text: string) => Promise<unknown>): Promise<void> => {
     if (!reply.pack || !files) return;
