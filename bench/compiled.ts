@@ -3,6 +3,7 @@
 // keepNames) and so costs the bot, and not the bare SDK apps beside it, about 2% of each status request. `npm run
 // bench` builds first. Types come from the sources the JavaScript was compiled from.
 import type * as FileStore from '../adapters/store/file-store.js';
+import type * as PostgresStore from '../adapters/store/postgres/store.js';
 import type * as SlackApp from '../adapters/slack/app.js';
 import type * as SlackRender from '../adapters/slack/render.js';
 import type * as TeamsAdapter from '../adapters/teams/adapter.js';
@@ -21,3 +22,7 @@ export const { replyActivity } = await compiled<typeof TeamsRender>('adapters/te
 export const { startServer } = await compiled<typeof Server>('adapters/server.js');
 export const { createBot } = await compiled<typeof BotModule>('src/bot.js');
 export const { silentLogger } = await compiled<typeof Ports>('src/ports.js');
+
+/** The PostgreSQL store, loaded only where a comparison asks for it. */
+export const postgresStore = async (...args: Parameters<typeof PostgresStore.postgresStore>) =>
+  (await compiled<typeof PostgresStore>('adapters/store/postgres/store.js')).postgresStore(...args);

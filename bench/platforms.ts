@@ -1,55 +1,22 @@
 // Status latency through the real Slack (Bolt) and Teams (botbuilder) paths, each against a bare SDK app
 // measured in the same run on the same machine: request in, reply received (Slack: in the ack, or at the
-// response_url when it comes later; Teams: by the fake Bot Connector). 10 requests in flight at a time.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+// response_url when it comes later; Teams: by the fake Bot Connector). 10 requests in flight at a time. Each app
+// runs in a process of its own (bench/status-app.ts), as in the field; this process is the load generator and
+// the fake Slack API and Bot Connector, and alternates between the two apps.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
-import { ActivityHandler, CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DateTime } from 'luxon';
-import type { Bot } from '../src/bot.js';
-import type { Store } from '../src/ports.js';
-import { createBot, createSlackAdapter, createTeamsAdapter, fileStore, renderSlack, replyActivity, silentLogger, startServer } from './compiled.js';
+import { renderSlack, replyActivity } from './compiled.js';
+import { benchBot, seed } from './status-bot.js';
 import { slackSignature } from '../tests/fakes/slack-api.js';
 import { CHANNEL, teamsActivity } from '../tests/fakes/bot-connector.js';
-import { defaultProgramme } from '../tests/helpers.js';
 
 const SECRET = 'bench-secret';
 
-/** The real file store, as `npm start` uses, in a temporary folder. */
-function benchStore() {
-  return fileStore(join(mkdtempSync(join(tmpdir(), 'reform-bench-')), 'reform.json'));
-}
-
-/** A bot on the default programme over a real file store, with a clock that moves on like the system's. */
-function benchBot(given?: Store): { bot: Bot; store: Store } {
-  const store = given ?? benchStore();
-  const anchor = Date.parse('2026-11-24T10:00:00Z');
-  const started = performance.now();
-  const clock = { now: () => DateTime.fromMillis(anchor + (performance.now() - started)) };
-  return { bot: createBot({ programme: defaultProgramme(), store, clock, logger: silentLogger }), store };
-}
-
-/** A council's tracking on the kinship milestones: owners, RAG, notes and local actions, as the status shows. */
-async function seed(bot: Bot): Promise<void> {
-  const lines = [
-    'assign kinship-strategy role:Head of Kinship Services',
-    'assign kinship-training <@slack:U0KIN|kin>',
-    'rag kinship-strategy amber',
-    'note kinship-strategy Draft strategy with the DCS; consultation with kinship carers closes in January.',
-    'note kinship-training Training offer agreed with the regional adoption agency & foster care hub.',
-    'action add kinship-strategy "Publish the local kinship offer on the council website" due end March 2027',
-    'action add kinship-strategy "Kinship carers forum: termly meetings" due spring 2027',
-    'action add kinship-allowance "Model the cost of the allowance pilot" due February 2027',
-  ];
-  for (const text of lines) {
-    const reply = await bot.handle({ text, user: { id: 'console:bench', name: 'bench' }, platform: 'console', channel: 'bench' });
-    if (reply.tone !== 'change') throw new Error(`bench seed "${text}" was not applied: ${reply.heading}`);
-  }
-}
 export const CONCURRENCY = 10;
 
 export interface Latency {
@@ -113,20 +80,61 @@ async function measure(total: number, one: (i: number) => Promise<void>): Promis
 }
 
 const ROUNDS = 8;
-/** Requests each app serves, unmeasured, before the rounds: both are timed warm, as in a long-running bot. */
-const WARM_UP = 300;
+/** Requests each app serves, unmeasured, before the early rounds: a bot just started (or restarted). */
+const EARLY = 300;
+/**
+ * Requests each app has served before the warm rounds, which the targets are read from. V8 compiles a function to
+ * fast code only once it has run many times, and ours has far more functions on the path than the bare app, so ours
+ * warms up later: both apps' p50s were still falling after 3,000 requests, and were level by 6,000
+ * (docs/performance.md). The warm rounds time both as long-running processes; the early rounds, what the first
+ * queries after a start meet.
+ */
+const WARM = 6_000;
+/** The latency curve is reported as p50s over blocks of this many requests, in the order each app served them. */
+const BLOCK = 1_000;
 
-/** Alternates the two apps in rounds, so background load falls on both alike, after a warm-up round each. */
-async function compare(total: number, bare: (n: number, round: number) => Promise<number[]>, reform: (n: number, round: number) => Promise<number[]>) {
+type Serve = (n: number, round: number) => Promise<number[]>;
+
+export interface Comparison {
+  /** After WARM requests each: the figures the targets are read from. */
+  bare: Latency;
+  reform: Latency;
+  /** After EARLY requests each, as just after a start. */
+  early: { bare: Latency; reform: Latency };
+  /** p50 of each block of BLOCK requests, in the order served (warm-up and measured rounds alike). */
+  curve: { bare: number[]; reform: number[] };
+}
+
+/** Alternates the two apps in rounds, so background load falls on both alike. */
+async function alternate(per: number, bare: Serve, reform: Serve, first: number, served: { bare: number[]; reform: number[] }) {
   const a: number[] = [];
   const b: number[] = [];
-  await bare(WARM_UP, -1);
-  await reform(WARM_UP, -1);
-  for (let round = 0; round < ROUNDS; round++) {
-    a.push(...(await bare(Math.ceil(total / ROUNDS), round)));
-    b.push(...(await reform(Math.ceil(total / ROUNDS), round)));
+  for (let round = first; round < first + ROUNDS; round++) {
+    const x = await bare(per, round);
+    const y = await reform(per, round);
+    a.push(...x);
+    b.push(...y);
+    served.bare.push(...x);
+    served.reform.push(...y);
   }
   return { bare: percentiles(a), reform: percentiles(b) };
+}
+
+/**
+ * One comparison of two apps, each in its own process: timed early (after EARLY requests each) and warm (after
+ * WARM), each time in alternating rounds that add up to `total` requests per app.
+ */
+async function compare(total: number, bare: Serve, reform: Serve): Promise<Comparison> {
+  const per = Math.ceil(total / ROUNDS);
+  const served = { bare: await bare(EARLY, -1), reform: await reform(EARLY, -1) };
+  const early = await alternate(per, bare, reform, 0, served);
+  const rest = Math.max(0, WARM - EARLY - per * ROUNDS);
+  served.bare.push(...(await bare(rest, -2)));
+  served.reform.push(...(await reform(rest, -2)));
+  const warm = await alternate(per, bare, reform, ROUNDS, served);
+  const blocks = (samples: number[]) =>
+    Array.from({ length: Math.floor(samples.length / BLOCK) }, (_, i) => percentiles(samples.slice(i * BLOCK, (i + 1) * BLOCK)).p50);
+  return { ...warm, early, curve: { bare: blocks(served.bare), reform: blocks(served.reform) } };
 }
 
 function slashBody(text: string, responseUrl: string): string {
@@ -156,42 +164,89 @@ async function slackRequests(url: string, sink: Sink, total: number, prefix: str
 export interface StatusBench {
   total?: number;
   tracked?: boolean;
-  /** The store the bot answers from (default: a new file store). */
-  store?: Store;
+  /** A PostgreSQL database for our bot to answer from (default: a new file store). */
+  postgres?: string;
 }
 
-export async function benchSlack({ total = 400, tracked = true, store: given }: StatusBench = {}): Promise<{ reform: Latency; bare: Latency }> {
-  const sink = await replySink((path) => (path.endsWith('auth.test') ? { ok: true, user_id: 'UBOT', team_id: 'T1', bot_id: 'B1' } : undefined));
-  const { bot, store } = benchBot(given);
-  if (tracked) await seed(bot);
-  // The bare app only acks, with the very message ours answers with (blocks and text): only the work differs.
-  const sameSize = renderSlack(await bot.handle({ text: 'status kinship', user: { id: 'slack:U1', name: 'alice' }, platform: 'slack', channel: 'C1' }))[0]!;
+interface AppProcess {
+  url: string;
+  stop(): void;
+}
 
-  const slack = createSlackAdapter({ bot, store, config: { botToken: 'xoxb-bench', signingSecret: SECRET, apiUrl: `${sink.base}/api/` }, logger: silentLogger });
-  await slack.start();
-  const server = await startServer({ port: 0, host: '127.0.0.1', slack, logger: silentLogger });
+/**
+ * Node options for the apps' processes, from REFORM_BENCH_APP_NODE_OPTIONS, with `KIND` read as `reform` or `bare`:
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof-KIND` profiles each app on its own.
+ */
+const appNodeOptions = (kind: string): string[] => (process.env.REFORM_BENCH_APP_NODE_OPTIONS ?? '').split(' ').filter(Boolean).map((o) => o.replaceAll('KIND', kind));
 
-  const receiver = new HTTPReceiver({ signingSecret: SECRET, endpoints: '/slack/events', logLevel: LogLevel.ERROR });
-  const bare = new App({ token: 'xoxb-bench', receiver, clientOptions: { slackApiUrl: `${sink.base}/api/` }, logLevel: LogLevel.ERROR });
-  bare.command('/reform', async ({ ack }) => {
-    await ack({ response_type: 'ephemeral', ...sameSize });
+/** One app of a comparison started in its own process (bench/status-app.ts), once it listens. */
+async function startApp(platform: 'slack' | 'teams', kind: 'reform' | 'bare', settings: Record<string, unknown>): Promise<AppProcess> {
+  const child: ChildProcess = spawn(process.execPath, [...appNodeOptions(kind), '--import', 'tsx', 'bench/status-app.ts', platform, kind], {
+    env: { ...process.env, BENCH_APP: JSON.stringify(settings) },
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const bareServer = createServer(receiver.requestListener);
-  await new Promise<void>((r) => bareServer.listen(0, '127.0.0.1', r));
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the ${platform} ${kind} app did not start within 60 s`)), 60_000);
+      let seen = '';
+      child.stdout!.on('data', (d: Buffer) => {
+        seen += d.toString();
+        const line = seen.match(/\{"port":(\d+)\}/);
+        if (line) {
+          clearTimeout(timer);
+          resolve(Number(line[1]));
+        }
+      });
+      child.on('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`the ${platform} ${kind} app exited with ${code} before it listened`));
+      });
+    });
+    const path = platform === 'slack' ? '/slack/events' : '/api/messages';
+    // SIGTERM, so that a profile asked for above is written as the app exits.
+    return { url: `http://127.0.0.1:${port}${path}`, stop: () => void child.kill('SIGTERM') };
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+}
 
-  const ours = `http://127.0.0.1:${server.port}/slack/events`;
-  const theirs = `http://127.0.0.1:${(bareServer.address() as AddressInfo).port}/slack/events`;
-  const result = await compare(
-    total,
-    (n, round) => slackRequests(theirs, sink, n, `bare${round}-`),
-    (n, round) => slackRequests(ours, sink, n, `reform${round}-`),
-  );
-  await server.close();
-  await slack.stop();
-  bareServer.closeAllConnections();
-  await new Promise<void>((r) => bareServer.close(() => r()));
-  await sink.close();
-  return result;
+/**
+ * Our app and the bare one, each in its own process. The bare app answers with the very message ours sends for
+ * the same store (blocks and text, or the card), rendered here once, so only the work differs.
+ */
+async function startPair(platform: 'slack' | 'teams', sink: Sink, { tracked = true, postgres }: StatusBench): Promise<{ reform: AppProcess; bare: AppProcess }> {
+  const { bot } = benchBot();
+  if (tracked) await seed(bot);
+  const reply = await bot.handle({ text: 'status kinship', user: { id: `${platform}:U1`, name: 'alice' }, platform, channel: 'C1' });
+  const message = join(mkdtempSync(join(tmpdir(), 'reform-bench-')), 'message.json');
+  writeFileSync(message, JSON.stringify(platform === 'slack' ? renderSlack(reply)[0] : replyActivity(reply, {})));
+  const reform = await startApp(platform, 'reform', { sink: sink.base, secret: SECRET, tracked, postgres });
+  try {
+    return { reform, bare: await startApp(platform, 'bare', { sink: sink.base, secret: SECRET, message }) };
+  } catch (error) {
+    reform.stop();
+    throw error;
+  }
+}
+
+export async function benchSlack({ total = 400, ...given }: StatusBench = {}): Promise<Comparison> {
+  const sink = await replySink((path) => (path.endsWith('auth.test') ? { ok: true, user_id: 'UBOT', team_id: 'T1', bot_id: 'B1' } : undefined));
+  try {
+    const apps = await startPair('slack', sink, given);
+    try {
+      return await compare(
+        total,
+        (n, round) => slackRequests(apps.bare.url, sink, n, `bare${round}-`),
+        (n, round) => slackRequests(apps.reform.url, sink, n, `reform${round}-`),
+      );
+    } finally {
+      apps.reform.stop();
+      apps.bare.stop();
+    }
+  } finally {
+    await sink.close();
+  }
 }
 
 async function teamsRequests(url: string, sink: Sink, total: number, prefix: string): Promise<number[]> {
@@ -205,49 +260,23 @@ async function teamsRequests(url: string, sink: Sink, total: number, prefix: str
   });
 }
 
-export async function benchTeams({ total = 400, tracked = true }: StatusBench = {}): Promise<{ reform: Latency; bare: Latency }> {
+export async function benchTeams({ total = 400, ...given }: StatusBench = {}): Promise<Comparison> {
   const sink = await replySink(() => ({ id: 'activity-1' }));
-  const tb = benchBot();
-  if (tracked) await seed(tb.bot);
-  const sameSize = replyActivity(await tb.bot.handle({ text: 'status kinship', user: { id: 'teams:aad', name: 'Alice' }, platform: 'teams', channel: 'c' }), {});
-  const teams = createTeamsAdapter({ bot: tb.bot, store: tb.store, logger: silentLogger, config: { devNoAuth: true } });
-  const server = await startServer({ port: 0, host: '127.0.0.1', teams: (req, res) => teams.handler(req, res), logger: silentLogger });
-
-  // The bare echo bot: the same CloudAdapter, no auth, one sendActivity of the very card ours sends.
-  const cloud = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
-  const echo = new ActivityHandler();
-  echo.onMessage(async (ctx, next) => {
-    await ctx.sendActivity(sameSize);
-    await next();
-  });
-  const bareServer = createServer(async (req: IncomingMessage, res: ServerResponse) => {
-    const parsed = JSON.parse(await body(req));
-    await cloud.process(
-      { body: parsed, headers: req.headers, method: 'POST' },
-      {
-        socket: res.socket,
-        status: (c: unknown) => void (res.statusCode = Number(c)),
-        header: (n: unknown, v: unknown) => void res.setHeader(String(n), String(v)),
-        send: (b: unknown) => void (b !== undefined && res.write(typeof b === 'string' ? b : JSON.stringify(b))),
-        end: () => void res.end(),
-      },
-      (ctx) => echo.run(ctx),
-    );
-  });
-  await new Promise<void>((r) => bareServer.listen(0, '127.0.0.1', r));
-
-  const ours = `http://127.0.0.1:${server.port}/api/messages`;
-  const theirs = `http://127.0.0.1:${(bareServer.address() as AddressInfo).port}/api/messages`;
-  const result = await compare(
-    total,
-    (n, round) => teamsRequests(theirs, sink, n, `bare${round}-`),
-    (n, round) => teamsRequests(ours, sink, n, `reform${round}-`),
-  );
-  await server.close();
-  bareServer.closeAllConnections();
-  await new Promise<void>((r) => bareServer.close(() => r()));
-  await sink.close();
-  return result;
+  try {
+    const apps = await startPair('teams', sink, given);
+    try {
+      return await compare(
+        total,
+        (n, round) => teamsRequests(apps.bare.url, sink, n, `bare${round}-`),
+        (n, round) => teamsRequests(apps.reform.url, sink, n, `reform${round}-`),
+      );
+    } finally {
+      apps.reform.stop();
+      apps.bare.stop();
+    }
+  } finally {
+    await sink.close();
+  }
 }
 
 /** One process started until it logs "ready": milliseconds from spawn, and resident memory then. */

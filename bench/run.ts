@@ -119,11 +119,23 @@ async function benchPlatforms(): Promise<void> {
       const r = runs[order[Math.floor(order.length / 2)]!]!;
       const store = tracked ? "store with a council's tracking" : 'store not yet written';
       rows.push({
-        measure: `${name}, ${store}, 10 in flight: p50 / p99 (bare SDK app p50 / p99), p50 ratio, median of ${COMPARISONS} (range)`,
+        measure: `${name}, ${store}, each app in its own process, 10 in flight, after 6,000 requests each: p50 / p99 (bare SDK app p50 / p99), p50 ratio, median of ${COMPARISONS} (range)`,
         value: `${ms(r.reform.p50)} / ${ms(r.reform.p99)} (${ms(r.bare.p50)} / ${ms(r.bare.p99)}), ${ratio(r.reform.p50, r.bare.p50)} (${ratio(ratios[order[0]!]!, 1)}–${ratio(ratios[order.at(-1)!]!, 1)})`,
       });
       const ratiosP99 = runs.map((x) => x.reform.p99 / x.bare.p99);
-      results[tracked ? key : `${key}FreshStore`] = { ...r, ratioP50: r.reform.p50 / r.bare.p50, ratiosP50: ratios, ratiosP99 };
+      // The same processes timed just after their start (EARLY requests each): what the first queries after a
+      // restart meet. Reported beside the targets, not as one.
+      const early = runs.map((x) => x.early.reform.p50 / x.early.bare.p50);
+      const e = medianOf(early);
+      const earlyP99 = medianOf(runs.map((x) => x.early.reform.p99 / x.early.bare.p99));
+      rows.push({
+        measure: `  the same, timed after the first 300 requests each (as just after a start): p50 ratio, median of ${COMPARISONS} (range); p99 ratio`,
+        value: `${ratio(e.median, 1)} (${ratio(e.low, 1)}–${ratio(e.high, 1)}); ${ratio(earlyP99.median, 1)}`,
+      });
+      // How each app warmed up in the median comparison: p50 over each thousand requests it served.
+      const curve = r.curve.reform.map((x, i) => `${x.toFixed(1)}/${r.curve.bare[i]!.toFixed(1)}`).join(', ');
+      rows.push({ measure: '  p50 of each 1,000 requests served, ours/bare, ms (median comparison)', value: curve });
+      results[tracked ? key : `${key}FreshStore`] = { ...r, ratioP50: r.reform.p50 / r.bare.p50, ratiosP50: ratios, ratiosP99, earlyRatiosP50: early };
       if (tracked) {
         ratioTarget(`${key === 'slack' ? 'Slack' : 'Teams'} status p50 against the bare SDK app`, 1.1, ratios);
         ratioTarget(`${key === 'slack' ? 'Slack' : 'Teams'} status p99 against the bare SDK app`, 1.5, ratiosP99);

@@ -119,9 +119,7 @@ export async function benchStatusByStore(database: () => Promise<string>, add: (
   const status: { file: number; postgres: number }[] = [];
   for (let i = 0; i < 3; i++) {
     const onFile = await benchSlack({ total: 800, tracked: true });
-    const pgStore = postgresStore({ url: await database() });
-    const onPostgres = await benchSlack({ total: 800, tracked: true, store: pgStore });
-    await pgStore.close();
+    const onPostgres = await benchSlack({ total: 800, tracked: true, postgres: await database() });
     status.push({ file: onFile.reform.p50, postgres: onPostgres.reform.p50 });
   }
   const ratios = status.map((r) => r.postgres / r.file).sort((a, b) => a - b);
