@@ -230,15 +230,18 @@ async function startPair(platform: 'slack' | 'teams', sink: Sink, { tracked = tr
   }
 }
 
-export async function benchSlack({ total = 400, ...given }: StatusBench = {}): Promise<Comparison> {
-  const sink = await replySink((path) => (path.endsWith('auth.test') ? { ok: true, user_id: 'UBOT', team_id: 'T1', bot_id: 'B1' } : undefined));
+type Requests = (url: string, sink: Sink, total: number, prefix: string) => Promise<number[]>;
+
+/** One comparison on a platform: its fake cloud side, the two apps in their processes, and the requests. */
+async function comparison(platform: 'slack' | 'teams', answer: (path: string) => unknown, requests: Requests, { total = 400, ...given }: StatusBench): Promise<Comparison> {
+  const sink = await replySink(answer);
   try {
-    const apps = await startPair('slack', sink, given);
+    const apps = await startPair(platform, sink, given);
     try {
       return await compare(
         total,
-        (n, round) => slackRequests(apps.bare.url, sink, n, `bare${round}-`),
-        (n, round) => slackRequests(apps.reform.url, sink, n, `reform${round}-`),
+        (n, round) => requests(apps.bare.url, sink, n, `bare${round}-`),
+        (n, round) => requests(apps.reform.url, sink, n, `reform${round}-`),
       );
     } finally {
       apps.reform.stop();
@@ -247,6 +250,10 @@ export async function benchSlack({ total = 400, ...given }: StatusBench = {}): P
   } finally {
     await sink.close();
   }
+}
+
+export function benchSlack(options: StatusBench = {}): Promise<Comparison> {
+  return comparison('slack', (path) => (path.endsWith('auth.test') ? { ok: true, user_id: 'UBOT', team_id: 'T1', bot_id: 'B1' } : undefined), slackRequests, options);
 }
 
 async function teamsRequests(url: string, sink: Sink, total: number, prefix: string): Promise<number[]> {
@@ -260,23 +267,8 @@ async function teamsRequests(url: string, sink: Sink, total: number, prefix: str
   });
 }
 
-export async function benchTeams({ total = 400, ...given }: StatusBench = {}): Promise<Comparison> {
-  const sink = await replySink(() => ({ id: 'activity-1' }));
-  try {
-    const apps = await startPair('teams', sink, given);
-    try {
-      return await compare(
-        total,
-        (n, round) => teamsRequests(apps.bare.url, sink, n, `bare${round}-`),
-        (n, round) => teamsRequests(apps.reform.url, sink, n, `reform${round}-`),
-      );
-    } finally {
-      apps.reform.stop();
-      apps.bare.stop();
-    }
-  } finally {
-    await sink.close();
-  }
+export function benchTeams(options: StatusBench = {}): Promise<Comparison> {
+  return comparison('teams', () => ({ id: 'activity-1' }), teamsRequests, options);
 }
 
 /** One process started until it logs "ready": milliseconds from spawn, and resident memory then. */

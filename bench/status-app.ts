@@ -2,11 +2,11 @@
 // (the compiled bot behind the real Bolt or botbuilder path, on its real store) or the bare SDK app that answers
 // with the very message ours sends. Started by bench/platforms.ts with
 //   node --import tsx bench/status-app.ts <slack|teams> <reform|bare>
-// and its settings as JSON in BENCH_APP; prints {"port":N} on stdout once listening, then serves until killed.
+// and its settings as JSON in BENCH_APP; prints {"port":N} on stdout once listening, then serves until SIGTERM.
 //
 // In one process the two apps shared V8's compiled code for Node's HTTP stack and the SDK: whichever ran first
-// warmed it for the other, and switching between them every hundred requests cost ours more than the bare app (the
-// ratio rose from 1.04 to 1.25 as the rounds shortened, with the same apps). Apart, neither pays for the other.
+// warmed it for the other, and the more often they took turns, the more it cost ours (Slack's ratio went from
+// 0.88-1.11 to 1.21-1.30 as the turns shortened, with the same apps). Apart, neither pays for the other.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
