@@ -81,7 +81,7 @@ async function measure(total: number, one: (i: number) => Promise<void>): Promis
 
 const ROUNDS = 8;
 /** Requests each app serves, unmeasured, before the early rounds: a bot just started (or restarted). */
-const EARLY = 300;
+export const EARLY = 300;
 /**
  * Requests each app has served before the warm rounds, which the targets are read from. V8 compiles a function to
  * fast code only once it has run many times, and ours has far more functions on the path than the bare app, so ours
@@ -89,9 +89,9 @@ const EARLY = 300;
  * (docs/performance.md). The warm rounds time both as long-running processes; the early rounds, what the first
  * queries after a start meet.
  */
-const WARM = 6_000;
+export const WARM = 6_000;
 /** The latency curve is reported as p50s over blocks of this many requests, in the order each app served them. */
-const BLOCK = 1_000;
+export const BLOCK = 1_000;
 
 type Serve = (n: number, round: number) => Promise<number[]>;
 

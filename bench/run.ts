@@ -7,10 +7,11 @@ import { performance } from 'node:perf_hooks';
 import { fileStore } from '../adapters/store/file-store.js';
 import { benchUnsignedBurst } from './burst.js';
 import { benchPack } from './pack.js';
-import { benchSlack, benchStartup, benchTeams } from './platforms.js';
+import { BLOCK, EARLY, WARM, benchSlack, benchStartup, benchTeams } from './platforms.js';
 import { benchStores } from './stores.js';
 import type { Programme } from '../src/programme/model.js';
 import { silentLogger, type Chat } from '../src/ports.js';
+import { grouped } from '../src/replies/model.js';
 import { digestMessage } from '../src/schedule/messages.js';
 import { tick } from '../src/schedule/tick.js';
 import { emptyState, type State } from '../src/tracking/state.js';
@@ -119,7 +120,7 @@ async function benchPlatforms(): Promise<void> {
       const r = runs[order[Math.floor(order.length / 2)]!]!;
       const store = tracked ? "store with a council's tracking" : 'store not yet written';
       rows.push({
-        measure: `${name}, ${store}, each app in its own process, 10 in flight, after 6,000 requests each: p50 / p99 (bare SDK app p50 / p99), p50 ratio, median of ${COMPARISONS} (range)`,
+        measure: `${name}, ${store}, each app in its own process, 10 in flight, after ${grouped(WARM)} requests each: p50 / p99 (bare SDK app p50 / p99), p50 ratio, median of ${COMPARISONS} (range)`,
         value: `${ms(r.reform.p50)} / ${ms(r.reform.p99)} (${ms(r.bare.p50)} / ${ms(r.bare.p99)}), ${ratio(r.reform.p50, r.bare.p50)} (${ratio(ratios[order[0]!]!, 1)}–${ratio(ratios[order.at(-1)!]!, 1)})`,
       });
       const ratiosP99 = runs.map((x) => x.reform.p99 / x.bare.p99);
@@ -129,12 +130,12 @@ async function benchPlatforms(): Promise<void> {
       const e = medianOf(early);
       const earlyP99 = medianOf(runs.map((x) => x.early.reform.p99 / x.early.bare.p99));
       rows.push({
-        measure: `  the same, timed after the first 300 requests each (as just after a start): p50 ratio, median of ${COMPARISONS} (range); p99 ratio`,
+        measure: `  the same, timed after the first ${grouped(EARLY)} requests each (as just after a start): p50 ratio, median of ${COMPARISONS} (range); p99 ratio`,
         value: `${ratio(e.median, 1)} (${ratio(e.low, 1)}–${ratio(e.high, 1)}); ${ratio(earlyP99.median, 1)}`,
       });
-      // How each app warmed up in the median comparison: p50 over each thousand requests it served.
+      // How each app warmed up in the median comparison: p50 over each block of requests it served.
       const curve = r.curve.reform.map((x, i) => `${x.toFixed(1)}/${r.curve.bare[i]!.toFixed(1)}`).join(', ');
-      rows.push({ measure: '  p50 of each 1,000 requests served, ours/bare, ms (median comparison)', value: curve });
+      rows.push({ measure: `  p50 of each ${grouped(BLOCK)} requests served, ours/bare, ms (median comparison)`, value: curve });
       results[tracked ? key : `${key}FreshStore`] = { ...r, ratioP50: r.reform.p50 / r.bare.p50, ratiosP50: ratios, ratiosP99, earlyRatiosP50: early };
       if (tracked) {
         ratioTarget(`${key === 'slack' ? 'Slack' : 'Teams'} status p50 against the bare SDK app`, 1.1, ratios);
