@@ -111,9 +111,14 @@ describe('deadline phrases', () => {
     expect(phraseHint('autumn term 2029', today)).toContain('such as "31 December 2029"');
   });
 
-  it('flags "financial year 2024" as ambiguous', () => {
-    const result = parsePhrase('financial year 2024');
-    expect(result.ok && result.warning).toMatch(/ambiguous/);
+  it('flags "financial year 2024" and "FY 2024" as ambiguous, and reads both as 2024-25', () => {
+    for (const phrase of ['financial year 2024', 'FY 2024', 'FY2024']) {
+      const result = parsePhrase(phrase);
+      expect(result).toMatchObject({ ok: true, span: { first: '2024-04-01', last: '2025-03-31' } });
+      expect(result.ok && result.warning).toMatch(/ambiguous: read as 2024-25/);
+    }
+    // Another word before a year is still not a date.
+    expect(parsePhrase('sometime 2024')).toMatchObject({ ok: false });
     expect(parsePhrase('2024-25')).not.toHaveProperty('warning');
   });
 

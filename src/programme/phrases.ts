@@ -204,7 +204,7 @@ function parseAbsolute(text: string): Extract<PhraseResult, { ok: true }> | unde
     if (season) return { ok: true, kind: 'season', span: monthSpan(year, season[0], season[1]) };
     const part = lookup(PARTS_OF_YEAR, m[1]!);
     if (part) return { ok: true, kind: 'part-year', span: monthSpan(year, part[0], part[1]) };
-    return undefined;
+    // Not a month, season or part of a year: another form may read it ("FY 2024" below).
   }
   // "winter 2024-25"
   if ((m = text.match(/^winter (\d{4})[-/](\d{2}|\d{4})$/))) {
