@@ -22,7 +22,8 @@ import { SlackStartupError, TeamsConfigError } from './startup-errors.js';
 import { formatDelivery } from '../src/schedule/tick.js';
 import { createLogger } from './logger.js';
 import { loadEnvFile } from './env-file.js';
-import { ProgrammeFileError, readProgrammeFile } from './programme-file.js';
+import { projectCache } from './programme-cache.js';
+import { ProgrammeFileError, readProgrammeFile, type ProgrammeRead } from './programme-file.js';
 import { StoreCommandRefused } from './store/copy.js';
 import { openStore } from './store/open.js';
 import { buildReport } from '../src/report/model.js';
@@ -49,6 +50,11 @@ function fail(message: string): never {
   process.exit(1);
 }
 
+/** The programme file `--milestones` names, or the configured one, read through the installation's cache. */
+function programmeFile(given: string | undefined, config: Config): Promise<ProgrammeRead> {
+  return readProgrammeFile(given ?? config.milestonesFile, config.timezone, given !== undefined ? '--milestones' : config.milestonesFrom, projectCache());
+}
+
 function parseNow(value: string | undefined, config: Config): DateTime | undefined {
   if (value === undefined) return config.now;
   const at = instantIn(value, config.timezone);
@@ -59,7 +65,7 @@ function parseNow(value: string | undefined, config: Config): DateTime | undefin
 async function check(args: string[], config: Config): Promise<void> {
   const { values } = parseArgs({ args, options: { milestones: { type: 'string' }, now: { type: 'string' } }, strict: true });
   const file = values.milestones ?? config.milestonesFile;
-  const { programme, warnings } = await readProgrammeFile(file, config.timezone, values.milestones ? '--milestones' : config.milestonesFrom);
+  const { programme, warnings } = await programmeFile(values.milestones, config);
   for (const w of warnings) process.stdout.write(`warning: ${w}\n`);
   // A completion dated ahead (a typo in the year, a planned date), or a month or year not yet over, counts only
   // once its last day is past: say so.
@@ -97,7 +103,7 @@ async function ask(args: string[], config: Config): Promise<void> {
     fail(`--user: "${values.user}" is not a console name: one word such as jane.smith (it acts as console:<name>; list that in REFORM_EDITORS to let it change things)`);
   }
   const now = parseNow(values.now, config);
-  const { programme } = await readProgrammeFile(values.milestones ?? config.milestonesFile, config.timezone, values.milestones ? '--milestones' : config.milestonesFrom);
+  const { programme } = await programmeFile(values.milestones, config);
   const logger = createLogger(config.logLevel, config.secrets);
   const store = await openStore(config.dbFile, logger, { poolSize: config.dbPool });
   const bot = createBot({ programme, store, clock: now ? frozenClock(now) : systemClock(), logger, editors: config.editors, publicUrl: config.publicUrl });
@@ -113,7 +119,7 @@ async function ask(args: string[], config: Config): Promise<void> {
 async function tickCommand(args: string[], config: Config): Promise<void> {
   const { values } = parseArgs({ args, options: { now: { type: 'string' }, milestones: { type: 'string' } }, strict: true });
   const now = parseNow(values.now, config);
-  const { programme, hash } = await readProgrammeFile(values.milestones ?? config.milestonesFile, config.timezone, values.milestones ? '--milestones' : config.milestonesFrom);
+  const { programme, hash } = await programmeFile(values.milestones, config);
   const logger = createLogger(config.logLevel, config.secrets);
   const store = await openStore(config.dbFile, logger, { poolSize: config.dbPool });
   const clock = now ? frozenClock(now) : systemClock();
@@ -163,7 +169,7 @@ async function reportCommand(args: string[], config: Config): Promise<void> {
     if (!since.isValid) fail(`--since: "${values.since}" is not a date: ISO 8601, such as 2026-11-01 or 2026-11-01T09:00`);
     if (since > now) fail(`--since: ${values.since} is after the report's date (${now.setZone(config.timezone).toISODate()}): changes are listed from an earlier date`);
   }
-  const { programme } = await readProgrammeFile(values.milestones ?? config.milestonesFile, config.timezone, values.milestones ? '--milestones' : config.milestonesFrom);
+  const { programme } = await programmeFile(values.milestones, config);
   const state = await (await openStore(config.dbFile)).read();
   const model = buildReport(programme, state, now, since ? { since } : {});
   const files = await buildPack(model, format ? [format as Format] : FORMATS);

@@ -5,7 +5,10 @@ import type { Logger } from '../src/ports.js';
 const LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 export type Level = (typeof LEVELS)[number];
 
-export function createLogger(level: Level, secrets: readonly string[], write: (line: string) => void = (l) => process.stderr.write(l + '\n')): Logger {
+/** The core's Logger, and `debug` for what only someone looking into the bot's own workings wants (REFORM_LOG_LEVEL=debug). */
+export type AdapterLogger = Logger & { debug(message: string, context?: Record<string, unknown>): void };
+
+export function createLogger(level: Level, secrets: readonly string[], write: (line: string) => void = (l) => process.stderr.write(l + '\n')): AdapterLogger {
   const min = LEVELS.indexOf(level);
   const masks = secrets.filter((s) => s.length >= 6);
   const mask = (text: string): string => masks.reduce((t, s) => t.split(s).join('[secret]'), text);
@@ -14,5 +17,5 @@ export function createLogger(level: Level, secrets: readonly string[], write: (l
     const line = JSON.stringify({ level: at, message, ...context });
     write(mask(line));
   };
-  return { info: log('info'), warn: log('warn'), error: log('error') };
+  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }

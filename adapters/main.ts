@@ -9,6 +9,7 @@ import { runConsole } from './console/console.js';
 import { calendarRoute } from './calendar-feed.js';
 import { fileShelf } from './files.js';
 import { createLogger } from './logger.js';
+import { projectCache } from './programme-cache.js';
 import { readProgrammeFile } from './programme-file.js';
 import { watchProgramme } from './programme-watch.js';
 import { programmeHolder } from '../src/programme/holder.js';
@@ -20,7 +21,9 @@ import { channelSubscriptions } from './teams/migrate.js';
 
 export async function start(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel, config.secrets);
-  const { programme, warnings, hash } = await readProgrammeFile(config.milestonesFile, config.timezone, config.milestonesFrom);
+  // Read as at the last start when neither the file nor the code has changed since (adapters/programme-cache.ts).
+  const { programme, warnings, hash, cached } = await readProgrammeFile(config.milestonesFile, config.timezone, config.milestonesFrom, projectCache());
+  logger.debug('programme file read', { file: config.milestonesFile, milestones: programme.milestones.length, cached });
   for (const w of warnings) logger.warn('programme file', { warning: w });
   const store = await openStore(config.dbFile, logger, { poolSize: config.dbPool });
   const clock = config.now ? frozenClock(config.now) : systemClock();

@@ -2,9 +2,9 @@
 // variable that set it.
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { formatLocatedError, loadProgramme } from '../src/programme/load.js';
-import { contentHash } from './programme-watch.js';
 import type { Programme } from '../src/programme/model.js';
+import type { ProgrammeCache } from './programme-cache.js';
+import { contentHash } from './programme-watch.js';
 
 export class ProgrammeFileError extends Error {}
 
@@ -16,8 +16,20 @@ export const MAX_PROGRAMME_BYTES = 1024 * 1024;
 
 const megabytes = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
-/** `hash`: of the text read, so the running bot can tell an edit from the file it started with. */
-export async function readProgrammeFile(path: string, defaultZone: string, setBy = 'REFORM_MILESTONES'): Promise<{ programme: Programme; warnings: string[]; hash: string }> {
+export interface ProgrammeRead {
+  programme: Programme;
+  warnings: string[];
+  /** Of the text read, so the running bot can tell an edit from the file it started with. */
+  hash: string;
+  /** Taken from the cache rather than read again (the text and the code are as they were then). */
+  cached: boolean;
+}
+
+/**
+ * `cache`: the programme read from the same text before (adapters/programme-cache.ts). Only on a miss is the
+ * loader, with its YAML parser, loaded at all.
+ */
+export async function readProgrammeFile(path: string, defaultZone: string, setBy = 'REFORM_MILESTONES', cache?: ProgrammeCache): Promise<ProgrammeRead> {
   let text: string;
   try {
     const { size } = await stat(path);
@@ -33,7 +45,13 @@ export async function readProgrammeFile(path: string, defaultZone: string, setBy
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : String(code ?? error);
     throw new ProgrammeFileError(`Cannot read the milestones file ${path} (${why}); it was set by ${setBy}.`);
   }
+  const hash = contentHash(text);
+  const kept = await cache?.get(path, text, defaultZone);
+  if (kept) return { ...kept, hash, cached: true };
+  const { formatLocatedError, loadProgramme } = await import('../src/programme/load.js');
   const result = loadProgramme(text, basename(path), defaultZone);
   if (!result.ok) throw new ProgrammeFileError(result.errors.map(formatLocatedError).join('\n'));
-  return { programme: result.programme, warnings: result.warnings.map(formatLocatedError), hash: contentHash(text) };
+  const read = { programme: result.programme, warnings: result.warnings.map(formatLocatedError) };
+  await cache?.put(path, text, defaultZone, read);
+  return { ...read, hash, cached: false };
 }

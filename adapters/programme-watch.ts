@@ -7,7 +7,6 @@ import { createHash } from 'node:crypto';
 import { watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import { formatLocatedError, loadProgramme } from '../src/programme/load.js';
 import type { ProgrammeHolder } from '../src/programme/holder.js';
 import type { Clock, Logger, Store } from '../src/ports.js';
 import { recordProgramme, recordRefusedEdit } from '../src/tracking/programme-edits.js';
@@ -63,6 +62,8 @@ export function watchProgramme(deps: ProgrammeWatchDeps): ProgrammeWatch {
     if (hash === lastHash) return;
     lastHash = hash;
     const now = deps.clock.now();
+    // Loaded on the first edit: a start whose programme came from the cache has not needed the YAML parser.
+    const { formatLocatedError, loadProgramme } = await import('../src/programme/load.js');
     const result = loadProgramme(text, file, deps.defaultZone);
     if (!result.ok) {
       const errors = result.errors.map(formatLocatedError);

@@ -7,9 +7,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { projectCacheDir } from '../adapters/programme-cache.js';
 import { renderSlack, replyActivity } from './compiled.js';
 import { benchBot, seed } from './status-bot.js';
 import { slackSignature } from '../tests/fakes/slack-api.js';
@@ -301,6 +302,8 @@ async function startOnce(args: string[], env: NodeJS.ProcessEnv): Promise<{ read
 export interface StartupComparison {
   reform: { readyMs: number; rssMiB: number };
   bare: { readyMs: number; rssMiB: number };
+  /** The bot's first start after an install or an edit of the programme: nothing in the programme cache. */
+  uncached: { readyMs: number; rssMiB: number };
 }
 
 /**
@@ -327,7 +330,9 @@ export async function benchStartup(): Promise<StartupComparison> {
     await startOnce(['bin/reform.mjs', 'start'], env());
     const bare = await startOnce(['bench/bare-app.mjs'], env());
     const reform = await startOnce(['bin/reform.mjs', 'start'], env());
-    return { reform, bare };
+    rmSync(projectCacheDir(), { recursive: true, force: true });
+    const uncached = await startOnce(['bin/reform.mjs', 'start'], env());
+    return { reform, bare, uncached };
   } finally {
     await sink.close();
   }

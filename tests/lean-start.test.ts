@@ -1,8 +1,9 @@
 // A deployment loads only the platform SDKs it has settings for: `npm start` with none (the console) loads neither
 // Bolt nor botbuilder, with Teams settings alone no Bolt, with Slack settings alone no botbuilder, and `reform tick`
 // at a terminal neither; Slack over HTTP (no app token) loads neither Bolt's Socket Mode client nor its other
-// receivers. Real processes; a preloaded probe lists the SDK modules loaded when the process exits.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+// receivers; a programme file read before is taken from the cache without the YAML parser. Real processes; a
+// preloaded probe lists the SDK modules loaded when the process exits.
+import { appendFileSync, copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -16,12 +17,12 @@ writeFileSync(
   `process.on('exit', () => {
   const keys = Object.keys(require.cache);
   const count = (part) => keys.filter((k) => k.includes(part)).length;
-  process.stderr.write('SDK modules: ' + JSON.stringify({ bolt: count('/@slack/bolt/'), botbuilder: count('/botbuilder/'), socketMode: count('/@slack/socket-mode/'), express: count('/node_modules/express/') }) + '\\n');
+  process.stderr.write('SDK modules: ' + JSON.stringify({ bolt: count('/@slack/bolt/'), botbuilder: count('/botbuilder/'), socketMode: count('/@slack/socket-mode/'), express: count('/node_modules/express/'), yaml: count('/node_modules/yaml/') }) + '\\n');
 });
 `,
 );
 
-type Sdk = { bolt: number; botbuilder: number; socketMode: number; express: number };
+type Sdk = { bolt: number; botbuilder: number; socketMode: number; express: number; yaml: number };
 
 /** Runs `reform <args>` with the probe; a server is stopped once it says it is ready. */
 async function reform(args: string[], env: Record<string, string>, input?: string): Promise<{ code: number | null; out: string; sdk: Sdk }> {
@@ -39,14 +40,31 @@ afterEach(async () => {
 });
 
 describe('what a start loads', () => {
+  it('a start whose programme file was read before loads no YAML parser and answers the same; after an edit it does', { timeout: 120_000 }, async () => {
+    const file = join(mkdtempSync(join(dir, 'programme-')), 'milestones.yaml');
+    copyFileSync('milestones/stable-homes.yaml', file);
+    const first = await reform(['start'], { REFORM_MILESTONES: file }, 'status kinship\n');
+    expect(first.code).toBe(0);
+    expect(first.sdk.yaml).toBeGreaterThan(0);
+    const again = await reform(['start'], { REFORM_MILESTONES: file }, 'status kinship\n');
+    expect(again.code).toBe(0);
+    expect(again.out).toBe(first.out);
+    expect(again.out).toContain('Kinship');
+    expect(again.sdk.yaml).toBe(0);
+    appendFileSync(file, '\n# edited\n');
+    const edited = await reform(['tick'], { REFORM_MILESTONES: file });
+    expect(edited.code).toBe(0);
+    expect(edited.sdk.yaml).toBeGreaterThan(0);
+  });
+
   it('the console alone (no settings) answers without loading Bolt or botbuilder; so does a terminal tick', { timeout: 120_000 }, async () => {
     const alone = await reform(['start'], {}, 'status kinship\n');
     expect(alone.code).toBe(0);
     expect(alone.out).toContain('kinship');
-    expect(alone.sdk).toEqual({ bolt: 0, botbuilder: 0, socketMode: 0, express: 0 });
+    expect(alone.sdk).toMatchObject({ bolt: 0, botbuilder: 0, socketMode: 0, express: 0 });
     const tick = await reform(['tick'], {});
     expect(tick.code).toBe(0);
-    expect(tick.sdk).toEqual({ bolt: 0, botbuilder: 0, socketMode: 0, express: 0 });
+    expect(tick.sdk).toMatchObject({ bolt: 0, botbuilder: 0, socketMode: 0, express: 0 });
   });
 
   it('Teams settings alone load botbuilder and not Bolt; Slack settings alone load Bolt and not botbuilder, and a tick no Bolt at all', { timeout: 120_000 }, async () => {
@@ -64,6 +82,6 @@ describe('what a start loads', () => {
     // A terminal's tick with Slack settings posts through Bolt's Web API client alone.
     const tick = await reform(['tick'], { SLACK_BOT_TOKEN: 'xoxb-lean-test', SLACK_SIGNING_SECRET: 'lean-test-secret', SLACK_API_URL: api.apiUrl });
     expect(tick.code).toBe(0);
-    expect(tick.sdk).toEqual({ bolt: 0, botbuilder: 0, socketMode: 0, express: 0 });
+    expect(tick.sdk).toMatchObject({ bolt: 0, botbuilder: 0, socketMode: 0, express: 0 });
   });
 });

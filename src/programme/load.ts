@@ -123,6 +123,11 @@ function readPhrase(
   return undefined;
 }
 
+/** A phrase with its note, when one is written: a Programme is plain JSON data, with no key set to undefined. */
+function withNote(phrase: DatedPhrase, note: string | undefined): DatedPhrase & { note?: string } {
+  return note !== undefined ? { ...phrase, note } : phrase;
+}
+
 function toMilestone(
   entry: MilestoneEntry,
   index: number,
@@ -158,13 +163,13 @@ function toMilestone(
     ...(reading ? { due: { phrase: entry.due, span: reading.span } } : {}),
     stated: entry.due,
     ...(entry.undated ? { undated: true } : {}),
-    reading: entry.reading,
+    ...(entry.reading !== undefined ? { reading: entry.reading } : {}),
     themes: entry.themes,
     aliases: entry.aliases,
-    source: entry.source,
-    revised: revised ? { ...revised, note: entry.revised?.note } : undefined,
-    completed: completed ? { ...completed, note: entry.completed?.note } : undefined,
-    ...(superseded && entry.superseded ? { superseded: { ...superseded, by: entry.superseded.by, note: entry.superseded.note } } : {}),
+    ...(entry.source ? { source: entry.source } : {}),
+    ...(revised ? { revised: withNote(revised, entry.revised?.note) } : {}),
+    ...(completed ? { completed: withNote(completed, entry.completed?.note) } : {}),
+    ...(superseded && entry.superseded ? { superseded: { ...withNote(superseded, entry.superseded.note), by: entry.superseded.by } } : {}),
     ...(entry.progress ? { progress: entry.progress } : {}),
     ...(entry.unverified ? { unverified: true } : {}),
   };
@@ -277,7 +282,10 @@ export function loadProgramme(text: string, file: string, defaultZone = 'Europe/
   if (parsed.success) checkReferences(parsed.data, milestones, report);
   if (!parsed.success || errors.length) return { ok: false, errors: errors.sort((a, b) => a.line - b.line) };
   const data = parsed.data;
-  for (const m of milestones) if (m.source) m.source = { ...m.source, report: reportName(data.sources, m.source.seed) };
+  for (const m of milestones) {
+    const report = m.source && reportName(data.sources, m.source.seed);
+    if (m.source && report !== undefined) m.source = { ...m.source, report };
+  }
 
   return {
     ok: true,
