@@ -10,6 +10,7 @@ import { APOLOGY } from '../../src/bot.js';
 import type { Chat, Logger, Store } from '../../src/ports.js';
 import type { Config } from '../config.js';
 import { createTeamsBot, type TeamsDestination } from './bot.js';
+import { reusingClients } from './reused-clients.js';
 import { teamsChat } from './chat.js';
 import type { FileShelf } from '../files.js';
 import { teamsPresenter } from './files.js';
@@ -176,7 +177,8 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
     }
     logger.warn('TEAMS AUTHENTICATION IS OFF (TEAMS_DEV_NO_AUTH=1, no MicrosoftAppId): anyone who can reach /api/messages can run commands as anyone, and the bot will post to any serviceUrl a caller names. Local testing only.');
   }
-  const cloud = new TurnRunner(authentication(config, opts.openIdMetadataUrl));
+  // The connector and token clients botbuilder makes for each turn are made once and reused (reused-clients.ts).
+  const cloud = new TurnRunner(reusingClients(authentication(config, opts.openIdMetadataUrl)));
 
   // One catch-all for anything a turn throws (sending, rendering, the connector). Command failures never get
   // here: Bot.handle already turns them into an apology reply.

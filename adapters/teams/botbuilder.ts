@@ -12,5 +12,5 @@ type Msal = typeof import('@azure/msal-node', { with: { 'resolution-mode': 'requ
 const require = createRequire(import.meta.url);
 
 export const { CallerIdConstants, CardFactory, CloudAdapter, ConfigurationBotFrameworkAuthentication, TeamsActivityHandler, TeamsInfo, TurnContext } = require('botbuilder') as BotBuilder;
-export const { MsalServiceClientCredentialsFactory } = require('botframework-connector') as Connector;
+export const { AuthenticationConstants, BotFrameworkAuthentication, ConnectorFactory, MsalServiceClientCredentialsFactory } = require('botframework-connector') as Connector;
 export const { ConfidentialClientApplication } = require('@azure/msal-node') as Msal;
