@@ -106,22 +106,12 @@ export interface Comparison {
   curve: { bare: number[]; reform: number[] };
 }
 
-/**
- * The load generator's own garbage, collected before each timed round (`npm run bench` runs it with --expose-gc). A
- * collection of this process's heap during a round stalls every request in flight, and showed as the p99 of
- * whichever app was being timed: a 21 ms mark-compact and an 11 ms scavenge here made ours 42 ms against the bare
- * app's 18 in one Teams comparison. The apps' own collections stay in their figures.
- */
-const collect = (globalThis as { gc?: () => void }).gc ?? ((): void => undefined);
-
 /** Alternates the two apps in rounds, so background load falls on both alike. */
 async function alternate(per: number, bare: Serve, reform: Serve, first: number, served: { bare: number[]; reform: number[] }) {
   const a: number[] = [];
   const b: number[] = [];
   for (let round = first; round < first + ROUNDS; round++) {
-    collect();
     const x = await bare(per, round);
-    collect();
     const y = await reform(per, round);
     a.push(...x);
     b.push(...y);
