@@ -4,7 +4,7 @@
 // runs in a process of its own (bench/status-app.ts), as in the field; this process is the load generator and
 // the fake Slack API and Bot Connector, and alternates between the two apps.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type IncomingMessage } from 'node:http';
+import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,19 +32,38 @@ function percentiles(samples: number[]): Latency {
   return { p50: at(0.5), p99: at(0.99), n: s.length };
 }
 
-async function body(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 type Sink = Awaited<ReturnType<typeof replySink>>;
+
+/**
+ * The load generator's client: node:http over kept-alive connections. This process's own garbage collections hold
+ * up every request in flight and count against whichever app is being timed: with `fetch` (undici) it made a
+ * mark-compact of 16-45 ms about every 3,000 requests, enough to decide a p99, and three times as many as now. And
+ * `fetch`'s own work was most of each Slack latency and cost the bare Bolt app's requests more than ours: Slack's
+ * ratio read 0.84-0.90 with it where the two apps' CPU profiles, and this client, say about 1.45
+ * (docs/performance.md).
+ */
+const agent = new Agent({ keepAlive: true });
+
+function post(url: string, body: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', agent, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => void (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
 
 /** A fake that resolves the waiter named in the path when a reply arrives (response_url or connector). */
 async function replySink(answer: (path: string) => unknown) {
   const waiters = new Map<string, () => void>();
   const server = createServer(async (req, res) => {
-    await body(req);
+    // Drained, not kept: only its arrival is timed.
+    for await (const _ of req);
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer(path) ?? { ok: true }));
     for (const [name, done] of waiters) {
@@ -149,13 +168,9 @@ async function slackRequests(url: string, sink: Sink, total: number, prefix: str
     const raw = slashBody('status kinship', `${sink.base}/respond${name}`);
     const ts = Math.floor(Date.now() / 1000);
     const arrived = sink.wait(name);
-    const res = await fetch(url, {
-      method: 'POST',
-      body: raw,
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': slackSignature(SECRET, ts, raw) },
-    });
-    const acked = await res.text();
-    if (!res.ok) throw new Error(`the slash command got HTTP ${res.status}`);
+    const res = await post(url, raw, { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': slackSignature(SECRET, ts, raw) });
+    const acked = res.text;
+    if (res.status !== 200) throw new Error(`the slash command got HTTP ${res.status}`);
     if (acked) sink.forget(name);
     else await arrived;
   });
@@ -262,8 +277,7 @@ async function teamsRequests(url: string, sink: Sink, total: number, prefix: str
     const conversation = { ...CHANNEL, id: `${prefix}${i}z` };
     const activity = teamsActivity(sink.base, { text: '<at>Reform</at> status kinship', conversation, entities: [{ type: 'mention', text: '<at>Reform</at>', mentioned: { id: '28:bot', name: 'Reform' } }] });
     const arrived = sink.wait(`/${encodeURIComponent(conversation.id)}/`);
-    const res = await fetch(url, { method: 'POST', body: JSON.stringify(activity), headers: { 'content-type': 'application/json' } });
-    await res.text();
+    await post(url, JSON.stringify(activity), { 'content-type': 'application/json' });
     await arrived;
   });
 }
