@@ -4,12 +4,13 @@
 // its path, the default time zone and the code that reads it, so an entry is keyed on all four: the code by the
 // size and modification time of every file of the core and of the installed packages' lock. An entry that is
 // missing, stale, unreadable or damaged is a miss, and the file is read as if there were no cache.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Programme } from '../src/programme/model.js';
+import { contentHash } from './programme-watch.js';
 import { PROJECT_ROOT } from './project-root.js';
 
 export interface ReadProgramme {
@@ -19,18 +20,16 @@ export interface ReadProgramme {
 }
 
 export interface ProgrammeCache {
-  /** The programme read from this text before, by this code; undefined when there is none to trust. */
-  get(path: string, text: string, defaultZone: string): Promise<ReadProgramme | undefined>;
+  /** What was read before from text with this hash (contentHash) by this code; undefined if none is trusted. */
+  get(path: string, hash: string, defaultZone: string): Promise<ReadProgramme | undefined>;
   /** Keeps what was read for the next start. Never fails: a cache that cannot be written is no cache. */
-  put(path: string, text: string, defaultZone: string, read: ReadProgramme): Promise<void>;
+  put(path: string, hash: string, defaultZone: string, read: ReadProgramme): Promise<void>;
 }
 
 /** Bumped when what an entry holds changes shape. */
 const FORMAT = 1;
 /** Entries kept: one per programme file read; the oldest go when there are more (test runs read many). */
 export const MAX_ENTRIES = 16;
-
-const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 /** The core's own folder (src/ under tsx, dist/src/ compiled), beside this module's adapters/. */
 const CORE = join(dirname(dirname(fileURLToPath(import.meta.url))), 'src');
@@ -43,7 +42,7 @@ async function codeIdentity(core: string, lock: string): Promise<string> {
     const s = await stat(file).catch(() => undefined);
     return s ? `${file} ${s.size} ${s.mtimeMs}` : `${file} -`;
   }));
-  return sha256(stamps.join('\n'));
+  return contentHash(stamps.join('\n'));
 }
 
 export interface CacheOptions {
@@ -59,35 +58,35 @@ export function programmeCache(options: CacheOptions): ProgrammeCache {
   const core = options.core ?? CORE;
   const lock = options.lock ?? join(PROJECT_ROOT, 'node_modules', '.package-lock.json');
   let identity: Promise<string> | undefined;
-  const keyOf = async (path: string, text: string, zone: string): Promise<string> => {
+  const keyOf = async (path: string, hash: string, zone: string): Promise<string> => {
     identity ??= codeIdentity(core, lock);
-    return sha256(JSON.stringify([FORMAT, await identity, sha256(text), resolve(path), zone]));
+    return contentHash(JSON.stringify([FORMAT, await identity, hash, resolve(path), zone]));
   };
   // One entry per file and zone: a new text replaces the old entry rather than adding one.
-  const entryOf = (path: string, zone: string): string => join(options.dir, `programme-${sha256(`${resolve(path)}\n${zone}`).slice(0, 24)}.json`);
+  const entryOf = (path: string, zone: string): string => join(options.dir, `programme-${contentHash(`${resolve(path)}\n${zone}`).slice(0, 24)}.json`);
 
   return {
-    async get(path, text, zone) {
+    async get(path, hash, zone) {
       try {
-        const [key, content] = await Promise.all([keyOf(path, text, zone), readFile(entryOf(path, zone), 'utf8')]);
+        const [key, content] = await Promise.all([keyOf(path, hash, zone), readFile(entryOf(path, zone), 'utf8')]);
         // The first line says what the entry is of, and the checksum of the rest: a torn or edited entry is a miss.
         const newline = content.indexOf('\n');
         if (newline < 0) return undefined;
         const head = JSON.parse(content.slice(0, newline)) as { key?: unknown; sum?: unknown };
         const body = content.slice(newline + 1);
-        if (head.key !== key || head.sum !== sha256(body)) return undefined;
+        if (head.key !== key || head.sum !== contentHash(body)) return undefined;
         const read = JSON.parse(body) as ReadProgramme;
         return Array.isArray(read.programme?.milestones) && Array.isArray(read.warnings) ? read : undefined;
       } catch {
         return undefined;
       }
     },
-    async put(path, text, zone, read) {
+    async put(path, hash, zone, read) {
       const entry = entryOf(path, zone);
       const temporary = `${entry}.${randomUUID()}.tmp`;
       try {
         const body = JSON.stringify({ programme: read.programme, warnings: read.warnings });
-        const head = JSON.stringify({ key: await keyOf(path, text, zone), sum: sha256(body) });
+        const head = JSON.stringify({ key: await keyOf(path, hash, zone), sum: contentHash(body) });
         await mkdir(options.dir, { recursive: true });
         // Written aside and renamed over: a reader sees the old entry or the new one, never half of one.
         await writeFile(temporary, `${head}\n${body}`, { mode: 0o600 });

@@ -46,12 +46,12 @@ export async function readProgrammeFile(path: string, defaultZone: string, setBy
     throw new ProgrammeFileError(`Cannot read the milestones file ${path} (${why}); it was set by ${setBy}.`);
   }
   const hash = contentHash(text);
-  const kept = await cache?.get(path, text, defaultZone);
+  const kept = await cache?.get(path, hash, defaultZone);
   if (kept) return { ...kept, hash, cached: true };
   const { formatLocatedError, loadProgramme } = await import('../src/programme/load.js');
   const result = loadProgramme(text, basename(path), defaultZone);
   if (!result.ok) throw new ProgrammeFileError(result.errors.map(formatLocatedError).join('\n'));
   const read = { programme: result.programme, warnings: result.warnings.map(formatLocatedError) };
-  await cache?.put(path, text, defaultZone, read);
+  await cache?.put(path, hash, defaultZone, read);
   return { ...read, hash, cached: false };
 }
