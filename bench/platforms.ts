@@ -115,42 +115,63 @@ export const BLOCK = 1_000;
 
 type Serve = (n: number, round: number) => Promise<number[]>;
 
+/** One app of a comparison, as the comparison sees it: its requests, and the CPU time its process has used. */
+interface Side {
+  serve: Serve;
+  cpuMicros(): Promise<number>;
+}
+
 export interface Comparison {
   /** After WARM requests each: the figures the targets are read from. */
   bare: Latency;
   reform: Latency;
+  /**
+   * CPU time each app's process used per request over the warm rounds, in microseconds, all its threads counted:
+   * the work behind the latencies, without the load generator's share of each or the machine's other load.
+   */
+  cpuMicros: { bare: number; reform: number };
   /** After EARLY requests each, as just after a start. */
   early: { bare: Latency; reform: Latency };
   /** p50 of each block of BLOCK requests, in the order served (warm-up and measured rounds alike). */
   curve: { bare: number[]; reform: number[] };
 }
 
+/** The app's requests of one round, and the CPU time its process used serving them (read before and after). */
+async function round(side: Side, n: number, index: number): Promise<{ latencies: number[]; cpu: number }> {
+  const before = await side.cpuMicros();
+  const latencies = await side.serve(n, index);
+  return { latencies, cpu: (await side.cpuMicros()) - before };
+}
+
 /** Alternates the two apps in rounds, so background load falls on both alike. */
-async function alternate(per: number, bare: Serve, reform: Serve, first: number, served: { bare: number[]; reform: number[] }) {
+async function alternate(per: number, bare: Side, reform: Side, first: number, served: { bare: number[]; reform: number[] }) {
   const a: number[] = [];
   const b: number[] = [];
-  for (let round = first; round < first + ROUNDS; round++) {
-    const x = await bare(per, round);
-    const y = await reform(per, round);
-    a.push(...x);
-    b.push(...y);
-    served.bare.push(...x);
-    served.reform.push(...y);
+  const cpu = { bare: 0, reform: 0 };
+  for (let index = first; index < first + ROUNDS; index++) {
+    const x = await round(bare, per, index);
+    const y = await round(reform, per, index);
+    a.push(...x.latencies);
+    b.push(...y.latencies);
+    cpu.bare += x.cpu;
+    cpu.reform += y.cpu;
+    served.bare.push(...x.latencies);
+    served.reform.push(...y.latencies);
   }
-  return { bare: percentiles(a), reform: percentiles(b) };
+  return { bare: percentiles(a), reform: percentiles(b), cpuMicros: { bare: cpu.bare / a.length, reform: cpu.reform / b.length } };
 }
 
 /**
  * One comparison of two apps, each in its own process: timed early (after EARLY requests each) and warm (after
  * WARM), each time in alternating rounds that add up to `total` requests per app.
  */
-async function compare(total: number, bare: Serve, reform: Serve): Promise<Comparison> {
+async function compare(total: number, bare: Side, reform: Side): Promise<Comparison> {
   const per = Math.ceil(total / ROUNDS);
-  const served = { bare: await bare(EARLY, -1), reform: await reform(EARLY, -1) };
-  const early = await alternate(per, bare, reform, 0, served);
+  const served = { bare: await bare.serve(EARLY, -1), reform: await reform.serve(EARLY, -1) };
+  const { cpuMicros: _, ...early } = await alternate(per, bare, reform, 0, served);
   const rest = Math.max(0, WARM - EARLY - per * ROUNDS);
-  served.bare.push(...(await bare(rest, -2)));
-  served.reform.push(...(await reform(rest, -2)));
+  served.bare.push(...(await bare.serve(rest, -2)));
+  served.reform.push(...(await reform.serve(rest, -2)));
   const warm = await alternate(per, bare, reform, ROUNDS, served);
   const blocks = (samples: number[]) =>
     Array.from({ length: Math.floor(samples.length / BLOCK) }, (_, i) => percentiles(samples.slice(i * BLOCK, (i + 1) * BLOCK)).p50);
@@ -186,6 +207,8 @@ export interface StatusBench {
 
 interface AppProcess {
   url: string;
+  /** The CPU time the app's process has used so far, in microseconds (it answers over its IPC channel). */
+  cpuMicros(): Promise<number>;
   stop(): void;
 }
 
@@ -199,7 +222,7 @@ const appNodeOptions = (kind: string): string[] => (process.env.REFORM_BENCH_APP
 async function startApp(platform: 'slack' | 'teams', kind: 'reform' | 'bare', settings: Record<string, unknown>): Promise<AppProcess> {
   const child: ChildProcess = spawn(process.execPath, [...appNodeOptions(kind), '--import', 'tsx', 'bench/status-app.ts', platform, kind], {
     env: { ...process.env, BENCH_APP: JSON.stringify(settings) },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   try {
     const port = await new Promise<number>((resolve, reject) => {
@@ -219,8 +242,17 @@ async function startApp(platform: 'slack' | 'teams', kind: 'reform' | 'bare', se
       });
     });
     const path = platform === 'slack' ? '/slack/events' : '/api/messages';
+    const cpuMicros = () =>
+      new Promise<number>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`the ${platform} ${kind} app did not say its CPU time within 10 s`)), 10_000);
+        child.once('message', (m: { cpuMicros: number }) => {
+          clearTimeout(timer);
+          resolve(m.cpuMicros);
+        });
+        child.send('cpu');
+      });
     // SIGTERM, so that a profile asked for above is written as the app exits.
-    return { url: `http://127.0.0.1:${port}${path}`, stop: () => void child.kill('SIGTERM') };
+    return { url: `http://127.0.0.1:${port}${path}`, cpuMicros, stop: () => void child.kill('SIGTERM') };
   } catch (error) {
     child.kill('SIGKILL');
     throw error;
@@ -256,8 +288,8 @@ async function comparison(platform: 'slack' | 'teams', answer: (path: string) =>
     try {
       return await compare(
         total,
-        (n, round) => requests(apps.bare.url, sink, n, `bare${round}-`),
-        (n, round) => requests(apps.reform.url, sink, n, `reform${round}-`),
+        { serve: (n, round) => requests(apps.bare.url, sink, n, `bare${round}-`), cpuMicros: apps.bare.cpuMicros },
+        { serve: (n, round) => requests(apps.reform.url, sink, n, `reform${round}-`), cpuMicros: apps.reform.cpuMicros },
       );
     } finally {
       apps.reform.stop();

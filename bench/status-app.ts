@@ -2,7 +2,8 @@
 // (the compiled bot behind the real Bolt or botbuilder path, on its real store) or the bare SDK app that answers
 // with the very message ours sends. Started by bench/platforms.ts with
 //   node --import tsx bench/status-app.ts <slack|teams> <reform|bare>
-// and its settings as JSON in BENCH_APP; prints {"port":N} on stdout once listening, then serves until SIGTERM.
+// and its settings as JSON in BENCH_APP; prints {"port":N} on stdout once listening, then serves until SIGTERM, and
+// answers the message 'cpu' on its IPC channel with the CPU time it has used.
 //
 // In one process the two apps shared V8's compiled code for Node's HTTP stack and the SDK: whichever ran first
 // warmed it for the other, and the more often they took turns, the more it cost ours (Slack's ratio went from
@@ -112,5 +113,12 @@ const start: Record<string, () => Promise<number>> = {
 const run = start[`${platform} ${kind}`];
 if (!run) throw new Error(`usage: status-app.ts <slack|teams> <reform|bare> (given: ${platform} ${kind})`);
 process.stdout.write(`${JSON.stringify({ port: await run() })}\n`);
+// The CPU time this process has used, all its threads (the garbage collector's among them), in microseconds: asked
+// for between rounds, when no request is in flight, so the load generator can say how much work each request cost.
+process.on('message', (asked) => {
+  if (asked !== 'cpu') return;
+  const { user, system } = process.cpuUsage();
+  process.send?.({ cpuMicros: user + system });
+});
 // Stopped by the load generator when its comparison is done.
 process.once('SIGTERM', () => process.exit(0));
