@@ -44,6 +44,20 @@ describe('the programme is true', () => {
     }
   });
 
+  it('a reply names each report as officers know it, never by the number of its seed file', async () => {
+    const programme = defaultProgramme();
+    const { say } = testBot(programme, '2026-12-07T10:00:00Z');
+    // "000 §2.12 says 'in 2023'" meant nothing to an officer; "Kirklees §2.12" does. Amounts such as £3,000 are not
+    // seed numbers.
+    const seedNumber = /(?<![\d,.£])\b00[0-4]\b(?![\d,])/;
+    for (const m of programme.milestones) {
+      const out = await say(`status ${m.id}`);
+      expect(out, m.id).toContain('source: ');
+      expect(out.match(seedNumber)?.[0], `${m.id}: ${out}`).toBeUndefined();
+    }
+    expect(await say('status kinship-strategy')).toContain("Kirklees §2.12 says 'in 2023'");
+  });
+
   it('no deadline is borrowed from another milestone, or equal to its own outcome date, without a seed saying so', () => {
     const file = parse(readFileSync(DEFAULT_FILE, 'utf8')) as { milestones: Record<string, unknown>[] };
     const programme = defaultProgramme();
@@ -54,8 +68,11 @@ describe('the programme is true', () => {
       expect(byId.get(id)?.due, id).toBeUndefined();
     }
     expect(byId.has('committee-update')).toBe(false);
-    // A reading that names the seed and section which states the date (003 Appendix 3, 000 §2.2) says so.
-    const citesSeed = (reading: unknown) => typeof reading === 'string' && /\b00[0-4]\b[^.;]*?(§|Appendix|App|A1|slide)|\(00[0-4], \d/.test(reading);
+    // A reading that names the report and section which states the date ("North Lincolnshire App 3", "Kirklees §2.2",
+    // "(Thurrock, 16 June 2022)") says so. Reports are named as officers know them, never by their seed's number.
+    const REPORT = '(?:Kirklees|Thurrock|Trafford|North Lincolnshire|Keeping Children Safe minutes)';
+    const citesSeed = (reading: unknown) =>
+      typeof reading === 'string' && new RegExp(`\\b${REPORT}'?[^.;]*?(§|Appendix|App|A1|slide)|\\(${REPORT}, \\d`).test(reading);
     const lastDay = (id: string) => byId.get(id)?.due?.span.last;
     for (const raw of file.milestones) {
       const id = raw.id as string;
