@@ -3,18 +3,16 @@
 // response_url when it comes later; Teams: by the fake Bot Connector). 10 requests in flight at a time. Each app
 // runs in a process of its own (bench/status-app.ts), as in the field; this process is the load generator and
 // the fake Slack API and Bot Connector, and alternates between the two apps.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectCacheDir } from '../adapters/programme-cache.js';
-import { renderSlack, replyActivity } from './compiled.js';
-import { benchBot, seed } from './status-bot.js';
-import { slackSignature } from '../tests/fakes/slack-api.js';
-import { CHANNEL, teamsActivity } from '../tests/fakes/bot-connector.js';
+import { slackSignature } from '../tests/fakes/slack-signature.js';
+import { CHANNEL, teamsActivity } from '../tests/fakes/teams-activity.js';
 
 const SECRET = 'bench-secret';
 
@@ -260,15 +258,23 @@ async function startApp(platform: 'slack' | 'teams', kind: 'reform' | 'bare', se
 }
 
 /**
+ * The message the bare app answers with, made by our bot in a process of its own (bench/status-message.ts): the
+ * load generator's own garbage collections hold up every request in flight, and they take longer the more the
+ * generator holds, so it loads none of the bot.
+ */
+function bareMessage(platform: 'slack' | 'teams', tracked: boolean): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'reform-bench-')), 'message.json');
+  const made = spawnSync(process.execPath, ['--import', 'tsx', 'bench/status-message.ts', platform, tracked ? 'tracked' : 'fresh', file], { encoding: 'utf8', timeout: 60_000 });
+  if (made.status !== 0) throw new Error(`bench/status-message.ts failed (${made.status ?? made.signal}): ${made.stderr.slice(-400)}`);
+  return file;
+}
+
+/**
  * Our app and the bare one, each in its own process. The bare app answers with the very message ours sends for
- * the same store (blocks and text, or the card), rendered here once, so only the work differs.
+ * the same store (blocks and text, or the card), made once beforehand, so only the work differs.
  */
 async function startPair(platform: 'slack' | 'teams', sink: Sink, { tracked = true, postgres }: StatusBench): Promise<{ reform: AppProcess; bare: AppProcess }> {
-  const { bot } = benchBot();
-  if (tracked) await seed(bot);
-  const reply = await bot.handle({ text: 'status kinship', user: { id: `${platform}:U1`, name: 'alice' }, platform, channel: 'C1' });
-  const message = join(mkdtempSync(join(tmpdir(), 'reform-bench-')), 'message.json');
-  writeFileSync(message, JSON.stringify(platform === 'slack' ? renderSlack(reply)[0] : replyActivity(reply, {})));
+  const message = bareMessage(platform, tracked);
   const reform = await startApp(platform, 'reform', { sink: sink.base, secret: SECRET, tracked, postgres });
   try {
     return { reform, bare: await startApp(platform, 'bare', { sink: sink.base, secret: SECRET, message }) };

@@ -1,21 +1,15 @@
 // npm run bench: measures the scheduler and the store at council-and-beyond sizes. Prints one table and
 // writes bench/results.json. Figures are reported (README "Performance"), never asserted in tests.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+//
+// This process is also the status comparisons' load generator, whose own garbage collections hold up the requests
+// in flight; it loads a part's modules only when that part runs (the bot's core for the tick, the stores, the pack),
+// so that during the comparisons, which run before them, it holds little more than its HTTP client.
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { fileStore } from '../adapters/store/file-store.js';
 import { benchUnsignedBurst } from './burst.js';
-import { benchPack } from './pack.js';
 import { BLOCK, EARLY, WARM, benchSlack, benchStartup, benchTeams } from './platforms.js';
-import { benchStores } from './stores.js';
-import type { Programme } from '../src/programme/model.js';
-import { silentLogger, type Chat } from '../src/ports.js';
 import { grouped } from '../src/replies/model.js';
-import { digestMessage } from '../src/schedule/messages.js';
-import { tick } from '../src/schedule/tick.js';
-import { emptyState, type State } from '../src/tracking/state.js';
-import { NOW, programmeOf } from './programme.js';
 
 const rows: { measure: string; value: string }[] = [];
 const results: Record<string, unknown> = {};
@@ -35,59 +29,16 @@ function ratioTarget(target: string, goal: number, ratios: number[]): void {
 }
 
 
-function stateOf(programme: Programme, actions: number, subscriptions: number): State {
-  const state = emptyState();
-  for (let i = 0; i < actions; i++) {
-    const m = programme.milestones[i % programme.milestones.length]!;
-    const id = `${m.id}/${Math.floor(i / programme.milestones.length) + 1}`;
-    state.actions[id] = { id, milestoneId: m.id, title: `Action ${i}`, createdAt: '2026-01-01T00:00:00Z', createdBy: 'console:bench' };
-    state.items[id] = { owner: { id: `role:post ${i % 50}`, name: `Post ${i % 50}` }, notes: [], revisions: [] };
-  }
-  for (let i = 0; i < subscriptions; i++) {
-    // Subscribed yesterday: the first tick catches up one day of slots, as after a day's downtime.
-    const kind = i % 10 ? 'reminders' : 'digest';
-    state.subscriptions.push({ id: `${kind}:console:c${i}`, kind, platform: 'console', channel: `c${i}`, createdAt: NOW.minus({ days: 1 }).toISO()!, createdBy: 'console:bench' });
-  }
-  return state;
-}
-
-const quietChat: Chat = { platform: 'console', send: async () => ({ ok: true }) };
-
 function ms(n: number): string {
   return `${n.toFixed(n < 1 ? 2 : 1)} ms`;
 }
 
 async function benchTick(): Promise<void> {
-  const programme = programmeOf(5_000);
-  const state = stateOf(programme, 5_000, 200);
-  const path = join(mkdtempSync(join(tmpdir(), 'reform-bench-')), 'reform.json');
-  writeFileSync(path, JSON.stringify(state));
-  const store = fileStore(path);
-  // The running bot's clock: each tick starts at its minute and the time moves on as it works.
-  let minute = NOW;
-  let startedAt = performance.now();
-  const clock = { now: () => minute.plus({ milliseconds: performance.now() - startedAt }) };
-  const deps = { programme, store, chats: [quietChat], logger: silentLogger, sleep: async () => undefined, tickId: 'bench', clock };
-  const timed = async (m: number) => {
-    minute = NOW.plus({ minutes: m });
-    startedAt = performance.now();
-    const report = await tick(deps, minute);
-    return { ms: performance.now() - startedAt, report };
-  };
-  const first = await timed(0);
-  // The minute after a change looks at everything once more (and finds nothing); the minutes after that are skipped
-  // until the next send time, a retry or a claim falls due (src/schedule/quiet.ts).
-  const look = await timed(1);
-  const steady: number[] = [];
-  for (let m = 2; m < 12; m++) steady.push((await timed(m)).ms);
-  steady.sort((a, b) => a - b);
+  const { measureTicks } = await import('./tick.js');
+  const { first, look, steady, digestMs } = await measureTicks();
   const steadyMs = steady[Math.floor(steady.length / 2)]!;
-  const snapshot = await store.read();
-  const t = performance.now();
-  digestMessage(programme, snapshot, NOW, NOW.minus({ weeks: 1 }));
-  const digestMs = performance.now() - t;
   rows.push(
-    { measure: 'tick, 10,000 milestones+actions, 200 subscriptions: first (plans and sends)', value: `${ms(first.ms)} (${first.report.sent.length} messages)` },
+    { measure: 'tick, 10,000 milestones+actions, 200 subscriptions: first (plans and sends)', value: `${ms(first.ms)} (${first.messages} messages)` },
     { measure: 'tick, same programme, the minute after a change (looks at everything, finds nothing)', value: ms(look.ms) },
     { measure: 'tick, same programme, a later minute with nothing new: median of 10 (range)', value: `${ms(steadyMs)} (${ms(steady[0]!)}–${ms(steady.at(-1)!)})` },
     { measure: 'build one digest, 10,000 items', value: ms(digestMs) },
@@ -96,7 +47,7 @@ async function benchTick(): Promise<void> {
     { target: 'first tick, 23,420 messages, file store', goal: '≤ 5 s', measured: `${(first.ms / 1000).toFixed(1)} s`, met: first.ms <= 5_000 },
     { target: 'steady tick, nothing new, 10,000 items', goal: '≤ 20 ms', measured: `${ms(steadyMs)} (the minute after a change: ${ms(look.ms)})`, met: steadyMs <= 20 },
   );
-  results.tick = { items: 10_000, subscriptions: 200, firstMs: first.ms, messages: first.report.sent.length, lookMs: look.ms, steadyMs, steadyRangeMs: [steady[0], steady.at(-1)], digestMs };
+  results.tick = { items: 10_000, subscriptions: 200, firstMs: first.ms, messages: first.messages, lookMs: look.ms, steadyMs, steadyRangeMs: [steady[0], steady.at(-1)], digestMs };
 }
 
 const ratio = (a: number, b: number): string => (a / b).toFixed(2);
@@ -202,10 +153,10 @@ const parts: [string, () => Promise<void>][] = [
   ['startup', benchStartups],
   ['tick', benchTick],
   // Both stores: a change as the state grows, and the first tick (PostgreSQL: REFORM_BENCH_PG, or embedded).
-  ['stores', () => benchStores(rows, results)],
+  ['stores', async () => (await import('./stores.js')).benchStores(rows, results)],
   // The committee pack, each size in a fresh process (bench/pack.ts).
   ['pack', async () => {
-    const pack = benchPack();
+    const pack = (await import('./pack.js')).benchPack();
     rows.push(...pack.rows);
     results.pack = pack.results;
   }],

@@ -10,6 +10,9 @@ import type { Bot } from '../../src/bot.js';
 import type { Incoming } from '../../src/commands/types.js';
 import type { Logger } from '../../src/ports.js';
 import { testBot, type TestBot } from '../helpers.js';
+import { teamsActivity, type MessageOptions } from './teams-activity.js';
+
+export { ALICE, BOT, BOT_MENTION, CHANNEL, GROUP_CHAT, PERSONAL, teamsActivity, type MessageOptions } from './teams-activity.js';
 
 export interface ConnectorCall {
   method: string;
@@ -137,56 +140,7 @@ export async function startFakeConnector(): Promise<FakeConnector> {
   };
 }
 
-// What Teams sends, and the real Teams adapter on a local server to send it to.
-
-export const BOT = { id: '28:bot', name: 'Reform' };
-export const ALICE = { id: '29:alice', name: 'Alice Smith', aadObjectId: 'aad-alice' };
-export const BOT_MENTION = { type: 'mention', text: '<at>Reform</at>', mentioned: BOT };
-export const CHANNEL = { id: '19:general@thread.tacv2;messageid=1700000000001', conversationType: 'channel', isGroup: true, tenantId: 'tenant-1' };
-export const GROUP_CHAT = { id: '19:planning@thread.v2', conversationType: 'groupChat', isGroup: true, tenantId: 'tenant-1' };
-export const PERSONAL = { id: 'a:1personal-alice', conversationType: 'personal', tenantId: 'tenant-1' };
-
-export interface MessageOptions {
-  text?: string;
-  conversation?: Record<string, unknown>;
-  from?: Record<string, unknown>;
-  entities?: unknown[];
-  value?: unknown;
-  replyToId?: string;
-  type?: string;
-  membersAdded?: unknown[];
-  action?: string;
-}
-
-let sequence = 0;
-
-/** An activity shaped like the ones Teams posts to /api/messages. */
-export function teamsActivity(serviceUrl: string, o: MessageOptions = {}): Record<string, unknown> {
-  const conversation = o.conversation ?? CHANNEL;
-  const inTeam = conversation.conversationType === 'channel';
-  return {
-    type: o.type ?? 'message',
-    id: `msg-${++sequence}`,
-    timestamp: new Date().toISOString(),
-    channelId: 'msteams',
-    serviceUrl,
-    from: o.from ?? ALICE,
-    conversation,
-    recipient: BOT,
-    locale: 'en-GB',
-    ...(o.type && o.type !== 'message' ? {} : { textFormat: 'plain', text: o.text ?? '' }),
-    ...(o.entities ? { entities: o.entities } : {}),
-    ...(o.value !== undefined ? { value: o.value } : {}),
-    ...(o.replyToId ? { replyToId: o.replyToId } : {}),
-    ...(o.membersAdded ? { membersAdded: o.membersAdded } : {}),
-    ...(o.action ? { action: o.action } : {}),
-    channelData: {
-      tenant: { id: 'tenant-1' },
-      ...(inTeam ? { team: { id: '19:team@thread.tacv2' }, channel: { id: '19:general@thread.tacv2' } } : {}),
-      ...(o.membersAdded && inTeam ? { eventType: 'teamMemberAdded' } : {}),
-    },
-  };
-}
+// The real Teams adapter on a local server, and what Teams sends to it (teams-activity.ts).
 
 export interface TeamsHarness {
   connector: FakeConnector;

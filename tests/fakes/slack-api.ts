@@ -2,7 +2,6 @@
 // tests. It records every call, answers like Slack does, and can be told to fail the next call of a method.
 // startHarness() runs the real adapter (Bolt's HTTPReceiver behind our one server) against it and sends
 // requests exactly as Slack does: form-encoded or JSON bodies, signed with the signing secret.
-import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { memoryStore } from '../../adapters/store/memory.js';
@@ -13,6 +12,9 @@ import type { Logger, Store } from '../../src/ports.js';
 import type { Programme } from '../../src/programme/model.js';
 import { testBot } from '../helpers.js';
 import { messageRefusal, viewRefusal, type Refusal } from './slack-limits.js';
+import { slackSignature } from './slack-signature.js';
+
+export { slackSignature };
 
 export interface ApiCall {
   method: string;
@@ -291,10 +293,6 @@ export async function waitFor<T>(probe: () => T | undefined, what: string, ms = 
   }
 }
 
-/** Slack's request signature: `v0=` + HMAC-SHA256 of `v0:<timestamp>:<body>` with the signing secret. */
-export function slackSignature(secret: string, timestamp: number, body: string): string {
-  return 'v0=' + createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex');
-}
 
 export const SECRET = 'test-secret';
 export const NOW = '2026-11-24T10:00:00Z';
