@@ -25,12 +25,12 @@ writeFileSync(
 type Sdk = { bolt: number; botbuilder: number; socketMode: number; express: number; yaml: number };
 
 /** Runs `reform <args>` with the probe; a server is stopped once it says it is ready. */
-async function reform(args: string[], env: Record<string, string>, input?: string): Promise<{ code: number | null; out: string; sdk: Sdk }> {
+async function reform(args: string[], env: Record<string, string>, input?: string): Promise<{ code: number | null; out: string; err: string; sdk: Sdk }> {
   const db = join(mkdtempSync(join(dir, 'db-')), 'reform.json');
   const run = await runReform(args, { REFORM_DB: db, REFORM_NOW: '2026-12-07T10:00:00Z', ...env }, { nodeArgs: ['--require', probe], input: input ?? '', until: untilReady, timeoutMs: 45_000 });
   const line = /SDK modules: (\{.*\})/.exec(run.err);
   if (!line) throw new Error(`no probe line: ${run.err.slice(-400)}`);
-  return { code: run.code, out: run.out, sdk: JSON.parse(line[1]!) as Sdk };
+  return { code: run.code, out: run.out, err: run.err, sdk: JSON.parse(line[1]!) as Sdk };
 }
 
 let api: FakeSlackApi | undefined;
@@ -46,8 +46,11 @@ describe('what a start loads', () => {
     const first = await reform(['start'], { REFORM_MILESTONES: file }, 'status kinship\n');
     expect(first.code).toBe(0);
     expect(first.sdk.yaml).toBeGreaterThan(0);
-    const again = await reform(['start'], { REFORM_MILESTONES: file }, 'status kinship\n');
+    // Whether the programme came from the cache is for someone looking into the bot: logged at debug level only.
+    expect(first.err).not.toContain('programme file read');
+    const again = await reform(['start'], { REFORM_MILESTONES: file, REFORM_LOG_LEVEL: 'debug' }, 'status kinship\n');
     expect(again.code).toBe(0);
+    expect(again.err).toMatch(/"level":"debug","message":"programme file read".*"cached":true/);
     expect(again.out).toBe(first.out);
     expect(again.out).toContain('Kinship');
     expect(again.sdk.yaml).toBe(0);
