@@ -98,8 +98,11 @@ function visibleButton(button: ReplyButton): ReplyButton {
 }
 
 /**
- * Replies already made visible, and what each became. A reply is rendered more than once (a Teams card and its
- * plain fallback), and is not changed once rendering begins.
+ * Replies this changed, and what each became. A reply is rendered more than once (a Teams card and its plain
+ * fallback) and is not changed once rendering begins, so what was neutralised is neutralised once. A reply with
+ * nothing to neutralise (the usual case) is not remembered: looking it over again is a few string tests, where
+ * remembering every reply in a WeakMap cost more than the look itself (each new key grows a table the garbage
+ * collector must then sweep).
  */
 const madeVisible = new WeakMap<Reply, Reply>();
 
@@ -115,7 +118,8 @@ export function visibleReply(reply: Reply): Reply {
   const footnotes = mapped(reply.footnotes, visibleRich);
   const buttons = reply.buttons && mapped(reply.buttons, visibleButton);
   const same = heading === reply.heading && sections === reply.sections && footnotes === reply.footnotes && buttons === reply.buttons;
-  const shown: Reply = same ? reply : { ...reply, heading, sections, footnotes, ...(buttons ? { buttons } : {}) };
+  if (same) return reply;
+  const shown: Reply = { ...reply, heading, sections, footnotes, ...(buttons ? { buttons } : {}) };
   madeVisible.set(reply, shown);
   madeVisible.set(shown, shown);
   return shown;
