@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { responseType, stripBotMention, visibility } from '../adapters/slack/handlers.js';
 import { escapeMrkdwn, ownerMrkdwn, slackToCore } from '../adapters/slack/mentions.js';
+import { codeMrkdwn, itemLines, itemText, pack, packEach, plainMrkdwn } from '../adapters/slack/mrkdwn.js';
 import { LIMITS, renderSlack, splitSlack, type SlackMessage } from '../adapters/slack/render.js';
 import { quietOwners, reply, type Reply, type ReplyItem } from '../src/replies/model.js';
 import { readableMentions } from '../src/tracking/owners.js';
@@ -182,6 +183,43 @@ describe('Block Kit rendering', () => {
     fc.assert(fc.property(text, (t) => {
       expect(escapeMrkdwn(t)).toBe(inTurn(t));
     }), { numRuns: 2000 });
+  });
+
+  it('packs lines that fit one section, at once, into what packing them line by line gives', () => {
+    const line = fc.string({ unit: fc.constantFrom('a', ' ', '\n', '*', '&amp;', '😀'), maxLength: 60 });
+    fc.assert(fc.property(fc.array(line, { maxLength: 12 }), fc.integer({ min: 1, max: 400 }), (lines, limit) => {
+      expect(pack(lines, limit)).toEqual(packEach(lines, limit));
+    }), { numRuns: 3000 });
+    // Empty lines before the first text are dropped either way; the fast path is taken here (all fit).
+    expect(pack(['', '', 'a', '', 'b'], 3000)).toEqual(['a\n\nb']);
+    expect(pack([' ', ''], 3000)).toEqual([]);
+  });
+
+  it('makes an item’s text at once exactly as its lines joined', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', ' ', '&', '*', '_', '`', '\n', '😀'), maxLength: 30 });
+    const inline = fc.oneof(text, text.map((code) => ({ code })), text.map((strong) => ({ strong })), text.map((name) => ({ owner: { id: 'role:x', name } })));
+    const anItem = fc.record({
+      id: text,
+      title: text,
+      status: fc.option(fc.constantFrom('overdue' as const, 'done' as const), { nil: undefined }),
+      rag: fc.option(fc.constantFrom('red' as const, 'green' as const), { nil: undefined }),
+      fields: fc.array(fc.record({ label: text, value: fc.array(inline, { maxLength: 3 }) }), { maxLength: 4 }),
+    });
+    fc.assert(fc.property(anItem, fc.integer({ min: 0, max: 3 }), (i, depth) => {
+      expect(itemText(i, depth)).toBe(itemLines(i, depth).join('\n'));
+    }), { numRuns: 2000 });
+  });
+
+  it('shows text the bot did not write the same whether or not it has anything to escape or mark', () => {
+    // The two steps plainMrkdwn takes when its one quick test finds work.
+    const lookAlike: Record<string, string> = { '*': '\u2217', _: '\u02CD', '~': '\u223C', '`': '\u02CB' };
+    const twoSteps = (t: string) => escapeMrkdwn(t).replace(/`|[*_~](?![\p{L}\p{N}])|(?<![\p{L}\p{N}])[*_~]/gu, (m) => lookAlike[m]!);
+    const text = fc.string({ unit: fc.constantFrom('a', ' ', '&', '<', '>', ']', '(', '*', '_', '~', '`', 'é', '😀'), maxLength: 30 });
+    fc.assert(fc.property(text, (t) => {
+      expect(plainMrkdwn(t)).toBe(twoSteps(t));
+    }), { numRuns: 3000 });
+    expect(codeMrkdwn('a`b <c>')).toBe("`a'b &lt;c&gt;`");
+    expect(codeMrkdwn('plain')).toBe('`plain`');
   });
 
   it('any reply, whatever its text, renders to valid, safe messages', () => {

@@ -8,7 +8,7 @@
 // rendered string is the bot's own: the splitter can see where formatting starts and ends, the text fallback is
 // the blocks' own text, and a title shows the same in a heading, a list and a notification.
 import { STATUS_LABEL, type Status } from '../../src/programme/status.js';
-import type { Inline, ReplyItem, Rich } from '../../src/replies/model.js';
+import type { Field, Inline, ReplyItem, Rich } from '../../src/replies/model.js';
 import type { Rag } from '../../src/tracking/state.js';
 import { ownerName } from '../../src/replies/plain.js';
 import { escapeMrkdwn, ownerMrkdwn } from './mentions.js';
@@ -33,7 +33,8 @@ const RAG_EMOJI: Record<Rag, string> = {
 
 /** Code spans cannot contain a backtick in mrkdwn; a straight quote reads the same. */
 export function codeMrkdwn(text: string): string {
-  return text ? '`' + escapeMrkdwn(text.replace(/`/g, "'")) + '`' : '';
+  if (!text) return '';
+  return '`' + escapeMrkdwn(text.includes('`') ? text.replace(/`/g, "'") : text) + '`';
 }
 
 const LOOK_ALIKE: Record<string, string> = { '*': '\u2217', _: '\u02CD', '~': '\u223C', '`': '\u02CB' };
@@ -45,9 +46,14 @@ const ACTIVE_MARKER = /`|[*_~](?![\p{L}\p{N}])|(?<![\p{L}\p{N}])[*_~]/gu;
  * and its formatting characters at a word's edge replaced by look-alikes. `snake_case` stays as typed.
  */
 export function plainMrkdwn(text: string): string {
+  // Most text has nothing to escape and no marker: one test says so.
+  if (!MAY_NEED_WORK.test(text)) return text;
   const escaped = escapeMrkdwn(text);
   return /[*_~`]/.test(escaped) ? escaped.replace(ACTIVE_MARKER, (m) => LOOK_ALIKE[m]!) : escaped;
 }
+
+/** Any character escapeMrkdwn escapes, or a formatting character. */
+const MAY_NEED_WORK = /[&<>\]*_~`]/;
 
 export function inlineMrkdwn(piece: Inline): string {
   if (typeof piece === 'string') return plainMrkdwn(piece);
@@ -74,10 +80,24 @@ function itemHead(item: ReplyItem): string {
 /** One item (not its children) as mrkdwn lines: its head, then its fields, indented by depth. */
 export function itemLines(item: ReplyItem, depth = 0): string[] {
   const pad = '\u2003'.repeat(depth);
-  const lines = [`${pad}${depth ? '↳ ' : ''}${itemHead(item)}`];
-  for (const field of item.fields) lines.push(`${pad}\u2003*${plainMrkdwn(field.label)}:* ${richMrkdwn(field.value)}`);
+  const lines = [headLine(item, pad)];
+  for (const field of item.fields) lines.push(fieldLine(field, pad));
   return lines;
 }
+
+/**
+ * itemLines joined by line breaks, made as one string without the array of lines: most items are one section
+ * (adapters/slack/render.ts), and their lines would be garbage as soon as they were joined.
+ */
+export function itemText(item: ReplyItem, depth = 0): string {
+  const pad = '\u2003'.repeat(depth);
+  let text = headLine(item, pad);
+  for (const field of item.fields) text += '\n' + fieldLine(field, pad);
+  return text;
+}
+
+const headLine = (item: ReplyItem, pad: string): string => `${pad}${pad ? '↳ ' : ''}${itemHead(item)}`;
+const fieldLine = (field: Field, pad: string): string => `${pad}\u2003*${plainMrkdwn(field.label)}:* ${richMrkdwn(field.value)}`;
 
 /**
  * The longest prefix of `text` no longer than `max` that does not end inside an HTML entity, a `<…>` token
@@ -130,6 +150,21 @@ export function truncate(text: string, max: number): string {
  * Whitespace-only texts are dropped.
  */
 export function pack(lines: string[], limit: number): string[] {
+  // Most often all of them fit one text: joined at once, into one flat string, as the loop below would join them
+  // (empty lines before the first text are dropped).
+  let total = lines.length - 1;
+  for (const line of lines) total += line.length;
+  if (total <= limit) {
+    let first = 0;
+    while (first < lines.length && !lines[first]) first++;
+    const text = (first ? lines.slice(first) : lines).join('\n');
+    return text.trim() ? [text] : [];
+  }
+  return packEach(lines, limit);
+}
+
+/** pack's general case, line by line; what pack gives for any lines (tests hold the two equal). */
+export function packEach(lines: string[], limit: number): string[] {
   const texts: string[] = [];
   let current = '';
   for (const line of lines) {

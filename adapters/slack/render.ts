@@ -6,7 +6,7 @@
 import type { types } from '@slack/bolt';
 import type { Reply, ReplyItem, Rich, Section } from '../../src/replies/model.js';
 import { escapeMrkdwn } from './mentions.js';
-import { codeMrkdwn, itemLines, pack, plainMrkdwn, richMrkdwn, safeCut, truncate } from './mrkdwn.js';
+import { codeMrkdwn, itemLines, itemText, pack, plainMrkdwn, richMrkdwn, safeCut, truncate } from './mrkdwn.js';
 import { visibleReply } from '../../src/replies/visible.js';
 
 type Block = types.KnownBlock;
@@ -81,6 +81,9 @@ const mrkdwnSection = (text: string): Block => ({ type: 'section', text: { type:
  * LIMITS.itemChars (or blocksPerItem sections) with a pointer to `status <id>`.
  */
 function itemBlocks(item: ReplyItem, depth: number): Block[] {
+  // Usually the item fits one section: its text is then exactly what packing its lines would give.
+  const whole = itemText(item, depth);
+  if (whole.length <= LIMITS.sectionChars && whole.trim()) return [mrkdwnSection(whole)];
   const texts = pack(itemLines(item, depth), LIMITS.sectionChars);
   const total = texts.reduce((n, t) => n + t.length, 0);
   if (texts.length <= LIMITS.blocksPerItem && total <= LIMITS.itemChars) return texts.map(mrkdwnSection);
