@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { crc32, inflateRawSync, inflateSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { clip, escapeCardText, escapeEveryMarker, MAX_ACTIVITY_BYTES, renderCard, replyActivity } from '../adapters/teams/render.js';
+import { clip, escapeCardText, escapeEveryMarker, jsonBytesAtMost, MAX_ACTIVITY_BYTES, renderCard, replyActivity } from '../adapters/teams/render.js';
 import { reply, type Reply, type ReplyItem } from '../src/replies/model.js';
 import { teamsPackage } from '../scripts/teams-package.js';
 
@@ -205,6 +205,28 @@ describe('Teams message size', () => {
         expect(out).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
       }),
     );
+  });
+
+  it('bounds the bytes of any JSON from above without writing it, so the quick test never passes a message Teams refuses', () => {
+    // Control characters and lone surrogates, which JSON writes as six bytes, among the rest.
+    const unit = fc.constantFrom('a', '"', '\\', '\n', '\u0000', '\u001b', 'é', '€', '😀', '\uD800', '\uDC00', 'শি');
+    const text = fc.string({ unit, maxLength: 40 });
+    const value = fc.letrec((tie) => ({
+      any: fc.oneof({ depthSize: 'small' }, text, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(undefined), tie('list'), tie('record')),
+      list: fc.array(tie('any'), { maxLength: 5 }),
+      record: fc.dictionary(text, tie('any'), { maxKeys: 5 }),
+    })).any;
+    fc.assert(
+      fc.property(value, (v) => {
+        const json = JSON.stringify(v);
+        if (json !== undefined) expect(jsonBytesAtMost(v)).toBeGreaterThanOrEqual(Buffer.byteLength(json));
+      }),
+      { numRuns: 3000 },
+    );
+    // A status card's bound is under the limit, so its JSON is not written to be counted.
+    const items = Array.from({ length: 8 }, (_, i) => action(i + 1, 'Draft strategy with the DCS; consultation closes in January.'));
+    const activity = replyActivity(reply('answer', 'Theme "kinship": 8 milestones', [{ items }]));
+    expect(jsonBytesAtMost(activity)).toBeLessThanOrEqual(MAX_ACTIVITY_BYTES);
   });
 
   it('any reply, however long, fits one Teams message', () => {

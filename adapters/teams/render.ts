@@ -6,7 +6,7 @@ import { CardFactory } from './botbuilder.js';
 import type { Status } from '../../src/programme/status.js';
 import { STATUS_LABEL } from '../../src/programme/status.js';
 import type { Inline, Reply, ReplyItem, Rich } from '../../src/replies/model.js';
-import { ownerName, renderPlain } from '../../src/replies/plain.js';
+import { ownerName, plainOfShown } from '../../src/replies/plain.js';
 import type { Owner } from '../../src/tracking/state.js';
 import { ownerMention, type MentionEntity } from './mentions.js';
 import { visibleReply } from '../../src/replies/visible.js';
@@ -134,9 +134,14 @@ export interface CardOptions {
 const notifies = (reply: Reply, o: CardOptions): boolean => o.notify ?? reply.tone === 'change';
 
 /** The Adaptive Card for a reply, including `msteams.entities` for the owners it mentions. */
-export function renderCard(given: Reply, o: CardOptions = {}, plain = renderPlain(given)): Element {
+export function renderCard(given: Reply, o: CardOptions = {}, plain?: string): Element {
   // Control characters neutralised, line breaks in a line shown as such (src/replies/visible.ts).
   const reply = visibleReply(given);
+  return cardOfShown(reply, o, plain ?? plainOfShown(reply));
+}
+
+/** renderCard of a reply already made visible. */
+function cardOfShown(reply: Reply, o: CardOptions, plain: string): Element {
   const t = new CardText(notifies(reply, o));
   const body: Element[] = [
     textBlock(escapeCardText(clip(reply.heading, MAX_CARD_TEXT)), { size: 'Medium', weight: 'Bolder', ...(reply.tone === 'problem' ? { color: 'Attention' } : {}) }),
@@ -167,9 +172,12 @@ export function renderCard(given: Reply, o: CardOptions = {}, plain = renderPlai
  * refuses it.
  */
 export function replyActivity(reply: Reply, o: CardOptions = {}, envelope: Partial<Activity> = {}): Partial<Activity> {
-  // Measured as sent: with the addressing botbuilder adds (from, recipient, conversation, serviceUrl, ids). No UTF-16
-  // unit takes more than 3 bytes of UTF-8, so JSON of up to a third of the limit in units fits without counting.
+  // Measured as sent: with the addressing botbuilder adds (from, recipient, conversation, serviceUrl, ids). Most
+  // replies are well under the limit, and a bound says so without writing the JSON (jsonBytesAtMost); only a reply
+  // near it is written out and counted. No UTF-16 unit takes more than 3 bytes of UTF-8, so JSON of up to a third
+  // of the limit in units fits without counting.
   const fits = (activity: Partial<Activity>): boolean => {
+    if (jsonBytesAtMost(envelope) + jsonBytesAtMost(activity) <= MAX_ACTIVITY_BYTES) return true;
     const json = JSON.stringify({ ...envelope, ...activity });
     return json.length * 3 <= MAX_ACTIVITY_BYTES || Buffer.byteLength(json) <= MAX_ACTIVITY_BYTES;
   };
@@ -193,11 +201,41 @@ export function replyActivity(reply: Reply, o: CardOptions = {}, envelope: Parti
   return activityOf(pointer, o);
 }
 
+/** Characters JSON writes as six bytes (`\u001b`); the common ones (`\n`, `\t`) take two, within the bound of three. */
+const SIX_BYTES = /[\u0000-\u0007\u000b\u000e-\u001f]/;
+
+/**
+ * At least as many bytes as the UTF-8 of JSON.stringify(value), found by walking it rather than writing it: writing
+ * a status card's 8 KB of JSON and counting it cost more than making the card. A string's unit takes at most three
+ * bytes (two for a `"` or `\` escaped, two per unit of a surrogate pair, three for the rest of the BMP), except a
+ * lone surrogate or a control character written as `\uXXXX`, six. Keys, quotes, commas and brackets are counted as
+ * written; a value JSON leaves out (undefined, a function) is counted as if it were there.
+ */
+export function jsonBytesAtMost(value: unknown): number {
+  if (typeof value === 'string') return 2 + value.length * (value.isWellFormed() && !SIX_BYTES.test(value) ? 3 : 6);
+  // `null` for what JSON cannot write as itself (NaN, Infinity, a function in a list): four bytes at least.
+  if (typeof value !== 'object' || value === null) return Math.max(4, typeof value === 'number' || typeof value === 'boolean' ? String(value).length : 4);
+  // A Date, or anything else that says how it is written: written, and counted.
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return Buffer.byteLength(JSON.stringify(value) ?? 'null');
+  let n = 2;
+  if (Array.isArray(value)) {
+    for (const v of value) n += jsonBytesAtMost(v) + 1;
+    return n;
+  }
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    if (Object.hasOwn(record, key)) n += jsonBytesAtMost(key) + jsonBytesAtMost(record[key]) + 2;
+  }
+  return n;
+}
+
 function activityOf(reply: Reply, o: CardOptions): Partial<Activity> {
-  const plain = renderPlain(reply);
+  // Made visible once for both forms (src/replies/visible.ts).
+  const shown = visibleReply(reply);
+  const plain = plainOfShown(shown);
   // The summary is a notification preview; the fallbackText is for clients that cannot show cards.
   const summary = clip(plain, MAX_SUMMARY);
-  return { type: 'message', summary, attachments: [CardFactory.adaptiveCard(renderCard(reply, o, clip(plain, MAX_FALLBACK)))] };
+  return { type: 'message', summary, attachments: [CardFactory.adaptiveCard(cardOfShown(shown, o, clip(plain, MAX_FALLBACK)))] };
 }
 
 function countNodes(items: ReplyItem[]): number {

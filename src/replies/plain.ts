@@ -33,7 +33,14 @@ function itemLines(item: ReplyItem, indent: string, lines: string[] = []): strin
 
 export function renderPlain(given: Reply): string {
   // Control characters neutralised, line breaks in a line shown as such: what was typed stays in the store.
-  const r = visibleReply(given);
+  return plainOfShown(visibleReply(given));
+}
+
+/**
+ * renderPlain of a reply already made visible (visibleReply), for a renderer that shows one reply in two forms (a
+ * Teams card and its plain fallback) and so looks it over once.
+ */
+export function plainOfShown(r: Reply): string {
   const out: string[] = [r.heading];
   for (const section of r.sections) {
     out.push('');
