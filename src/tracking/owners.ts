@@ -12,6 +12,8 @@ const MENTIONS = /<@[a-z]+:([^|>\s]+)(?:\|([^>]*))?>/g;
  * stored text then shows the same everywhere and never pings anyone when it is shown again.
  */
 export function readableMentions(text: string): string {
+  // Most text mentions nobody: one search says so (every reply's heading that repeats a query comes through here).
+  if (!text.includes('<@')) return text;
   return text.replace(MENTIONS, (_m, id: string, name: string | undefined) => `@${name?.trim() || id}`);
 }
 export const MAX_ROLE_LENGTH = 120;
