@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createHmac } from 'node:crypto';
 import { verifySlackRequest } from '@slack/bolt';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -348,5 +349,38 @@ describe('the request guard is the only way to Bolt', () => {
     const good = slackSignature(SECRET, seconds, 'x');
     expect([ours('x', `${good}=more`, String(seconds)), bolt('x', `${good}=more`, String(seconds))]).toEqual([false, true]);
     expect(ours('x', good, String(seconds))).toBe(true);
+  });
+
+  it('checks the bytes read exactly as it checks the text Bolt decodes from them, whether or not they are UTF-8', () => {
+    const now = Date.parse('2026-11-24T10:00:00Z');
+    const t = String(Math.floor(now / 1000));
+    // Signed over the decoded text (as Bolt checks), and over the raw bytes (which differ where they are not UTF-8).
+    const overBytes = (bytes: Buffer) => 'v0=' + createHmac('sha256', SECRET).update(`v0:${t}:`).update(bytes).digest('hex');
+    // Bytes of text, bytes cut inside a character, and stray continuation or lead bytes.
+    const bytes = fc.oneof(
+      fc.string({ unit: 'grapheme' }).map((x) => Buffer.from(x)),
+      fc.string({ unit: 'grapheme', minLength: 1 }).map((x) => Buffer.from(x).subarray(0, -1)),
+      fc.uint8Array({ maxLength: 40 }).map((a) => Buffer.from(a)),
+    );
+    let utf8 = 0;
+    let other = 0;
+    fc.assert(
+      fc.property(bytes, (b) => {
+        const text = b.toString('utf8');
+        for (const signature of [slackSignature(SECRET, Number(t), text), overBytes(b)]) {
+          expect(signatureProblem(SECRET, b, signature, t, now)).toBe(signatureProblem(SECRET, text, signature, t, now));
+        }
+        expect(signatureProblem(SECRET, b, slackSignature(SECRET, Number(t), text), t, now)).toBeUndefined();
+        if (Buffer.from(text).equals(b)) utf8++;
+        else {
+          other++;
+          // Not UTF-8: the raw bytes' signature is not what Bolt would check, and is refused.
+          expect(signatureProblem(SECRET, b, overBytes(b), t, now)).toBe('signature mismatch');
+        }
+      }),
+      { numRuns: 2_000 },
+    );
+    expect(utf8).toBeGreaterThan(100);
+    expect(other).toBeGreaterThan(100);
   });
 });

@@ -13,6 +13,7 @@
 // on the body as the bytes read, decoded as Bolt decodes them. Socket Mode has no signatures.
 import type { IncomingMessage, RequestListener } from 'node:http';
 import { parse, type ParsedUrlQuery } from 'node:querystring';
+import { isUtf8 } from 'node:buffer';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Logger } from '../../src/ports.js';
 import { readBody, refuseBody } from '../http-body.js';
@@ -54,15 +55,20 @@ const sourceOf = (req: IncomingMessage): string => req.socket.remoteAddress ?? '
  * nothing after it. The compare is crypto.timingSafeEqual over two strings of the hash's public length. Bolt's
  * compare (tsscmp) first hashes both sides again under a random key, two more HMACs and random bytes a request,
  * for no more safety here. A property test holds this to Bolt's verifier.
+ *
+ * `body` is the text, or the bytes read. Bolt signs the text it decodes from the bytes; for bytes that are UTF-8
+ * (anything Slack sends) that is the bytes themselves, so they are signed as they are, and a forged megabyte is not
+ * copied to be refused. Bytes that are not UTF-8 are decoded first, as Bolt decodes them.
  */
-export function signatureProblem(signingSecret: string, body: string, signature: string | undefined, timestampHeader: string | undefined, nowMs: number): string | undefined {
+export function signatureProblem(signingSecret: string, body: string | Buffer, signature: string | undefined, timestampHeader: string | undefined, nowMs: number): string | undefined {
   if (!signingSecret) return 'no signing secret';
   const timestamp = Number(timestampHeader);
   if (Number.isNaN(timestamp)) return 'no timestamp';
   if (timestamp < Math.floor(nowMs / 1000) - MAX_SKEW_SECONDS) return 'timestamp over five minutes old';
   if (typeof signature !== 'string' || !signature.startsWith('v0=')) return 'not a v0 signature';
   // Bolt signs the timestamp as the number it read, so this does too.
-  const expected = Buffer.from(createHmac('sha256', signingSecret).update(`v0:${timestamp}:${body}`).digest('hex'), 'latin1');
+  const signed = typeof body === 'string' || isUtf8(body) ? body : body.toString('utf8');
+  const expected = Buffer.from(createHmac('sha256', signingSecret).update(`v0:${timestamp}:`).update(signed).digest('hex'), 'latin1');
   const given = Buffer.from(signature.slice(3), 'utf8');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'signature mismatch';
   return undefined;
@@ -72,11 +78,11 @@ export function signatureProblem(signingSecret: string, body: string, signature:
  * The body as Bolt will read it (a form's `payload` is JSON), or undefined if it is not a JSON object. `form`: the
  * form already parsed, for a form.
  */
-function parsedObject(text: string, form: ParsedUrlQuery | undefined): object | undefined {
+function parsedObject(body: Buffer, form: ParsedUrlQuery | undefined): object | undefined {
   try {
     let value: unknown;
     if (form) value = typeof form.payload === 'string' ? JSON.parse(form.payload) : form;
-    else value = JSON.parse(text);
+    else value = JSON.parse(body.toString('utf8'));
     return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined;
   } catch {
     return undefined;
@@ -97,21 +103,22 @@ export function guardedSlackListener(bolt: RequestListener, signingSecret: strin
         if (read.status === 413) warnOnce(logger, 'slack request refused: body too large', sourceOf(req), { limit: maxBytes });
         return refuseBody(req, res, read.status, read.message);
       }
-      // Decoded as Bolt decodes it (Buffer#toString, UTF-8), so the bytes verified are the bytes it parses.
-      const text = read.body.toString('utf8');
+      // Decoded as Bolt decodes it (Buffer#toString, UTF-8), so the bytes verified are the bytes it parses. A form is
+      // read before its signature is checked, as Slack's ssl_check is an unsigned form; anything else is decoded only
+      // once its signature holds.
       const contentType = req.headers['content-type'];
-      const form = contentType === FORM ? parse(text) : undefined;
+      const form = contentType === FORM ? parse(read.body.toString('utf8')) : undefined;
       let raw = read.body;
       // Slack's ssl_check is unsigned: Bolt is handed `ssl_check=1` alone, which it answers with a 200, so a
       // `payload` or command sent beside it unsigned is never parsed, let alone run.
       if (form?.ssl_check === '1') raw = SSL_CHECK;
       else {
-        const problem = signatureProblem(signingSecret, text, headerOf(req, 'x-slack-signature'), headerOf(req, 'x-slack-request-timestamp'), Date.now());
+        const problem = signatureProblem(signingSecret, read.body, headerOf(req, 'x-slack-signature'), headerOf(req, 'x-slack-request-timestamp'), Date.now());
         if (problem) {
           warnOnce(logger, 'slack request refused: bad or stale signature', sourceOf(req), { reason: problem });
           return refuseBody(req, res, 401, 'unauthorized');
         }
-        if (!parsedObject(text, form)) {
+        if (!parsedObject(read.body, form)) {
           warnOnce(logger, 'slack request refused: signed, but the body is not a JSON object', sourceOf(req), { type: String(contentType ?? '') });
           return refuseBody(req, res, 400, 'bad request');
         }
