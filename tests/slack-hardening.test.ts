@@ -1,7 +1,7 @@
 // The Slack adapter under retries, a slow Web API and hostile requests, through the real Bolt code over HTTP on
 // 127.0.0.1: an event is run once per event_id (across a restart too), the ack never waits for name lookups, and
 // no request body (null, huge, forged a thousand times) stops the process or floods the log.
-import { createServer, request, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { claimSlackEvent, SLACK_EVENT_RETENTION_MS } from '../adapters/slack/dedupe.js';
 import { MAX_NAME_LOOKUPS } from '../adapters/slack/handlers.js';
-import { guardedSlackListener, MAX_SLACK_BODY_BYTES, signatureProblem } from '../adapters/slack/guard.js';
+import { guardedSlackListener, MAX_SLACK_BODY_BYTES, signatureProblem, type CheckedSlackRequest } from '../adapters/slack/guard.js';
 import { fileStore } from '../adapters/store/file-store.js';
 import { warnOnce } from '../adapters/warnings.js';
 import { emptyState } from '../src/tracking/state.js';
@@ -234,10 +234,10 @@ describe('hostile requests', () => {
   });
 });
 
-// Bolt's receiver behind the guard does not check signatures itself (adapters/slack/app.ts): what the guard lets
-// through is run. So the guard is tried alone, in front of a listener that records what reaches it.
+// The receiver behind the guard does not check signatures itself (adapters/slack/receiver.ts): what the guard lets
+// through is run. So the guard is tried alone, in front of a receiver that records what reaches it.
 describe('the request guard is the only way to Bolt', () => {
-  const reached: (string | undefined)[] = [];
+  const reached: Record<string, unknown>[] = [];
   let server: Server | undefined;
   afterEach(async () => {
     reached.length = 0;
@@ -248,11 +248,11 @@ describe('the request guard is the only way to Bolt', () => {
 
   async function guarded(): Promise<string> {
     const quiet = { info() {}, warn() {}, error() {} };
-    const bolt = (req: IncomingMessage & { rawBody?: Buffer }, res: ServerResponse) => {
-      reached.push(req.rawBody?.toString('utf8'));
+    const receiver = ({ res, body }: CheckedSlackRequest) => {
+      reached.push(body);
       res.writeHead(200).end('reached');
     };
-    server = createServer(guardedSlackListener(bolt as RequestListener, SECRET, quiet));
+    server = createServer(guardedSlackListener(receiver, SECRET, quiet));
     await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
   }
@@ -264,7 +264,7 @@ describe('the request guard is the only way to Bolt', () => {
     'x-slack-signature': slackSignature(secret, timestamp, body),
   });
 
-  it('hands on a signed request with the very bytes it read, and nothing unsigned, forged, stale or changed', async () => {
+  it('hands on a signed request, its body parsed as Bolt parses it, and nothing unsigned, forged, stale or changed', async () => {
     const url = await guarded();
     const body = 'command=%2Freform&text=assign+kinship-strategy+%3C%40U666%7Cmallory%3E&user_id=U666';
     const now = Math.floor(Date.now() / 1000);
@@ -282,16 +282,16 @@ describe('the request guard is the only way to Bolt', () => {
     expect(reached).toEqual([]);
     const accepted = await send(url, body, signedHeaders(body, FORM));
     expect(accepted.status).toBe(200);
-    expect(reached).toEqual([body]);
+    expect(reached).toEqual([{ command: '/reform', text: 'assign kinship-strategy <@U666|mallory>', user_id: 'U666' }]);
   });
 
-  it('hands on an unsigned ssl_check as `ssl_check=1` alone, whatever was sent beside it', async () => {
+  it('hands on an unsigned ssl_check as `{ ssl_check: 1 }` alone, whatever was sent beside it', async () => {
     const url = await guarded();
     const smuggled = new URLSearchParams({ ssl_check: '1', token: 'x', payload: JSON.stringify({ type: 'block_actions', actions: [{ action_id: 'reform_cmd_0', value: 'done kinship-strategy' }] }) }).toString();
     expect((await send(url, smuggled, { 'content-type': FORM })).status).toBe(200);
     // Not a form (so not Slack's ssl_check): a signature is needed, as for anything else.
     expect((await send(url, 'ssl_check=1', { 'content-type': JSON_TYPE })).status).toBe(401);
-    expect(reached).toEqual(['ssl_check=1']);
+    expect(reached).toEqual([{ ssl_check: '1' }]);
   });
 
   it("accepts exactly what Bolt's own verifier accepts for signatures as Slack makes them, and nothing Bolt refuses", () => {

@@ -11,9 +11,9 @@ import { SlackStartupError } from '../startup-errors.js';
 import { boltLogger } from './bolt-logger.js';
 import { slackChat } from './chat.js';
 import { dedupeEvents } from './dedupe.js';
-import { guardedSlackListener } from './guard.js';
 import { slackFiles } from './files.js';
 import { registerHandlers } from './handlers.js';
+import { guardedReceiver, type GuardedReceiver } from './receiver.js';
 import type { Sleep } from './retry.js';
 
 export interface SlackAdapterOptions {
@@ -102,7 +102,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
   // Socket Mode with an app token; otherwise HTTP, where Bolt's Socket Mode receiver is never loaded (bolt.ts).
   let App: ReturnType<typeof httpBolt>['App'];
   let socket: InstanceType<ReturnType<typeof socketModeBolt>['SocketModeReceiver']> | undefined;
-  let http: InstanceType<ReturnType<typeof httpBolt>['HTTPReceiver']> | undefined;
+  let http: GuardedReceiver | undefined;
   if (config.appToken) {
     const bolt = socketModeBolt();
     App = bolt.App;
@@ -113,13 +113,11 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
       installerOptions: { clientOptions: config.apiUrl ? { slackApiUrl: config.apiUrl } : {} },
     });
   } else {
-    const bolt = httpBolt();
-    App = bolt.App;
-    // Bolt's own signature check is off because guardedSlackListener (guard.ts) makes the same check (its rules, held
-    // to Bolt's verifier by a property test) before any request reaches this receiver, and requestListener below is
-    // the receiver's only way in: in HTTP mode the receiver never listens on a port of its own (start() does not start
-    // it).
-    http = new bolt.HTTPReceiver({ signingSecret: config.signingSecret, endpoints: '/slack/events', signatureVerification: false, logger: log });
+    App = httpBolt().App;
+    // Our receiver (receiver.ts): the request guard (guard.ts) reads, checks and parses each request once and hands
+    // it to the App. Bolt's HTTPReceiver would read and parse it again. In HTTP mode nothing listens but the bot's
+    // one server (adapters/server.ts), which hands POST /slack/events to requestListener.
+    http = guardedReceiver(config.signingSecret, logger);
   }
   const app = new App({
     token: config.botToken,
@@ -142,7 +140,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
 
   return {
     mode: socket ? 'socket' : 'http',
-    ...(http ? { requestListener: guardedSlackListener(http.requestListener, config.signingSecret, logger) } : { connected: () => linked }),
+    ...(http ? { requestListener: http.requestListener } : { connected: () => linked }),
     chat: slackChat(app.client, logger, files),
     async start() {
       try {

@@ -5,9 +5,10 @@
 //
 // Bolt's index also loads every receiver: Express's, AWS Lambda's and Socket Mode's (with its WebSocket client and
 // undici), and its App module requires the Socket Mode receiver at the top although it only builds one when asked.
-// An app over HTTP (no SLACK_APP_TOKEN) uses none of them. httpBolt() loads the App and the HTTP receiver alone, and
-// leaves in Node's module cache (`require.cache`, which Node documents as open to adding entries) a stand-in for the
-// Socket Mode receiver's module that loads the real module the first time anything asks for its class. Measured: Bolt
+// An app over HTTP (no SLACK_APP_TOKEN) uses none of them: its receiver is ours (receiver.ts). httpBolt() loads the App
+// alone (the App's module still loads Bolt's HTTP receiver's), and leaves in Node's module cache (`require.cache`,
+// which Node documents as open to adding entries) a stand-in for the Socket Mode receiver's module that loads the
+// real module the first time anything asks for its class. Measured: Bolt
 // loads in about 80 ms and 54 MiB instead of 210 ms and 69 MiB (docs/performance.md). Socket Mode, and anything that
 // loads Bolt's index later in the same process, gets the real receiver, as the stand-in hands it over on first use.
 import Module, { createRequire } from 'node:module';
@@ -39,16 +40,15 @@ function boltFile(name: string): string | undefined {
 }
 
 /**
- * Bolt's App and HTTP receiver, without loading the Socket Mode receiver until something uses it. Falls back to the
- * whole of Bolt when its files are not where this Bolt keeps them, or when they are loaded already.
+ * Bolt's App, without loading the Socket Mode receiver until something uses it. Falls back to the whole of Bolt when
+ * its files are not where this Bolt keeps them, or when they are loaded already.
  */
-export function httpBolt(): Pick<Bolt, 'App' | 'HTTPReceiver'> {
+export function httpBolt(): Pick<Bolt, 'App'> {
   const app = boltFile('./App');
-  const http = boltFile('./receivers/HTTPReceiver');
   const socket = boltFile('./receivers/SocketModeReceiver');
-  if (!app || !http || !socket) return require('@slack/bolt') as Bolt;
+  if (!app || !socket) return require('@slack/bolt') as Bolt;
   if (!require.cache[app] && !require.cache[socket]) deferModule(socket);
-  return { App: (fromBolt(app) as { default: Bolt['App'] }).default, HTTPReceiver: (fromBolt(http) as { default: Bolt['HTTPReceiver'] }).default };
+  return { App: (fromBolt(app) as { default: Bolt['App'] }).default };
 }
 
 /**

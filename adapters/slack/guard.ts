@@ -1,17 +1,16 @@
-// What stands in front of Bolt's HTTPReceiver on POST /slack/events. Bolt reads a body of up to 4 MB before it
-// checks the signature, logs a warning for every refused request, and a signed body that is JSON `null` (or a form
-// whose payload is `null`) throws inside its receiver where nothing catches it, stopping the process. Here the body
-// is read with a cap, the signature checked, the body's shape checked, and only then is the request handed to
-// Bolt, which reuses the body already read (`rawBody`).
+// What reads and checks every request on POST /slack/events before Bolt sees it. Bolt's own HTTP receiver reads a
+// body of up to 4 MB before it checks the signature, logs a warning for every refused request, and a signed body that
+// is JSON `null` (or a form whose payload is `null`) throws inside it where nothing catches it, stopping the process.
+// Here the body is read with a cap, the signature checked, the body's shape checked, and only then is the request
+// handed on, with the body parsed once, as Bolt parses it, to the receiver (receiver.ts), which gives it to Bolt's App.
 //
-// This is the only signature check on the HTTP path: the receiver behind it is built with its own check off
-// (adapters/slack/app.ts), as checking every request twice cost a second HMAC and a timing-safe compare (two more
-// HMACs) per request. What Bolt's check did is all done here, on the same bytes: the ssl_check form (content type
-// exactly the form's, `ssl_check=1`) passes unsigned and reaches Bolt as `ssl_check=1` alone, so nothing smuggled
-// beside it is read; every other request must pass signatureProblem, Bolt's verifySlackRequest's rules (v0
-// HMAC-SHA256 of `v0:<timestamp>:<body>`, timestamps older than five minutes refused) with a constant-time compare,
-// on the body as the bytes read, decoded as Bolt decodes them. Socket Mode has no signatures.
-import type { IncomingMessage, RequestListener } from 'node:http';
+// This is the only signature check on the HTTP path. What Bolt's receiver checked is all checked here, on the same
+// bytes: the ssl_check form (content type exactly the form's, `ssl_check=1`) passes unsigned and is handed on as
+// `{ ssl_check: '1' }` alone, so nothing smuggled beside it is read; every other request must pass signatureProblem,
+// Bolt's verifySlackRequest's rules (v0 HMAC-SHA256 of `v0:<timestamp>:<body>`, timestamps older than five minutes
+// refused) with a constant-time compare, on the body as the bytes read, decoded as Bolt decodes them. Socket Mode has
+// no signatures.
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { parse, type ParsedUrlQuery } from 'node:querystring';
 import { isUtf8 } from 'node:buffer';
 import { createHmac, timingSafeEqual } from 'node:crypto';
@@ -28,8 +27,6 @@ export const MAX_SLACK_BODY_BYTES = 1024 * 1024;
 const FORM = 'application/x-www-form-urlencoded';
 /** Slack's ssl_check, the one request it sends unsigned, is a short form; an unsigned body is read no further. */
 const UNSIGNED_MAX_BYTES = 4 * 1024;
-/** What an ssl_check reaches Bolt as, whatever came with it (as Bolt's own check would pass it on). */
-const SSL_CHECK = Buffer.from('ssl_check=1');
 /** Bolt refuses a request signed more than five minutes from now; so does this, before reading its body. */
 const MAX_SKEW_SECONDS = 5 * 60;
 
@@ -75,24 +72,37 @@ export function signatureProblem(signingSecret: string, body: string | Buffer, s
 }
 
 /**
- * The body as Bolt will read it (a form's `payload` is JSON), or undefined if it is not a JSON object. `form`: the
- * form already parsed, for a form.
+ * The body as Bolt's receiver parses it (a form's `payload` is JSON, any other form is its fields, anything else is
+ * JSON), or undefined if it is not a JSON object. `form`: the form already parsed, for a form.
  */
-function parsedObject(body: Buffer, form: ParsedUrlQuery | undefined): object | undefined {
+function parsedObject(body: Buffer, form: ParsedUrlQuery | undefined): Record<string, unknown> | undefined {
   try {
     let value: unknown;
     if (form) value = typeof form.payload === 'string' ? JSON.parse(form.payload) : form;
     else value = JSON.parse(body.toString('utf8'));
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }
 }
 
-export function guardedSlackListener(bolt: RequestListener, signingSecret: string, logger: Logger, maxBytes = MAX_SLACK_BODY_BYTES): RequestListener {
+/** A request the guard let through: signed (or Slack's unsigned ssl_check), within the cap, its body an object. */
+export interface CheckedSlackRequest {
+  req: IncomingMessage;
+  res: ServerResponse;
+  /** Parsed once, as Bolt's receiver parses it; an ssl_check is `{ ssl_check: '1' }` alone. */
+  body: Record<string, unknown>;
+}
+
+export function guardedSlackListener(
+  deliver: (checked: CheckedSlackRequest) => void | Promise<void>,
+  signingSecret: string,
+  logger: Logger,
+  maxBytes = MAX_SLACK_BODY_BYTES,
+): RequestListener {
   return (req, res) => {
     void (async () => {
-      // An unsigned or stale request costs at most a few KB: only an ssl_check could be one Bolt accepts.
+      // An unsigned or stale request costs at most a few KB: only an ssl_check could be one Slack sent.
       const signed = signedRecently(req, Date.now() / 1000);
       const read = await readBody(req, signed ? maxBytes : UNSIGNED_MAX_BYTES);
       if (!read.ok && read.status === 413 && !signed) {
@@ -103,28 +113,25 @@ export function guardedSlackListener(bolt: RequestListener, signingSecret: strin
         if (read.status === 413) warnOnce(logger, 'slack request refused: body too large', sourceOf(req), { limit: maxBytes });
         return refuseBody(req, res, read.status, read.message);
       }
-      // Decoded as Bolt decodes it (Buffer#toString, UTF-8), so the bytes verified are the bytes it parses. A form is
+      // Decoded as Bolt decodes it (Buffer#toString, UTF-8), so the bytes verified are the bytes parsed. A form is
       // read before its signature is checked, as Slack's ssl_check is an unsigned form; anything else is decoded only
       // once its signature holds.
       const contentType = req.headers['content-type'];
       const form = contentType === FORM ? parse(read.body.toString('utf8')) : undefined;
-      let raw = read.body;
-      // Slack's ssl_check is unsigned: Bolt is handed `ssl_check=1` alone, which it answers with a 200, so a
+      // Slack's ssl_check is unsigned: it is handed on as `ssl_check=1` alone, which is answered with a 200, so a
       // `payload` or command sent beside it unsigned is never parsed, let alone run.
-      if (form?.ssl_check === '1') raw = SSL_CHECK;
-      else {
-        const problem = signatureProblem(signingSecret, read.body, headerOf(req, 'x-slack-signature'), headerOf(req, 'x-slack-request-timestamp'), Date.now());
-        if (problem) {
-          warnOnce(logger, 'slack request refused: bad or stale signature', sourceOf(req), { reason: problem });
-          return refuseBody(req, res, 401, 'unauthorized');
-        }
-        if (!parsedObject(read.body, form)) {
-          warnOnce(logger, 'slack request refused: signed, but the body is not a JSON object', sourceOf(req), { type: String(contentType ?? '') });
-          return refuseBody(req, res, 400, 'bad request');
-        }
+      if (form?.ssl_check === '1') return await deliver({ req, res, body: { ssl_check: '1' } });
+      const problem = signatureProblem(signingSecret, read.body, headerOf(req, 'x-slack-signature'), headerOf(req, 'x-slack-request-timestamp'), Date.now());
+      if (problem) {
+        warnOnce(logger, 'slack request refused: bad or stale signature', sourceOf(req), { reason: problem });
+        return refuseBody(req, res, 401, 'unauthorized');
       }
-      (req as IncomingMessage & { rawBody?: Buffer }).rawBody = raw;
-      bolt(req, res);
+      const body = parsedObject(read.body, form);
+      if (!body) {
+        warnOnce(logger, 'slack request refused: signed, but the body is not a JSON object', sourceOf(req), { type: String(contentType ?? '') });
+        return refuseBody(req, res, 400, 'bad request');
+      }
+      await deliver({ req, res, body });
     })().catch((error: unknown) => {
       logger.error('slack request failed', { error: String(error).slice(0, 300) });
       if (!res.headersSent) res.writeHead(500);

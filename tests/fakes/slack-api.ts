@@ -1,6 +1,6 @@
 // A small fake of Slack's Web API and response_url endpoint on 127.0.0.1, for driving the real Bolt app in
 // tests. It records every call, answers like Slack does, and can be told to fail the next call of a method.
-// startHarness() runs the real adapter (Bolt's HTTPReceiver behind our one server) against it and sends
+// startHarness() runs the real adapter (Bolt's App behind our receiver and our one server) against it and sends
 // requests exactly as Slack does: form-encoded or JSON bodies, signed with the signing secret.
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
