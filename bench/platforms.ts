@@ -315,7 +315,11 @@ async function teamsRequests(url: string, sink: Sink, total: number, prefix: str
     const conversation = { ...CHANNEL, id: `${prefix}${i}z` };
     const activity = teamsActivity(sink.base, { text: '<at>Reform</at> status kinship', conversation, entities: [{ type: 'mention', text: '<at>Reform</at>', mentioned: { id: '28:bot', name: 'Reform' } }] });
     const arrived = sink.wait(`/${encodeURIComponent(conversation.id)}/`);
-    await post(url, JSON.stringify(activity), { 'content-type': 'application/json' });
+    const res = await post(url, JSON.stringify(activity), { 'content-type': 'application/json' });
+    if (res.status >= 300) {
+      sink.forget(`/${encodeURIComponent(conversation.id)}/`);
+      throw new Error(`the Teams activity got HTTP ${res.status}`);
+    }
     await arrived;
   });
 }

@@ -27,7 +27,7 @@ export function benchBot(given?: Store): { bot: Bot; store: Store } {
 /** A council's tracking on the kinship milestones: owners, RAG, notes and local actions, as the status shows. */
 export async function seed(bot: Bot): Promise<void> {
   const lines = [
-    'assign kinship-strategy role:Head of Kinship Services',
+    'assign kinship-strategy Head of Kinship Services',
     'assign kinship-training <@slack:U0KIN|kin>',
     'rag kinship-strategy amber',
     'note kinship-strategy Draft strategy with the DCS; consultation with kinship carers closes in January.',
