@@ -320,6 +320,15 @@ describe('tracking commands', () => {
     expect(await say('assign kinship-training @bob')).not.toContain('Taken as a post title');
   });
 
+  it('a post typed as the store writes its id (role:…) is that post, not a title starting "role:"', async () => {
+    const { say, store } = testBot();
+    await say('assign kinship-training role:Head of Kinship Services');
+    expect((await store.read())!.items['kinship-training']!.owner).toEqual({ id: 'role:head of kinship services', name: 'Head of Kinship Services' });
+    expect(await say('status kinship-training')).toContain('owner: Head of Kinship Services');
+    // Nothing after it is not a post.
+    expect(await say('assign kinship-strategy role:')).toContain('Usage: assign');
+  });
+
   it('bad input gets the usage or a suggestion and changes nothing', async () => {
     const { say, store } = testBot();
     const before = JSON.stringify(await store.read());

@@ -29,6 +29,9 @@ export function parseOwner(text: string, caller: Caller): Owner | undefined {
   if (/^(me|myself)$/i.test(t)) return { id: caller.id, name: caller.name };
   const m = t.match(MENTION);
   if (m) return { id: m[1]!, name: m[2] || m[1]!.replace(/^[a-z]+:/, '') };
+  // `role:Head of Service`, as the store writes a post's id: the post itself, not a title that starts "role:".
+  const post = /^role:\s*(.*)$/i.exec(t);
+  if (post) return parseOwner(post[1]!, caller);
   // A post title has words in it: "@" or "-" on its own is a slip, not an owner. Mentions in it ("@bob @carol")
   // are people, and an item has one owner.
   if (t.length > MAX_ROLE_LENGTH || !/[\p{L}\p{N}]/u.test(t) || /<@[a-z]+:/.test(t)) return undefined;
