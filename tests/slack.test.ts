@@ -340,6 +340,13 @@ describe('buttons, mentions and the Home tab', () => {
     expect(headers[0]).toMatch(/^What you own \(1\)/);
     expect(headers.some((t: string) => /overdue/i.test(t))).toBe(true);
     expect(JSON.stringify(published.args.view.blocks)).toContain('phase-1-end');
+    // The Messages tab opened is not the Home tab: nothing is published for it.
+    const messagesTab = { ...event, event_id: 'Ev3', event: { ...event.event, tab: 'messages' } };
+    expect((await h.post(JSON.stringify(messagesTab), JSON_TYPE)).status).toBe(200);
+    const mention = { ...event, event_id: 'Ev4', event: { type: 'app_mention', user: 'U1', text: '<@UBOT> status phase-1-end', channel: 'C1', ts: '1.2' } };
+    await h.post(JSON.stringify(mention), JSON_TYPE);
+    await waitFor(() => h.api.callsTo('chat.postMessage')[0], 'the answer to the mention');
+    expect(h.api.callsTo('views.publish')).toHaveLength(1);
   });
 
   it('retries a reply after a 500 or a 429 (honouring Retry-After), so the answer is not dropped', async () => {
