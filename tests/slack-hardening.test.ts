@@ -91,6 +91,20 @@ describe('Slack event retries', () => {
     expect(Object.keys((await h.store.read()).slackEvents)).toEqual(['EvHome']);
   });
 
+  it("drops the bot's own mention before it is claimed or run (Bolt's ignoreSelf, for the events the bot takes)", async () => {
+    h = await startHarness();
+    const own = JSON.parse(mention('EvSelf', '<@UBOT> note kinship-strategy written by the bot itself')) as { event: Record<string, unknown> };
+    own.event.user = 'UBOT';
+    expect((await h.post(JSON.stringify(own), JSON_TYPE)).status).toBe(200);
+    await settle();
+    expect(h.api.callsTo('chat.postMessage')).toHaveLength(0);
+    expect((await h.store.read()).slackEvents).toEqual({});
+    expect((await h.store.read()).items['kinship-strategy']?.notes ?? []).toEqual([]);
+    // Someone else's mention is still run.
+    await h.post(mention('EvOther', '<@UBOT> status kinship-strategy'), JSON_TYPE);
+    await waitFor(() => h!.api.callsTo('chat.postMessage')[0], 'the answer to a person');
+  });
+
   it('remembers event ids for an hour, then forgets them, so the list stays bounded', () => {
     const state = emptyState();
     const t0 = Date.parse('2026-11-24T10:00:00Z');

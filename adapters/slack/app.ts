@@ -129,6 +129,9 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     extendedErrorHandler: true,
     // No handler keeps per-conversation state in Bolt; the store is ours. One middleware less per request.
     convoStore: false,
+    // Bolt's global check that an event is not the bot's own runs on every request, a slash command too; the one
+    // listener that takes events makes the same check itself (handlers.ts, fromSelf).
+    ignoreSelf: false,
   });
   const files = slackFiles(app.client, logger);
   // Before each event handler: a retried event already run is acknowledged and dropped.

@@ -130,6 +130,16 @@ function outcomeBlocks(original: Block[], reply: Reply, userId: string): Block[]
   return [...kept, { type: 'context', elements: [{ type: 'mrkdwn', text: line }] }];
 }
 
+/**
+ * Bolt's ignoreSelf, for the events the bot takes: one by the bot's own user (a message of ours that mentions us) is
+ * dropped before it is claimed or run. The App is built with Bolt's global check off (app.ts), which ran on every
+ * request, slash commands and clicks too.
+ */
+export const notFromSelf: Middleware<SlackEventMiddlewareArgs> = async ({ event, context, next }) => {
+  if (context.botUserId !== undefined && 'user' in event && event.user === context.botUserId) return;
+  await next();
+};
+
 /** Past this many characters a command is refused without being read (8 times the core's limit). */
 const MAX_UNREAD_CHARS = 16_000;
 /** Why the pack did not arrive, and what to do about it. */
@@ -310,7 +320,7 @@ export function registerHandlers(app: App, bot: Bot, logger: Logger, opts: Handl
   // Both events the bot takes, in one listener: Bolt runs every listener's filters on every request (a slash command
   // goes through each event listener's filter, and a click each listener's but its own), so one listener for the two
   // saves every request a filter chain.
-  app.event(/^(?:app_mention|app_home_opened)$/, once, async (args) => {
+  app.event(/^(?:app_mention|app_home_opened)$/, notFromSelf, once, async (args) => {
     if (args.event.type === 'app_mention') await onMention(args as SlackEventMiddlewareArgs<'app_mention'> & AllMiddlewareArgs);
     else await onHomeOpened(args as SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewareArgs);
   });
