@@ -130,7 +130,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     // No handler keeps per-conversation state in Bolt; the store is ours. One middleware less per request.
     convoStore: false,
     // Bolt's global check that an event is not the bot's own runs on every request, a slash command too; the one
-    // listener that takes events makes the same check itself (handlers.ts, fromSelf).
+    // listener that takes events makes the same check itself (handlers.ts, notFromSelf).
     ignoreSelf: false,
   });
   const files = slackFiles(app.client, logger);

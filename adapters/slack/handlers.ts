@@ -173,7 +173,10 @@ async function settledWithin<T>(work: Promise<T>, ms: number): Promise<T | undef
   }
 }
 
-/** An ack that acks once. A failed ack (a Socket Mode link that dropped, an ack after the request was answered) is logged; the answer then goes on. */
+/**
+ * An ack that acks once. A failed ack (a Socket Mode link that dropped, an ack after the request was answered) is
+ * logged; the answer then goes on.
+ */
 function acksOnce(ack: AckFn<string | RespondArguments>, logger: Logger): (message?: string | RespondArguments) => Promise<boolean> {
   let acked = false;
   return async (message) => {

@@ -7,9 +7,10 @@
 //   - every other request goes to the App with an ack that answers once (empty, text, or JSON) and throws Bolt's
 //     multiple-ack error if called again, and with the x-slack-retry-num and x-slack-retry-reason headers;
 //   - a failure the App lets out: 401 for a failed authorization, else 500 (logged), unless already answered;
-//   - a request no listener acked: 404 (a warning, once a minute per command or type). Bolt's receiver sends it after waiting 3 seconds, a timer on every
-//     request; this one sends it when the App is done with the request, as the bot's listeners all ack before they
-//     finish (a slash command within ANSWER_IN_ACK_MS, a button and an event first thing).
+//   - a request no listener acked: 404 (a warning, once a minute per command or type). Bolt's receiver sends it
+//     after waiting 3 seconds, a timer on every request; this one sends it when the App is done with the request,
+//     as the bot's listeners all ack before they finish (a slash command within ANSWER_IN_ACK_MS, a button and an
+//     event first thing).
 // The App, its listeners, ack, respond, say and the Web API client are Bolt's own; only the receiver is ours. Socket
 // Mode keeps Bolt's SocketModeReceiver.
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
@@ -20,7 +21,7 @@ import { guardedSlackListener, MAX_SLACK_BODY_BYTES, type CheckedSlackRequest } 
 
 /** Bolt's code for an authorize function that failed (its ErrorCode.AuthorizationError). */
 const AUTHORIZATION_ERROR = 'slack_bolt_authorization_error';
-/** Bolt's code for an ack called twice (its ErrorCode.ReceiverMultipleAckError), so code that checks for it still can. */
+/** Bolt's code for an ack called twice (its ErrorCode.ReceiverMultipleAckError): code that checks for it still can. */
 const MULTIPLE_ACK_ERROR = 'slack_bolt_receiver_ack_multiple_error';
 
 export interface GuardedReceiver extends Receiver {
