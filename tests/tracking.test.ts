@@ -325,8 +325,10 @@ describe('tracking commands', () => {
     await say('assign kinship-training role:Head of Kinship Services');
     expect((await store.read())!.items['kinship-training']!.owner).toEqual({ id: 'role:head of kinship services', name: 'Head of Kinship Services' });
     expect(await say('status kinship-training')).toContain('owner: Head of Kinship Services');
-    // Nothing after it is not a post.
+    // Nothing after it is not a post; "me" after it is a post of that name, not the caller.
     expect(await say('assign kinship-strategy role:')).toContain('Usage: assign');
+    await say('assign kinship-allowance role:me');
+    expect((await store.read())!.items['kinship-allowance']!.owner?.id).toBe('role:me');
   });
 
   it('bad input gets the usage or a suggestion and changes nothing', async () => {

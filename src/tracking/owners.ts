@@ -24,14 +24,14 @@ export function roleId(text: string): string {
 
 /** An owner from what was typed, or undefined when it is empty or too long to be a post title. */
 export function parseOwner(text: string, caller: Caller): Owner | undefined {
-  const t = text.trim();
+  let t = text.trim();
+  // `role:Head of Service`, as the store writes a post's id: that post, whatever its title says ("me" included).
+  const post = /^role:\s*/i.exec(t);
+  if (post) t = t.slice(post[0].length).trim();
   if (!t) return undefined;
-  if (/^(me|myself)$/i.test(t)) return { id: caller.id, name: caller.name };
-  const m = t.match(MENTION);
+  if (!post && /^(me|myself)$/i.test(t)) return { id: caller.id, name: caller.name };
+  const m = post ? null : t.match(MENTION);
   if (m) return { id: m[1]!, name: m[2] || m[1]!.replace(/^[a-z]+:/, '') };
-  // `role:Head of Service`, as the store writes a post's id: the post itself, not a title that starts "role:".
-  const post = /^role:\s*(.*)$/i.exec(t);
-  if (post) return parseOwner(post[1]!, caller);
   // A post title has words in it: "@" or "-" on its own is a slip, not an owner. Mentions in it ("@bob @carol")
   // are people, and an item has one owner.
   if (t.length > MAX_ROLE_LENGTH || !/[\p{L}\p{N}]/u.test(t) || /<@[a-z]+:/.test(t)) return undefined;
