@@ -69,6 +69,10 @@ async function side(kind: 'bolt' | 'ours'): Promise<Side> {
   app.command('/boom', async () => {
     throw new Error('the listener failed before its ack');
   });
+  app.command('/late-boom', async ({ ack }) => {
+    await ack('answered first');
+    throw new Error('the listener failed after its ack');
+  });
   app.command('/retried', async ({ ack, context }) => {
     seen.push({ retryNum: context.retryNum, retryReason: context.retryReason });
     await ack();
@@ -138,10 +142,15 @@ describe("our Slack receiver answers as Bolt's HTTPReceiver does", () => {
     expect(sides!.ours.errors.some((e) => e.includes('not acknowledged'))).toBe(true);
   });
 
-  it('a listener that throws before its ack gets 500; a failed authorization gets 401', async () => {
+  it('a listener that throws before its ack gets 500, after it keeps its answer; a failed authorization gets 401', async () => {
     const failed = await both((url) => send(url, command('/boom'), FORM));
     expect(failed.ours).toEqual(failed.bolt);
     expect(failed.ours.status).toBe(500);
+    // Failing after the ack: the answer already sent stands, and the failure is logged.
+    const late = await both((url) => send(url, command('/late-boom'), FORM));
+    expect(late.ours).toEqual(late.bolt);
+    expect(late.ours).toMatchObject({ status: 200, body: 'answered first' });
+    expect(sides!.ours.errors).toContain('slack request failed after its ack');
     const refused = await both((url) => send(url, command('/text', 'TBAD'), FORM));
     expect(refused.ours).toEqual(refused.bolt);
     expect(refused.ours.status).toBe(401);

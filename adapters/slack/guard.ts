@@ -31,7 +31,7 @@ const UNSIGNED_MAX_BYTES = 4 * 1024;
 const MAX_SKEW_SECONDS = 5 * 60;
 
 /** A header Node gives as one string; undefined if absent (Node joins repeated custom headers into one). */
-const headerOf = (req: IncomingMessage, name: string): string | undefined => {
+export const headerOf = (req: IncomingMessage, name: string): string | undefined => {
   const value = req.headers[name];
   return typeof value === 'string' ? value : undefined;
 };
@@ -94,23 +94,18 @@ export interface CheckedSlackRequest {
   body: Record<string, unknown>;
 }
 
-export function guardedSlackListener(
-  deliver: (checked: CheckedSlackRequest) => void | Promise<void>,
-  signingSecret: string,
-  logger: Logger,
-  maxBytes = MAX_SLACK_BODY_BYTES,
-): RequestListener {
+export function guardedSlackListener(deliver: (checked: CheckedSlackRequest) => void | Promise<void>, signingSecret: string, logger: Logger): RequestListener {
   return (req, res) => {
     void (async () => {
       // An unsigned or stale request costs at most a few KB: only an ssl_check could be one Slack sent.
       const signed = signedRecently(req, Date.now() / 1000);
-      const read = await readBody(req, signed ? maxBytes : UNSIGNED_MAX_BYTES);
+      const read = await readBody(req, signed ? MAX_SLACK_BODY_BYTES : UNSIGNED_MAX_BYTES);
       if (!read.ok && read.status === 413 && !signed) {
         warnOnce(logger, 'slack request refused: bad or stale signature', sourceOf(req), { reason: 'no signature or timestamp within five minutes' });
         return refuseBody(req, res, 401, 'unauthorized');
       }
       if (!read.ok) {
-        if (read.status === 413) warnOnce(logger, 'slack request refused: body too large', sourceOf(req), { limit: maxBytes });
+        if (read.status === 413) warnOnce(logger, 'slack request refused: body too large', sourceOf(req), { limit: MAX_SLACK_BODY_BYTES });
         return refuseBody(req, res, read.status, read.message);
       }
       // Decoded as Bolt decodes it (Buffer#toString, UTF-8), so the bytes verified are the bytes parsed. A form is

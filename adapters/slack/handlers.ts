@@ -135,7 +135,7 @@ function outcomeBlocks(original: Block[], reply: Reply, userId: string): Block[]
  * dropped before it is claimed or run. The App is built with Bolt's global check off (app.ts), which ran on every
  * request, slash commands and clicks too.
  */
-export const notFromSelf: Middleware<SlackEventMiddlewareArgs> = async ({ event, context, next }) => {
+const notFromSelf: Middleware<SlackEventMiddlewareArgs> = async ({ event, context, next }) => {
   if (context.botUserId !== undefined && 'user' in event && event.user === context.botUserId) return;
   await next();
 };

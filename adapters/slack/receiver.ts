@@ -13,30 +13,20 @@
 //     event first thing).
 // The App, its listeners, ack, respond, say and the Web API client are Bolt's own; only the receiver is ours. Socket
 // Mode keeps Bolt's SocketModeReceiver.
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
+import type { RequestListener, ServerResponse } from 'node:http';
+import type { App, ErrorCode, Receiver, ReceiverEvent } from '@slack/bolt';
 import type { Logger } from '../../src/ports.js';
 import { warnOnce } from '../warnings.js';
-import { guardedSlackListener, MAX_SLACK_BODY_BYTES, type CheckedSlackRequest } from './guard.js';
+import { guardedSlackListener, headerOf, type CheckedSlackRequest } from './guard.js';
 
-/** Bolt's code for an authorize function that failed (its ErrorCode.AuthorizationError). */
-const AUTHORIZATION_ERROR = 'slack_bolt_authorization_error';
-/** Bolt's code for an ack called twice (its ErrorCode.ReceiverMultipleAckError): code that checks for it still can. */
-const MULTIPLE_ACK_ERROR = 'slack_bolt_receiver_ack_multiple_error';
+/** Bolt's code for an authorize function that failed (the compiler holds it to Bolt's ErrorCode). */
+const AUTHORIZATION_ERROR: `${ErrorCode.AuthorizationError}` = 'slack_bolt_authorization_error';
+/** Bolt's code for an ack called twice, so code that checks for it still can (held to Bolt's ErrorCode). */
+const MULTIPLE_ACK_ERROR: `${ErrorCode.ReceiverMultipleAckError}` = 'slack_bolt_receiver_ack_multiple_error';
 
 export interface GuardedReceiver extends Receiver {
   /** Serves POST /slack/events: the guard, then the App. */
   readonly requestListener: RequestListener;
-}
-
-export interface GuardedReceiverOptions {
-  maxBytes?: number;
-}
-
-/** A header Bolt reads as one value: the first of repeated ones. */
-function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }
 
 /** The ack's answer, as Bolt's HTTPReceiver writes it: nothing, a text, or JSON. */
@@ -46,7 +36,7 @@ function answer(res: ServerResponse, body: unknown): void {
   else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }
 
-export function guardedReceiver(signingSecret: string, logger: Logger, options: GuardedReceiverOptions = {}): GuardedReceiver {
+export function guardedReceiver(signingSecret: string, logger: Logger): GuardedReceiver {
   let app: App | undefined;
 
   const dispatch = async ({ req, res, body }: CheckedSlackRequest): Promise<void> => {
@@ -56,7 +46,7 @@ export function guardedReceiver(signingSecret: string, logger: Logger, options: 
     if (!app) throw new Error('the Slack receiver was given a request before Bolt initialised it');
     // Who answered the request: the ack, or the receiver once the App was done with it.
     let answered: 'ack' | 'receiver' | undefined;
-    const retry = header(req, 'x-slack-retry-num');
+    const retry = headerOf(req, 'x-slack-retry-num');
     const event: ReceiverEvent = {
       body,
       ack: async (response?: unknown) => {
@@ -66,7 +56,7 @@ export function guardedReceiver(signingSecret: string, logger: Logger, options: 
         answer(res, response);
       },
       retryNum: retry === undefined ? undefined : Number.parseInt(retry, 10),
-      retryReason: header(req, 'x-slack-retry-reason'),
+      retryReason: headerOf(req, 'x-slack-retry-reason'),
     };
     try {
       await app.processEvent(event);
@@ -92,7 +82,7 @@ export function guardedReceiver(signingSecret: string, logger: Logger, options: 
   };
 
   return {
-    requestListener: guardedSlackListener(dispatch, signingSecret, logger, options.maxBytes ?? MAX_SLACK_BODY_BYTES),
+    requestListener: guardedSlackListener(dispatch, signingSecret, logger),
     init(given: App) {
       app = given;
     },
