@@ -4,9 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { responseType, stripBotMention, visibility } from '../adapters/slack/handlers.js';
 import { escapeMrkdwn, ownerMrkdwn, slackToCore } from '../adapters/slack/mentions.js';
 import { codeMrkdwn, itemLines, itemText, pack, packEach, plainMrkdwn } from '../adapters/slack/mrkdwn.js';
-import { LIMITS, renderSlack, splitSlack, type SlackMessage } from '../adapters/slack/render.js';
+import { LIMITS, renderBlocks, renderSlack, splitSlack, type SlackMessage } from '../adapters/slack/render.js';
 import { quietOwners, reply, type Reply, type ReplyItem } from '../src/replies/model.js';
 import { readableMentions } from '../src/tracking/owners.js';
+import { UNSAFE_CHARS, visibleReply } from '../src/replies/visible.js';
 import { testBot } from './helpers.js';
 import { blocksRefusal } from './fakes/slack-limits.js';
 
@@ -220,6 +221,50 @@ describe('Block Kit rendering', () => {
     }), { numRuns: 3000 });
     expect(codeMrkdwn('a`b <c>')).toBe("`a'b &lt;c&gt;`");
     expect(codeMrkdwn('plain')).toBe('`plain`');
+  });
+
+  it('shows any reply as its visible form is shown: each string neutralised where it becomes mrkdwn or plain text', () => {
+    // Control characters (C0, DEL, C1, bidi, line separators) among mrkdwn's own markers, at either end of a string too.
+    const unit = fc.constantFrom('a', ' ', '&', '<', ']', '*', '_', '`', '\n', '\r', '\t', '\u0000', '\u001b', '\u007f', '\u0085', '\u061c', '\u202e', '\u2066', '\u2028', '\u200b', 'é', '😀');
+    const short = fc.string({ unit, maxLength: 10 });
+    // Now and then long enough that the reply is split into parts.
+    const text = fc.oneof({ weight: 9, arbitrary: short }, { weight: 1, arbitrary: short.map((t) => `${t} word`.repeat(200)) });
+    const owner = fc.record({ id: fc.constantFrom('role:head', 'slack:U0ABC1', 'teams:29:x', 'console:ann'), name: short });
+    const inline = fc.oneof(
+      text,
+      fc.record({ code: short, command: fc.constant(true as const) }, { requiredKeys: ['code'] }),
+      short.map((strong) => ({ strong })),
+      fc.record({ owner, quiet: fc.constant(true as const) }, { requiredKeys: ['owner'] }),
+    );
+    const itemModel = { id: short, title: text, fields: fc.array(fc.record({ label: short, value: fc.array(inline, { maxLength: 3 }) }), { maxLength: 3 }) };
+    const aReply = fc.record({
+      tone: fc.constantFrom('answer' as const, 'change' as const),
+      heading: short,
+      sections: fc.array(fc.record({ title: fc.option(short, { nil: undefined }), lines: fc.array(fc.array(inline, { maxLength: 3 }), { maxLength: 3 }), items: fc.array(fc.record({ ...itemModel, children: fc.array(fc.record(itemModel), { maxLength: 2 }) }), { maxLength: 6 }) }), { maxLength: 3 }),
+      footnotes: fc.array(fc.array(inline, { maxLength: 2 }), { maxLength: 2 }),
+      buttons: fc.array(fc.record({ label: short, command: short }), { maxLength: 3 }),
+    });
+    let neutralised = 0;
+    let split = 0;
+    fc.assert(
+      fc.property(aReply, (r) => {
+        const shown = visibleReply(r);
+        if (shown !== r) neutralised++;
+        expect(renderBlocks(r)).toEqual(renderBlocks(shown));
+        const messages = renderSlack(r);
+        if (messages.length > 1) split++;
+        expect(messages).toEqual(renderSlack(shown));
+      }),
+      // Shrinking replies this big takes minutes: a failure is reported as drawn.
+      { numRuns: 1500, endOnFailure: true },
+    );
+    // Most replies drawn had something to neutralise, and some were split, so both paths were held to the visible form.
+    expect(neutralised).toBeGreaterThan(1000);
+    expect(split).toBeGreaterThan(50);
+    // And the rendering does neutralise: a heading, an item and an owner with control characters in them.
+    const [message] = renderSlack(reply('answer', 'Bad\u202eheading', [{ title: '\u0007title', items: [{ id: 'x\u0000', title: 'one\ntwo', fields: [{ label: 'owner', value: [{ owner: { id: 'role:h', name: 'Head\u001b' } }] }] }] }]));
+    expect(JSON.stringify(message)).not.toMatch(new RegExp(`[${UNSAFE_CHARS}]`));
+    expect(message!.blocks.map((b: any) => b.text?.text)).toEqual(['Bad\uFFFDheading', '*\u2407title*', '`x\u2400` *one ↵ two*\n\u2003*owner:* Head\u241b']);
   });
 
   it('any reply, whatever its text, renders to valid, safe messages', () => {

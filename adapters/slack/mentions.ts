@@ -4,6 +4,7 @@
 // quietly: see quietOwners).
 import type { Owner } from '../../src/tracking/state.js';
 import { ownerName } from '../../src/replies/plain.js';
+import { visibleText } from '../../src/replies/visible.js';
 
 const SLACK_USER = /^[UW][A-Z0-9]{2,}$/;
 /** Everything Slack wraps in angle brackets: users, channels, specials (`!here`), links. */
@@ -73,8 +74,14 @@ export function slackUserId(owner: Owner): string | undefined {
   return SLACK_USER.test(id) ? id : undefined;
 }
 
+/** How an owner reads in plain text (ownerName), the name's control characters neutralised as visibleReply does. */
+export function shownOwnerName(owner: Owner): string {
+  const name = visibleText(owner.name);
+  return ownerName(name === owner.name ? owner : { id: owner.id, name });
+}
+
 /** `<@U123>` for Slack users (a real mention); posts and other platforms' users as escaped text. */
 export function ownerMrkdwn(owner: Owner): string {
   const id = slackUserId(owner);
-  return id ? `<@${id}>` : escapeMrkdwn(ownerName(owner));
+  return id ? `<@${id}>` : escapeMrkdwn(shownOwnerName(owner));
 }

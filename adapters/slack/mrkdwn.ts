@@ -10,8 +10,8 @@
 import { STATUS_LABEL, type Status } from '../../src/programme/status.js';
 import type { Field, Inline, ReplyItem, Rich } from '../../src/replies/model.js';
 import type { Rag } from '../../src/tracking/state.js';
-import { ownerName } from '../../src/replies/plain.js';
-import { escapeMrkdwn, ownerMrkdwn } from './mentions.js';
+import { UNSAFE_CHARS, visibleText } from '../../src/replies/visible.js';
+import { escapeMrkdwn, ownerMrkdwn, shownOwnerName } from './mentions.js';
 
 /** The app's slash command (adapters/slack/manifest.yaml). */
 export const SLASH_COMMAND = '/reform';
@@ -31,10 +31,18 @@ const RAG_EMOJI: Record<Rag, string> = {
   green: ':large_green_square:',
 };
 
-/** Code spans cannot contain a backtick in mrkdwn; a straight quote reads the same. */
+/** Anything codeMrkdwn changes: a character escapeMrkdwn escapes, a backtick, or one visibleText neutralises. */
+const CODE_MAY_NEED_WORK = new RegExp(`[&<>\\]\`${UNSAFE_CHARS}]`);
+
+/**
+ * Code as shown (control characters neutralised, visibleText), in a code span. Code spans cannot contain a backtick
+ * in mrkdwn; a straight quote reads the same.
+ */
 export function codeMrkdwn(text: string): string {
-  if (!text) return '';
-  return '`' + escapeMrkdwn(text.includes('`') ? text.replace(/`/g, "'") : text) + '`';
+  if (!CODE_MAY_NEED_WORK.test(text)) return text ? '`' + text + '`' : '';
+  const shown = visibleText(text);
+  if (!shown) return '';
+  return '`' + escapeMrkdwn(shown.includes('`') ? shown.replace(/`/g, "'") : shown) + '`';
 }
 
 const LOOK_ALIKE: Record<string, string> = { '*': '\u2217', _: '\u02CD', '~': '\u223C', '`': '\u02CB' };
@@ -42,25 +50,32 @@ const LOOK_ALIKE: Record<string, string> = { '*': '\u2217', _: '\u02CD', '~': '\
 const ACTIVE_MARKER = /`|[*_~](?![\p{L}\p{N}])|(?<![\p{L}\p{N}])[*_~]/gu;
 
 /**
- * Text the bot did not write -> mrkdwn that shows it and cannot start or end formatting: escaped (escapeMrkdwn),
- * and its formatting characters at a word's edge replaced by look-alikes. `snake_case` stays as typed.
+ * Text the bot did not write -> mrkdwn that shows it and cannot start or end formatting: control characters
+ * neutralised (visibleText), escaped (escapeMrkdwn), and its formatting characters at a word's edge replaced by
+ * look-alikes. `snake_case` stays as typed.
  */
 export function plainMrkdwn(text: string): string {
-  // Most text has nothing to escape and no marker: one test says so.
+  // Most text has nothing to neutralise, escape or mark: one test says so.
   if (!MAY_NEED_WORK.test(text)) return text;
-  const escaped = escapeMrkdwn(text);
+  const escaped = escapeMrkdwn(visibleText(text));
   return /[*_~`]/.test(escaped) ? escaped.replace(ACTIVE_MARKER, (m) => LOOK_ALIKE[m]!) : escaped;
 }
 
-/** Any character escapeMrkdwn escapes, or a formatting character. */
-const MAY_NEED_WORK = /[&<>\]*_~`]/;
+/** Any character escapeMrkdwn escapes, a formatting character, or one visibleText neutralises. */
+const MAY_NEED_WORK = new RegExp(`[&<>\\]*_~\`${UNSAFE_CHARS}]`);
 
+/**
+ * A piece of a reply as mrkdwn. Every piece of text goes through plainMrkdwn, codeMrkdwn or ownerMrkdwn, which
+ * neutralise control characters as visibleReply does, so a reply is shown as its visible form would be without
+ * being walked and copied first (a test holds the two equal).
+ */
 export function inlineMrkdwn(piece: Inline): string {
   if (typeof piece === 'string') return plainMrkdwn(piece);
   // In Slack a command is typed after the slash command; typed alone, it would be a message nobody reads.
-  if ('code' in piece) return codeMrkdwn(piece.command ? `${SLASH_COMMAND} ${piece.code}` : piece.code);
-  if ('owner' in piece) return piece.quiet ? plainMrkdwn(ownerName(piece.owner)) : ownerMrkdwn(piece.owner);
-  return piece.strong ? `*${plainMrkdwn(piece.strong)}*` : '';
+  if ('code' in piece) return codeMrkdwn(piece.command ? `${SLASH_COMMAND} ${visibleText(piece.code)}` : piece.code);
+  if ('owner' in piece) return piece.quiet ? plainMrkdwn(shownOwnerName(piece.owner)) : ownerMrkdwn(piece.owner);
+  const strong = plainMrkdwn(piece.strong);
+  return strong ? `*${strong}*` : '';
 }
 
 export function richMrkdwn(rich: Rich): string {

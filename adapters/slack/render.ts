@@ -7,7 +7,7 @@ import type { types } from '@slack/bolt';
 import type { Reply, ReplyItem, Rich, Section } from '../../src/replies/model.js';
 import { escapeMrkdwn } from './mentions.js';
 import { codeMrkdwn, itemLines, itemText, pack, plainMrkdwn, richMrkdwn, safeCut, truncate } from './mrkdwn.js';
-import { visibleReply } from '../../src/replies/visible.js';
+import { visibleText } from '../../src/replies/visible.js';
 
 type Block = types.KnownBlock;
 
@@ -87,7 +87,7 @@ function itemBlocks(item: ReplyItem, depth: number): Block[] {
   const texts = pack(itemLines(item, depth), LIMITS.sectionChars);
   const total = texts.reduce((n, t) => n + t.length, 0);
   if (texts.length <= LIMITS.blocksPerItem && total <= LIMITS.itemChars) return texts.map(mrkdwnSection);
-  const more = `\n_…more in_ ${codeMrkdwn(`status ${item.id}`)}`;
+  const more = `\n_…more in_ ${codeMrkdwn(`status ${visibleText(item.id)}`)}`;
   const kept: string[] = [];
   let room = LIMITS.itemChars - more.length;
   for (const text of texts) {
@@ -114,8 +114,10 @@ function linesBlocks(lines: Rich[]): Block[] {
   return pack(lines.map(lineMrkdwn), LIMITS.sectionChars).map(mrkdwnSection);
 }
 
-function titleBlock(title: string): Block {
-  return mrkdwnSection(`*${truncate(plainMrkdwn(title), LIMITS.sectionChars - 2)}*`);
+/** A section's title, or nothing for one that shows as nothing (a line break alone). */
+function titleBlock(title: string): Block[] {
+  const shown = plainMrkdwn(title);
+  return shown ? [mrkdwnSection(`*${truncate(shown, LIMITS.sectionChars - 2)}*`)] : [];
 }
 
 function contextBlock(lines: string[]): Block {
@@ -131,21 +133,26 @@ function buttonsBlock(reply: Reply): Block[] {
     elements: buttons.map((b, i) => ({
       type: 'button',
       action_id: `reform_cmd_${i}`,
-      text: { type: 'plain_text', text: truncate(b.label.trim() || b.command, LIMITS.buttonLabelChars), emoji: true },
+      text: { type: 'plain_text', text: truncate(visibleText(b.label).trim() || b.command, LIMITS.buttonLabelChars), emoji: true },
       value: b.command.slice(0, safeCut(b.command, LIMITS.buttonValueChars)),
     })),
   }];
 }
 
-/** The blocks of one reply, unsplit. Callers that post messages use renderSlack, which keeps to the limits. */
-export function renderBlocks(given: Reply): Block[] {
-  // Control characters neutralised, line breaks in a line shown as such (src/replies/visible.ts).
-  const reply = visibleReply(given);
+/**
+ * The blocks of one reply, unsplit. Callers that post messages use renderSlack, which keeps to the limits.
+ *
+ * The reply is shown as visibleReply would show it (src/replies/visible.ts): control characters neutralised, line
+ * breaks in a line shown as such. Each string is neutralised where it is turned into mrkdwn (plainMrkdwn, codeMrkdwn,
+ * ownerMrkdwn) or plain text (the header, button labels), in the one scan that looks for mrkdwn's own markers, rather
+ * than by walking and copying the reply first; a property test holds the blocks equal to those of the visible reply.
+ */
+export function renderBlocks(reply: Reply): Block[] {
   // A header's plain_text is shown literally (no mentions, no links), so it needs no escaping.
-  const heading = truncate(reply.heading.trim() || 'Reform Bot', LIMITS.headerChars);
+  const heading = truncate(visibleText(reply.heading).trim() || 'Reform Bot', LIMITS.headerChars);
   const blocks: Block[] = [{ type: 'header', text: { type: 'plain_text', text: heading, emoji: true } }];
   for (const section of reply.sections) {
-    if (section.title) blocks.push(titleBlock(section.title));
+    if (section.title) blocks.push(...titleBlock(section.title));
     if (section.lines?.length) blocks.push(...linesBlocks(section.lines));
     for (const item of section.items ?? []) itemTreeBlocks(item, 0, blocks);
   }
@@ -201,7 +208,8 @@ function linesUnit(section: number, lines: Rich[]): Unit {
 function unitsOf(reply: Reply): Unit[] {
   const units: Unit[] = [];
   reply.sections.forEach((section, s) => {
-    if (section.title) units.push({ section: s, title: section.title, blocks: 1, chars: blocksText([titleBlock(section.title)]) });
+    const title = section.title ? titleBlock(section.title) : [];
+    if (title.length) units.push({ section: s, title: section.title, blocks: 1, chars: blocksText(title) });
     // Lines are grouped the way linesBlocks packs them, so a group re-renders as the blocks counted here.
     let group: Rich[] = [];
     let length = 0;
@@ -315,7 +323,7 @@ export function splitSlack(reply: Reply, options: SplitOptions = {}): SlackMessa
 /** "Heading (2 of 3)", with the heading shortened so the part number survives the header's limit. */
 function numbered(heading: string, n: number, of: number): string {
   const suffix = ` (${n} of ${of})`;
-  return truncate(heading.trim() || 'Reform Bot', LIMITS.headerChars - suffix.length) + suffix;
+  return truncate(visibleText(heading).trim() || 'Reform Bot', LIMITS.headerChars - suffix.length) + suffix;
 }
 
 function notShown(hidden: Unit[]): string {

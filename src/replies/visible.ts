@@ -6,10 +6,12 @@ import type { Field, Inline, Reply, ReplyButton, ReplyItem, Rich, Section } from
 
 /**
  * C0 controls and DEL, C1 controls, bidirectional marks, embeddings, overrides and isolates, and Unicode's line
- * and paragraph separators. Zero-width space and joiner stay: emoji and our own escaping use them.
+ * and paragraph separators. Zero-width space and joiner stay: emoji and our own escaping use them. As a character
+ * class's source, for a renderer that tests for these and its own markers in one scan (adapters/slack/mrkdwn.ts).
  */
-const UNSAFE = /[\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]/;
-const UNSAFE_ALL = /\r\n|[\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g;
+export const UNSAFE_CHARS = '\\u0000-\\u001F\\u007F-\\u009F\\u061C\\u200E\\u200F\\u2028\\u2029\\u202A-\\u202E\\u2066-\\u2069';
+const UNSAFE = new RegExp(`[${UNSAFE_CHARS}]`);
+const UNSAFE_ALL = new RegExp(`\\r\\n|[${UNSAFE_CHARS}]`, 'g');
 
 /** Shown in place of a line break inside one line of a reply. */
 export const LINE_BREAK = ' ↵ ';
