@@ -1,7 +1,9 @@
-// Text as it may be shown: what people typed is kept as typed (store, history), and every renderer (plain text,
-// Slack, Teams) shows it through visibleReply. Control characters would act rather than show: U+202E reverses the
-// rest of a line, U+0000 or U+001B hide or restyle text in a terminal, U+0007 rings a bell. A line break inside a
-// note, title or name would start a line that could pass for one of the bot's own (`owner: @boss`).
+// Text as it may be shown: what people typed is kept as typed (store, history), and every renderer shows it as
+// visibleReply makes it: plain text and Teams through visibleReply, Slack through visibleText on each string as it
+// becomes mrkdwn (adapters/slack/mrkdwn.ts, held equal to visibleReply's result by a property test). Control
+// characters would act rather than show: U+202E reverses the rest of a line, U+0000 or U+001B hide or restyle text
+// in a terminal, U+0007 rings a bell. A line break inside a note, title or name would start a line that could pass
+// for one of the bot's own (`owner: @boss`).
 import type { Field, Inline, Reply, ReplyButton, ReplyItem, Rich, Section } from './model.js';
 
 /**
