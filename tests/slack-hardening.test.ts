@@ -11,7 +11,7 @@ import { verifySlackRequest } from '@slack/bolt';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { claimSlackEvent, SLACK_EVENT_RETENTION_MS } from '../adapters/slack/dedupe.js';
-import { MAX_NAME_LOOKUPS } from '../adapters/slack/handlers.js';
+import { MAX_NAME_LOOKUPS } from '../adapters/slack/names.js';
 import { guardedSlackListener, MAX_SLACK_BODY_BYTES, signatureProblem, type CheckedSlackRequest } from '../adapters/slack/guard.js';
 import { fileStore } from '../adapters/store/file-store.js';
 import { warnOnce } from '../adapters/warnings.js';
